@@ -1,0 +1,122 @@
+//! Descriptive statistics over `f64` slices that ignore NaN (missing samples).
+//!
+//! Every function returns `None` instead of NaN when there is nothing to compute on, so that
+//! callers must decide what an empty input means.
+
+/// Finite values of a slice, in order.
+pub fn finite(values: &[f64]) -> impl Iterator<Item = f64> + '_ {
+    values.iter().copied().filter(|v| v.is_finite())
+}
+
+/// Arithmetic mean of the finite values.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    let (s, n) = finite(values).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// Sample standard deviation (n - 1 denominator) of the finite values; `None` below 2 values.
+pub fn std_dev(values: &[f64]) -> Option<f64> {
+    let m = mean(values)?;
+    let (ss, n) = finite(values).fold((0.0, 0usize), |(s, n), v| (s + (v - m) * (v - m), n + 1));
+    (n > 1).then(|| (ss / (n - 1) as f64).sqrt())
+}
+
+/// Quantile `q` in 0-1 of the finite values with linear interpolation between order statistics
+/// (the "type 7" definition used by NumPy and R by default).
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    let mut v: Vec<f64> = finite(values).collect();
+    if v.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let (a, b) = (*v.get(lo)?, *v.get(hi)?);
+    Some(a + (b - a) * (pos - lo as f64))
+}
+
+/// Median of the finite values.
+pub fn median(values: &[f64]) -> Option<f64> {
+    quantile(values, 0.5)
+}
+
+/// Minimum and maximum of the finite values.
+pub fn min_max(values: &[f64]) -> Option<(f64, f64)> {
+    finite(values).fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// Index and value of the largest finite value.
+pub fn argmax(values: &[f64]) -> Option<(usize, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, v)| (i, *v))
+}
+
+/// Index and value of the smallest finite value.
+pub fn argmin(values: &[f64]) -> Option<(usize, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, v)| (i, *v))
+}
+
+/// Root mean square of the finite values.
+pub fn rms(values: &[f64]) -> Option<f64> {
+    let (s, n) = finite(values).fold((0.0, 0usize), |(s, n), v| (s + v * v, n + 1));
+    (n > 0).then(|| (s / n as f64).sqrt())
+}
+
+/// Minimal detectable change at 95 % confidence from a standard error of measurement:
+/// `MDC95 = 1.96 × √2 × SEM` (`clinical-spec.md`, conventions).
+pub fn mdc95(sem: f64) -> f64 {
+    1.96 * std::f64::consts::SQRT_2 * sem
+}
+
+/// Symmetry index `SI = (left − right) / (0.5 × (left + right)) × 100 %` (Robinson 1987,
+/// `clinical-spec.md` §5.3); `None` when the mean of the two is zero or not finite.
+pub fn symmetry_index(left: f64, right: f64) -> Option<f64> {
+    let m = 0.5 * (left + right);
+    (m.is_finite() && m.abs() > 1e-12).then(|| (left - right) / m * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_is_ignored() {
+        let v = [1.0, f64::NAN, 3.0];
+        assert_eq!(mean(&v), Some(2.0));
+        assert_eq!(median(&v), Some(2.0));
+        assert!((std_dev(&v).unwrap() - 2f64.sqrt()).abs() < 1e-12);
+        assert_eq!(mean(&[f64::NAN]), None);
+        assert_eq!(std_dev(&[1.0]), None);
+    }
+
+    #[test]
+    fn quantile_matches_numpy_linear() {
+        // numpy.quantile([1, 2, 3, 4], 0.25) == 1.75
+        assert!((quantile(&[4.0, 1.0, 3.0, 2.0], 0.25).unwrap() - 1.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn mdc95_of_sem_1_is_2_77() {
+        assert!((mdc95(1.0) - 2.772).abs() < 1e-3);
+    }
+
+    #[test]
+    fn symmetry_index_is_zero_when_equal() {
+        assert_eq!(symmetry_index(5.0, 5.0), Some(0.0));
+        assert!((symmetry_index(11.0, 9.0).unwrap() - 20.0).abs() < 1e-12);
+        assert_eq!(symmetry_index(0.0, 0.0), None);
+    }
+}

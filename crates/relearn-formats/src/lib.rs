@@ -1,0 +1,3 @@
+//! # relearn-formats
+//!
+//! (Being written; see ARCHITECTURE.md.)

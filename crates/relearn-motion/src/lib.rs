@@ -1,0 +1,3 @@
+//! # relearn-motion
+//!
+//! (Being written; see ARCHITECTURE.md.)

@@ -1,0 +1,3 @@
+//! # relearn-programme
+//!
+//! (Being written; see ARCHITECTURE.md.)

@@ -1,0 +1,3 @@
+//! # relearn-report
+//!
+//! (Being written; see ARCHITECTURE.md.)
