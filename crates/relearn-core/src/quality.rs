@@ -60,7 +60,7 @@ pub fn tracking_quality(rec: &Recording) -> TrackingQuality {
     for (j, joint) in rec.skeleton.joints().iter().enumerate() {
         let (mut missing, mut low, mut inferred) = (0usize, 0usize, 0usize);
         let (mut run, mut n_gaps, mut longest) = (0usize, 0usize, 0usize);
-        let mut close = |run: usize, end: usize, gaps: &mut Vec<Gap>| {
+        let close = |run: usize, end: usize, gaps: &mut Vec<Gap>| {
             if run > 0 && run < frames {
                 gaps.push(Gap { joint: joint.name.clone(), start_frame: end - run, frames: run });
                 return true;

@@ -1,3 +1,229 @@
 //! # relearn-formats
 //!
-//! (Being written; see ARCHITECTURE.md.)
+//! Readers for movement recordings: one module per format behind one [`Reader`] trait, format
+//! detection from the file name and first bytes, and transparent `.gz` decompression. This is
+//! the only analysis-side crate that touches files.
+//!
+//! Entry points:
+//! - [`read_recording`]: open a path, decompress if gzip, detect (or force) the format, read.
+//! - [`read_bytes`]: the same on an in-memory buffer (used by fuzz targets and tests).
+//! - [`readers`]: every reader, for listing formats in `--help`.
+//!
+//! Readers return a [`Recording`] in the source's own units and axes, stating what the format
+//! says in `Recording::units` and `Recording::up`; conversion to the lab frame is
+//! `relearn_core::lab::to_lab_frame`. Errors name the file and the place (line, column, byte
+//! offset, frame) and say what was expected versus found (style guide §3). No reader panics on
+//! any input: each has a fuzz target in `fuzz/`.
+//!
+//! What it is not for: filtering, gap filling or any analysis (that is `relearn-core` and
+//! `relearn-motion`).
+
+#![deny(clippy::indexing_slicing)]
+
+pub mod error;
+
+pub use error::{FormatError, Location, Result};
+
+use relearn_core::Recording;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Opens a file that lives next to the one being read (UI-PRMD's `Angles` folder beside
+/// `Positions`). Tests and fuzz targets pass [`NoSiblings`].
+pub trait SiblingOpener: Sync {
+    /// Opens `path` for reading, decompressing gzip transparently.
+    fn open(&self, path: &Path) -> std::io::Result<Box<dyn BufRead>>;
+}
+
+/// A [`SiblingOpener`] that opens real files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSystem;
+
+impl SiblingOpener for FileSystem {
+    fn open(&self, path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+        open_decompressed(path)
+    }
+}
+
+/// A [`SiblingOpener`] that finds nothing (for in-memory reads and fuzzing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSiblings;
+
+impl SiblingOpener for NoSiblings {
+    fn open(&self, path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{}: sibling files are not available here", path.display()),
+        ))
+    }
+}
+
+/// What a reader gets: the path (for error messages and sibling lookup), the decompressed
+/// content as a buffered stream (text readers stream it line by line so that long recordings
+/// are never held twice in memory), and a way to open sibling files.
+pub struct Input<'a> {
+    /// The path as given by the user (possibly ending in `.gz`).
+    pub path: &'a Path,
+    /// The decompressed content.
+    pub reader: &'a mut dyn BufRead,
+    /// Opens files next to `path`.
+    pub siblings: &'a dyn SiblingOpener,
+}
+
+impl Input<'_> {
+    /// The path as a display string for error messages.
+    pub fn path_str(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// The file name without a trailing `.gz` (used for detection and labels).
+    pub fn name(&self) -> String {
+        file_name_without_gz(self.path)
+    }
+}
+
+/// A recording format.
+pub trait Reader: Sync {
+    /// Stable identifier used by `--format` and in results (`ui-prmd`, `c3d`, `generic-csv`).
+    fn id(&self) -> &'static str;
+
+    /// One line for `--help` and `inspect`: the device or tool and the layout.
+    fn description(&self) -> &'static str;
+
+    /// How likely this reader handles a file, 0 (no) to 100 (certain), from the file name
+    /// (without `.gz`) and the first bytes of the decompressed content (up to 8 KiB).
+    fn sniff(&self, name: &str, head: &[u8]) -> u8;
+
+    /// Reads the whole recording.
+    fn read(&self, input: &mut Input<'_>) -> Result<Recording>;
+}
+
+/// Every reader Relearn has, in detection priority order (ties go to the earlier one).
+pub fn readers() -> Vec<&'static dyn Reader> {
+    vec![]
+}
+
+/// The reader with this identifier.
+pub fn reader_by_id(id: &str) -> Option<&'static dyn Reader> {
+    readers().into_iter().find(|r| r.id() == id)
+}
+
+/// Number of decompressed bytes given to [`Reader::sniff`].
+pub const SNIFF_BYTES: usize = 8192;
+
+/// Opens a file, decompressing gzip (detected by its magic bytes `1f 8b`, not by the name).
+pub fn open_decompressed(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = BufReader::with_capacity(1 << 16, file);
+    let is_gz = buf.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    if is_gz {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(buf),
+        )))
+    } else {
+        Ok(Box::new(buf))
+    }
+}
+
+/// The file name of `path` without a trailing `.gz`.
+pub fn file_name_without_gz(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    match name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")) {
+        Some(stem) => stem.to_string(),
+        None => name,
+    }
+}
+
+/// Reads a recording from a file, detecting the format unless `format` forces one.
+///
+/// Errors name the file; an unknown format lists the formats that exist; an undetectable file
+/// says how to force one.
+pub fn read_recording(path: &Path, format: Option<&str>) -> Result<Recording> {
+    let p = path.display().to_string();
+    let mut reader = open_decompressed(path).map_err(|e| FormatError::io(&p, &e))?;
+    read_stream(path, &mut reader, format, &FileSystem)
+}
+
+/// Reads a recording from an in-memory buffer (gzip is decompressed transparently). `name` is
+/// used for detection and error messages. Sibling files are not available.
+pub fn read_bytes(name: &str, bytes: &[u8], format: Option<&str>) -> Result<Recording> {
+    let path = PathBuf::from(name);
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut r = BufReader::new(flate2::bufread::MultiGzDecoder::new(bytes));
+        read_stream(&path, &mut r, format, &NoSiblings)
+    } else {
+        let mut r = BufReader::new(bytes);
+        read_stream(&path, &mut r, format, &NoSiblings)
+    }
+}
+
+/// Chooses the reader for a stream: the forced one, or the best sniff score.
+pub fn detect<'r>(
+    name: &str,
+    head: &[u8],
+    format: Option<&str>,
+    path_for_errors: &str,
+) -> Result<&'r dyn Reader> {
+    let all = readers();
+    if let Some(id) = format {
+        return all.into_iter().find(|r| r.id() == id).ok_or_else(|| {
+            FormatError::new(
+                path_for_errors,
+                None,
+                format!(
+                    "unknown format {id:?}; known formats: {}",
+                    readers().iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        });
+    }
+    let mut best: Option<(u8, &dyn Reader)> = None;
+    for r in all {
+        let s = r.sniff(name, head);
+        if s > 0 && best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, r));
+        }
+    }
+    best.map(|(_, r)| r).ok_or_else(|| {
+        FormatError::new(
+            path_for_errors,
+            None,
+            format!(
+                "not a recording format Relearn recognises; pass --format with one of: {}",
+                readers().iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+fn read_stream(
+    path: &Path,
+    reader: &mut dyn BufRead,
+    format: Option<&str>,
+    siblings: &dyn SiblingOpener,
+) -> Result<Recording> {
+    let p = path.display().to_string();
+    let name = file_name_without_gz(path);
+    // Peek without consuming: fill the buffer up to SNIFF_BYTES.
+    let head = peek(reader, SNIFF_BYTES).map_err(|e| FormatError::io(&p, &e))?;
+    if head.is_empty() {
+        return Err(FormatError::new(&p, None, "the file is empty"));
+    }
+    let chosen = detect(&name, &head, format, &p)?;
+    let mut chained = std::io::Cursor::new(head).chain(reader);
+    let mut buffered = BufReader::with_capacity(1 << 16, &mut chained);
+    let mut input = Input { path, reader: &mut buffered, siblings };
+    let mut rec = chosen.read(&mut input)?;
+    rec.source.path = p;
+    rec.source.format = chosen.id().to_string();
+    Ok(rec)
+}
+
+/// Reads up to `n` bytes from the start of a stream (they are consumed; the caller chains them
+/// back in front).
+fn peek(reader: &mut dyn BufRead, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
