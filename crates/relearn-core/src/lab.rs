@@ -159,12 +159,16 @@ pub fn leg_length(rec: &Recording) -> Option<f64> {
 /// source units. Returns `None` when the leg length fits no physical unit.
 pub fn infer_unit(leg_length_source_units: f64) -> Option<LengthUnit> {
     let (lo, hi) = PLAUSIBLE_LEG_LENGTH_M;
-    [LengthUnit::Metres, LengthUnit::Centimetres, LengthUnit::Millimetres]
-        .into_iter()
-        .find(|u| {
-            let m = leg_length_source_units * u.metres_per_unit().unwrap_or(f64::NAN);
-            m >= lo && m <= hi
-        })
+    [
+        LengthUnit::Metres,
+        LengthUnit::Centimetres,
+        LengthUnit::Millimetres,
+    ]
+    .into_iter()
+    .find(|u| {
+        let m = leg_length_source_units * u.metres_per_unit().unwrap_or(f64::NAN);
+        m >= lo && m <= hi
+    })
 }
 
 /// The proper rotation taking source coordinates to the lab frame for a given source up axis:
@@ -266,7 +270,11 @@ pub fn to_lab_frame(rec: &mut Recording, opts: LabFrameOptions) -> Result<LabFra
 
     let map = axis_map(source_up);
     for chunk in rec.positions.values_mut().chunks_exact_mut(3) {
-        let src = [f64::from(chunk[0]), f64::from(chunk[1]), f64::from(chunk[2])];
+        let src = [
+            f64::from(chunk[0]),
+            f64::from(chunk[1]),
+            f64::from(chunk[2]),
+        ];
         for (dst, (idx, sign)) in chunk.iter_mut().zip(map) {
             *dst = (src.get(idx).copied().unwrap_or(f64::NAN) * sign * scale) as f32;
         }
@@ -392,8 +400,13 @@ mod tests {
         let mut r = standing(1.0, SignedAxis::PosY);
         r.units = LengthUnit::Metres;
         r.up = Some(SignedAxis::PosX);
-        let rep =
-            to_lab_frame(&mut r, LabFrameOptions { up: Some(SignedAxis::PosY) }).unwrap();
+        let rep = to_lab_frame(
+            &mut r,
+            LabFrameOptions {
+                up: Some(SignedAxis::PosY),
+            },
+        )
+        .unwrap();
         assert_eq!(rep.up_source, UpAxisSource::Override);
         assert!(r.landmark(0, Landmark::Head).unwrap().z > 1.6);
     }

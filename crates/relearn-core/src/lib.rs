@@ -8,25 +8,30 @@
 //! - **Frames**: [`lab::to_lab_frame`] converts any recording to the lab frame of
 //!   `clinical-spec.md` §6 (metres, right-handed, z up), detecting the vertical axis and the
 //!   unit when the format does not state them.
-//! - **Numerics**: [`stats`], [`quality`], [`geometry`] (and filters, gap filling, resampling
-//!   and dynamic time warping as they land).
+//! - **Numerics**: zero-phase Butterworth filtering and residual analysis ([`filter`]), gap
+//!   filling ([`gaps`]), resampling ([`resample`]), dynamic time warping ([`dtw`]),
+//!   statistics ([`stats`]), tracking quality ([`quality`]) and [`geometry`].
 //!
 //! What it is not for: reading files (that is `relearn-formats`), clinical measures (that is
 //! `relearn-motion`). Nothing here does IO, reads a clock or draws unseeded random numbers.
 
+pub mod dtw;
 pub mod error;
+pub mod filter;
+pub mod gaps;
 pub mod geometry;
 pub mod lab;
 pub mod quality;
 pub mod recording;
+pub mod resample;
 pub mod skeleton;
 pub mod stats;
 
 pub use error::{Error, Result};
 pub use geometry::{Mat3, Vec3};
 pub use recording::{
-    AnalogChannel, Dimensions, Event, LengthUnit, PositionTable, Recording, SignedAxis,
-    SourceInfo, Warning,
+    AnalogChannel, Dimensions, Event, LengthUnit, PositionTable, Recording, SignedAxis, SourceInfo,
+    Warning,
 };
 pub use skeleton::{Joint, Landmark, Side, Skeleton};
 

@@ -62,7 +62,11 @@ pub fn tracking_quality(rec: &Recording) -> TrackingQuality {
         let (mut run, mut n_gaps, mut longest) = (0usize, 0usize, 0usize);
         let close = |run: usize, end: usize, gaps: &mut Vec<Gap>| {
             if run > 0 && run < frames {
-                gaps.push(Gap { joint: joint.name.clone(), start_frame: end - run, frames: run });
+                gaps.push(Gap {
+                    joint: joint.name.clone(),
+                    start_frame: end - run,
+                    frames: run,
+                });
                 return true;
             }
             false
@@ -91,7 +95,13 @@ pub fn tracking_quality(rec: &Recording) -> TrackingQuality {
         }
         missing_total += missing;
         low_total += low;
-        let frac = |n: usize| if frames == 0 { 0.0 } else { n as f64 / frames as f64 };
+        let frac = |n: usize| {
+            if frames == 0 {
+                0.0
+            } else {
+                n as f64 / frames as f64
+            }
+        };
         joints.push(JointQuality {
             name: joint.name.clone(),
             missing_fraction: frac(missing),
@@ -101,7 +111,11 @@ pub fn tracking_quality(rec: &Recording) -> TrackingQuality {
             longest_gap_frames: longest,
         });
     }
-    gaps.sort_by(|a, b| b.frames.cmp(&a.frames).then(a.start_frame.cmp(&b.start_frame)));
+    gaps.sort_by(|a, b| {
+        b.frames
+            .cmp(&a.frames)
+            .then(a.start_frame.cmp(&b.start_frame))
+    });
     gaps.truncate(50);
     let samples = (frames * rec.skeleton.len()).max(1) as f64;
     TrackingQuality {

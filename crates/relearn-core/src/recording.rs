@@ -169,7 +169,10 @@ pub struct Warning {
 impl Warning {
     /// Builds a warning.
     pub fn new(code: &str, message: impl Into<String>) -> Warning {
-        Warning { code: code.to_string(), message: message.into() }
+        Warning {
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -217,7 +220,11 @@ pub struct PositionTable {
 impl PositionTable {
     /// An all-missing table.
     pub fn missing(frames: usize, joints: usize) -> PositionTable {
-        PositionTable { frames, joints, values: vec![f32::NAN; frames * joints * 3] }
+        PositionTable {
+            frames,
+            joints,
+            values: vec![f32::NAN; frames * joints * 3],
+        }
     }
 
     /// Wraps frame-major values (`[frame][joint][xyz]`).
@@ -228,7 +235,11 @@ impl PositionTable {
                 values.len()
             )));
         }
-        Ok(PositionTable { frames, joints, values })
+        Ok(PositionTable {
+            frames,
+            joints,
+            values,
+        })
     }
 
     /// Number of frames.
@@ -310,7 +321,11 @@ impl PositionTable {
         PositionTable {
             frames: end - start,
             joints: self.joints,
-            values: self.values.get(start * w..end * w).map(<[f32]>::to_vec).unwrap_or_default(),
+            values: self
+                .values
+                .get(start * w..end * w)
+                .map(<[f32]>::to_vec)
+                .unwrap_or_default(),
         }
     }
 }
@@ -405,7 +420,10 @@ impl Recording {
     pub fn confidence(&self, frame: usize, joint: usize) -> f32 {
         match &self.confidence {
             None => 1.0,
-            Some(c) => c.get(frame * self.skeleton.len() + joint).copied().unwrap_or(0.0),
+            Some(c) => c
+                .get(frame * self.skeleton.len() + joint)
+                .copied()
+                .unwrap_or(0.0),
         }
     }
 
@@ -422,10 +440,11 @@ impl Recording {
             rate_hz: self.rate_hz,
             start_time_s: self.time_s(start),
             positions: self.positions.slice_frames(start, end),
-            confidence: self
-                .confidence
-                .as_ref()
-                .map(|c| c.get(start * j..end * j).map(<[f32]>::to_vec).unwrap_or_default()),
+            confidence: self.confidence.as_ref().map(|c| {
+                c.get(start * j..end * j)
+                    .map(<[f32]>::to_vec)
+                    .unwrap_or_default()
+            }),
             units: self.units,
             up: self.up,
             dimensions: self.dimensions,
@@ -445,7 +464,10 @@ impl Recording {
                 .events
                 .iter()
                 .filter(|e| e.time_s >= t0 && e.time_s < t1)
-                .map(|e| Event { time_s: e.time_s - t0, ..e.clone() })
+                .map(|e| Event {
+                    time_s: e.time_s - t0,
+                    ..e.clone()
+                })
                 .collect(),
             warnings: self.warnings.clone(),
         }
@@ -470,7 +492,10 @@ mod tests {
         assert_eq!(r.positions.get(3, 0), Some(Vec3::new(1.0, 2.0, 3.0)));
         assert_eq!(r.positions.get(2, 0), None);
         assert_eq!(r.positions.get(99, 0), None);
-        assert_eq!(r.landmark(3, Landmark::Pelvis), Some(Vec3::new(1.0, 2.0, 3.0)));
+        assert_eq!(
+            r.landmark(3, Landmark::Pelvis),
+            Some(Vec3::new(1.0, 2.0, 3.0))
+        );
     }
 
     #[test]
@@ -491,8 +516,12 @@ mod tests {
             PositionTable::missing(1, 25)
         )
         .is_err());
-        assert!(
-            Recording::new(SourceInfo::default(), sk, 30.0, PositionTable::missing(1, 3)).is_err()
-        );
+        assert!(Recording::new(
+            SourceInfo::default(),
+            sk,
+            30.0,
+            PositionTable::missing(1, 3)
+        )
+        .is_err());
     }
 }

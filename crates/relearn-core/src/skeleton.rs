@@ -310,10 +310,14 @@ impl Skeleton {
         let mut joints: Vec<Joint> = Vec::with_capacity(defs.len());
         for (i, (jname, _, landmark)) in defs.iter().enumerate() {
             if jname.is_empty() {
-                return Err(Error::InvalidSkeleton(format!("joint {i} has an empty name")));
+                return Err(Error::InvalidSkeleton(format!(
+                    "joint {i} has an empty name"
+                )));
             }
             if defs[..i].iter().any(|(other, _, _)| other == jname) {
-                return Err(Error::InvalidSkeleton(format!("duplicate joint name {jname:?}")));
+                return Err(Error::InvalidSkeleton(format!(
+                    "duplicate joint name {jname:?}"
+                )));
             }
             joints.push(Joint {
                 name: (*jname).to_string(),
@@ -331,7 +335,10 @@ impl Skeleton {
                 }
             }
         }
-        let sk = Skeleton { name: name.to_string(), joints };
+        let sk = Skeleton {
+            name: name.to_string(),
+            joints,
+        };
         sk.check_acyclic()?;
         sk.check_unique_landmarks()?;
         Ok(sk)
@@ -381,7 +388,9 @@ impl Skeleton {
 
     /// Index of the joint that stands for this landmark.
     pub fn landmark(&self, landmark: Landmark) -> Option<usize> {
-        self.joints.iter().position(|j| j.landmark == Some(landmark))
+        self.joints
+            .iter()
+            .position(|j| j.landmark == Some(landmark))
     }
 
     /// All landmarks this skeleton provides.
@@ -447,7 +456,10 @@ impl Skeleton {
                 if steps > self.joints.len() {
                     return Err(Error::InvalidSkeleton(format!(
                         "parent table has a cycle through joint {:?}",
-                        self.joints.get(start).map(|j| j.name.as_str()).unwrap_or("?")
+                        self.joints
+                            .get(start)
+                            .map(|j| j.name.as_str())
+                            .unwrap_or("?")
                     )));
                 }
                 cur = self.joints.get(i).and_then(|j| j.parent);

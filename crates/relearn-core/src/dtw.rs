@@ -1,0 +1,282 @@
+//! Dynamic time warping (Sakoe & Chiba 1978) of multivariate series.
+//!
+//! A series is frame-major: `len × dims` values. The local cost is the squared Euclidean
+//! distance between frames and the reported distance is the square root of the smallest
+//! cumulative cost, the convention of `dtaidistance` (Meert et al.), so distances can be
+//! compared with that library. A Sakoe-Chiba band limits how far the alignment may stray from
+//! the diagonal (scaled to the diagonal when the lengths differ).
+
+use crate::error::{Error, Result};
+
+/// A frame-major multivariate series view: `values.len() == len × dims`.
+#[derive(Debug, Clone, Copy)]
+pub struct Series<'a> {
+    values: &'a [f64],
+    dims: usize,
+}
+
+impl<'a> Series<'a> {
+    /// Wraps frame-major values with `dims` features per frame.
+    pub fn new(values: &'a [f64], dims: usize) -> Result<Self> {
+        if dims == 0 || values.len() % dims != 0 {
+            return Err(Error::InvalidParameter {
+                name: "dims",
+                message: format!("{} values do not split into frames of {dims}", values.len()),
+            });
+        }
+        Ok(Series { values, dims })
+    }
+
+    /// Number of frames.
+    pub fn len(&self) -> usize {
+        self.values.len() / self.dims
+    }
+
+    /// True when the series has no frames.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Features per frame.
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    fn frame(&self, i: usize) -> &'a [f64] {
+        &self.values[i * self.dims..(i + 1) * self.dims]
+    }
+}
+
+/// The result of an alignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// `sqrt` of the smallest cumulative squared Euclidean cost.
+    pub distance: f64,
+    /// The warping path as (index in `a`, index in `b`) pairs from (0, 0) to the last frames.
+    pub path: Vec<(usize, usize)>,
+}
+
+fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let d = x - y;
+            // A missing feature contributes nothing rather than poisoning the whole path.
+            if d.is_finite() {
+                d * d
+            } else {
+                0.0
+            }
+        })
+        .sum()
+}
+
+fn check(a: &Series<'_>, b: &Series<'_>) -> Result<()> {
+    if a.dims != b.dims {
+        return Err(Error::InvalidParameter {
+            name: "dims",
+            message: format!("series have {} and {} features per frame", a.dims, b.dims),
+        });
+    }
+    if a.is_empty() || b.is_empty() {
+        return Err(Error::TooShort {
+            message: "DTW needs two non-empty series".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Column range of row `i` allowed by a band of half-width `window` around the (scaled)
+/// diagonal.
+fn band(i: usize, n: usize, m: usize, window: Option<usize>) -> (usize, usize) {
+    match window {
+        None => (0, m),
+        Some(w) => {
+            let centre = if n > 1 { i * (m - 1) / (n - 1) } else { 0 };
+            let w = w.max(1);
+            (centre.saturating_sub(w), (centre + w + 1).min(m))
+        }
+    }
+}
+
+/// DTW distance only, in O(m) memory. `window` is the Sakoe-Chiba half-width in frames
+/// (`None` = unconstrained).
+pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<f64> {
+    check(&a, &b)?;
+    let (n, m) = (a.len(), b.len());
+    let mut prev = vec![f64::INFINITY; m + 1];
+    let mut cur = vec![f64::INFINITY; m + 1];
+    prev[0] = 0.0;
+    for i in 0..n {
+        cur.fill(f64::INFINITY);
+        let (lo, hi) = band(i, n, m, window);
+        let fa = a.frame(i);
+        for j in lo..hi {
+            let cost = sq_dist(fa, b.frame(j));
+            let best = prev[j].min(prev[j + 1]).min(cur[j]);
+            cur[j + 1] = cost + best;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        if i == 0 {
+            prev[0] = f64::INFINITY;
+        }
+    }
+    let d = prev[m];
+    if d.is_finite() {
+        Ok(d.sqrt())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "window",
+            message: format!("no alignment of {n} and {m} frames fits in the band"),
+        })
+    }
+}
+
+/// DTW distance and warping path, in O(n·m) memory.
+pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<Alignment> {
+    check(&a, &b)?;
+    let (n, m) = (a.len(), b.len());
+    let w = m + 1;
+    let mut acc = vec![f64::INFINITY; (n + 1) * w];
+    acc[0] = 0.0;
+    for i in 0..n {
+        let (lo, hi) = band(i, n, m, window);
+        let fa = a.frame(i);
+        for j in lo..hi {
+            let cost = sq_dist(fa, b.frame(j));
+            let best = acc[i * w + j]
+                .min(acc[i * w + j + 1])
+                .min(acc[(i + 1) * w + j]);
+            acc[(i + 1) * w + j + 1] = cost + best;
+        }
+    }
+    let total = acc[n * w + m];
+    if !total.is_finite() {
+        return Err(Error::InvalidParameter {
+            name: "window",
+            message: format!("no alignment of {n} and {m} frames fits in the band"),
+        });
+    }
+    let (mut i, mut j) = (n, m);
+    let mut path = Vec::with_capacity(n + m);
+    while i > 0 && j > 0 {
+        path.push((i - 1, j - 1));
+        let diag = acc[(i - 1) * w + j - 1];
+        let up = acc[(i - 1) * w + j];
+        let left = acc[i * w + j - 1];
+        if diag <= up && diag <= left {
+            i -= 1;
+            j -= 1;
+        } else if up <= left {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    path.reverse();
+    Ok(Alignment {
+        distance: total.sqrt(),
+        path,
+    })
+}
+
+/// Warps `b` onto the time axis of `a` along an alignment path: for each frame of `a`, the
+/// mean of the frames of `b` matched to it. Returns `a.len() × dims` values.
+pub fn warp_to(path: &[(usize, usize)], b: Series<'_>, a_len: usize) -> Vec<f64> {
+    let d = b.dims();
+    let mut sum = vec![0.0; a_len * d];
+    let mut count = vec![0usize; a_len];
+    for &(i, j) in path {
+        if i >= a_len || j >= b.len() {
+            continue;
+        }
+        for (k, v) in b.frame(j).iter().enumerate() {
+            sum[i * d + k] += v;
+        }
+        count[i] += 1;
+    }
+    for i in 0..a_len {
+        for k in 0..d {
+            sum[i * d + k] = if count[i] > 0 {
+                sum[i * d + k] / count[i] as f64
+            } else {
+                f64::NAN
+            };
+        }
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_series_have_zero_distance_and_diagonal_path() {
+        let x = [0.0, 1.0, 2.0, 1.0, 0.0];
+        let s = Series::new(&x, 1).unwrap();
+        let al = dtw_align(s, s, None).unwrap();
+        assert_eq!(al.distance, 0.0);
+        assert_eq!(al.path, (0..5).map(|i| (i, i)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_time_shifted_copy_aligns_cheaply() {
+        // dtaidistance.dtw.distance([0,0,1,2,1,0], [0,1,2,1,0,0]) == 0.0
+        let a = [0.0, 0.0, 1.0, 2.0, 1.0, 0.0];
+        let b = [0.0, 1.0, 2.0, 1.0, 0.0, 0.0];
+        let d = dtw_distance(
+            Series::new(&a, 1).unwrap(),
+            Series::new(&b, 1).unwrap(),
+            None,
+        );
+        assert_eq!(d.unwrap(), 0.0);
+    }
+
+    #[test]
+    fn distance_matches_a_hand_computed_value() {
+        // Costs: |1-2|^2 = 1 at best, path (0,0),(1,1),(2,2) with b = a + 1 => sqrt(3).
+        let a = [1.0, 2.0, 3.0];
+        let b = [2.0, 3.0, 4.0];
+        let d = dtw_distance(
+            Series::new(&a, 1).unwrap(),
+            Series::new(&b, 1).unwrap(),
+            None,
+        )
+        .unwrap();
+        // Best path: (0,0)=1, (1,0)=0, (2,1)=0, (2,2)=1 => sqrt(2).
+        assert!((d - 2f64.sqrt()).abs() < 1e-12, "{d}");
+    }
+
+    #[test]
+    fn distance_only_and_full_alignment_agree_with_a_band() {
+        let a: Vec<f64> = (0..40).map(|i| (i as f64 * 0.3).sin()).collect();
+        let b: Vec<f64> = (0..50).map(|i| (i as f64 * 0.25).sin() * 1.1).collect();
+        let (sa, sb) = (Series::new(&a, 2).unwrap(), Series::new(&b, 2).unwrap());
+        for w in [None, Some(3), Some(10)] {
+            let d1 = dtw_distance(sa, sb, w).unwrap();
+            let d2 = dtw_align(sa, sb, w).unwrap().distance;
+            assert!((d1 - d2).abs() < 1e-12, "{w:?}: {d1} vs {d2}");
+        }
+    }
+
+    #[test]
+    fn mismatched_dims_and_empty_series_are_errors() {
+        let a = [1.0, 2.0];
+        assert!(Series::new(&a, 3).is_err());
+        let s1 = Series::new(&a, 1).unwrap();
+        let s2 = Series::new(&a, 2).unwrap();
+        assert!(dtw_distance(s1, s2, None).is_err());
+        let e = Series::new(&[], 1).unwrap();
+        assert!(dtw_distance(s1, e, None).is_err());
+    }
+
+    #[test]
+    fn warping_a_stretched_copy_recovers_the_original() {
+        let a = [0.0, 1.0, 2.0, 3.0];
+        let b = [0.0, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0];
+        let (sa, sb) = (Series::new(&a, 1).unwrap(), Series::new(&b, 1).unwrap());
+        let al = dtw_align(sa, sb, None).unwrap();
+        assert_eq!(warp_to(&al.path, sb, 4), a.to_vec());
+    }
+}
