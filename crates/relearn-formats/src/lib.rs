@@ -21,6 +21,9 @@
 #![deny(clippy::indexing_slicing)]
 
 pub mod error;
+pub mod keraal;
+pub mod kimore;
+mod text;
 
 pub use error::{FormatError, Location, Result};
 
@@ -100,7 +103,7 @@ pub trait Reader: Sync {
 
 /// Every reader Relearn has, in detection priority order (ties go to the earlier one).
 pub fn readers() -> Vec<&'static dyn Reader> {
-    vec![]
+    vec![&kimore::KimoreCsvReader, &keraal::KeraalKinectReader]
 }
 
 /// The reader with this identifier.

@@ -1,0 +1,364 @@
+//! Line-by-line reading of delimited numeric text, shared by the text readers (UI-PRMD, KIMORE,
+//! KERAAL Kinect, generic CSV), and the sniffing helpers they have in common.
+//!
+//! Lines are streamed through one reused buffer, so a long recording is never held in memory
+//! as text (style guide §7). Every error names the file, the 1-based line and, for a bad value,
+//! the 1-based column, and says what was expected and what was found (style guide §3).
+
+use crate::error::{FormatError, Location, Result};
+use std::io::{BufRead, Read};
+
+/// Longest line accepted, in bytes. A 1000-joint CSV row of 20-character numbers is about
+/// 60 KB; anything past 4 MiB is not a recording line, and reading it whole would let a
+/// corrupt file without newlines exhaust memory.
+pub(crate) const MAX_LINE_BYTES: u64 = 4 << 20;
+
+/// How fields are separated on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Separator {
+    /// One comma between fields (UI-PRMD, KIMORE, generic CSV).
+    Comma,
+    /// Any run of spaces or tabs (KERAAL).
+    Whitespace,
+}
+
+impl Separator {
+    /// Splits a line into fields. A comma-separated line keeps empty fields (an empty cell is
+    /// a value); whitespace never produces empty fields.
+    pub(crate) fn split(self, line: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+        match self {
+            Separator::Comma => Box::new(line.split(',')),
+            Separator::Whitespace => Box::new(line.split_ascii_whitespace()),
+        }
+    }
+
+    /// Words for messages ("comma-separated").
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Separator::Comma => "comma-separated",
+            Separator::Whitespace => "space-separated",
+        }
+    }
+}
+
+/// A line of text and where it was.
+pub(crate) struct Line<'a> {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// The line without its terminator (`\n` or `\r\n`).
+    pub text: &'a str,
+    /// False when the file ended without a newline after this line: if the line is also
+    /// short, the file was most likely cut off while being written or copied.
+    pub terminated: bool,
+}
+
+/// Streams the lines of a text file.
+pub(crate) struct LineReader<'r> {
+    reader: &'r mut dyn BufRead,
+    path: &'r str,
+    buf: Vec<u8>,
+    number: usize,
+    terminated: bool,
+}
+
+impl<'r> LineReader<'r> {
+    /// Reads `reader`, naming `path` in errors.
+    pub(crate) fn new(reader: &'r mut dyn BufRead, path: &'r str) -> Self {
+        LineReader { reader, path, buf: Vec::with_capacity(4096), number: 0, terminated: true }
+    }
+
+    /// The file as named in errors.
+    pub(crate) fn path(&self) -> &'r str {
+        self.path
+    }
+
+    /// The next line, or `None` at the end of the file.
+    pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>> {
+        Ok(if self.advance()? { Some(self.current()) } else { None })
+    }
+
+    /// The next line that is not blank, or `None` at the end of the file.
+    pub(crate) fn next_non_blank(&mut self) -> Result<Option<Line<'_>>> {
+        loop {
+            if !self.advance()? {
+                return Ok(None);
+            }
+            if !self.current().text.trim().is_empty() {
+                return Ok(Some(self.current()));
+            }
+        }
+    }
+
+    /// Reads the next line into the buffer (without its terminator, checked to be UTF-8);
+    /// false at the end of the file.
+    fn advance(&mut self) -> Result<bool> {
+        self.buf.clear();
+        self.number += 1;
+        let n = (&mut *self.reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| FormatError::io(self.path, &e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if n as u64 > MAX_LINE_BYTES {
+            return Err(FormatError::at_line(
+                self.path,
+                self.number,
+                format!(
+                    "expected a text line of numbers, found a line longer than {} MiB \
+                     (is this a binary file?)",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        self.terminated = self.buf.last() == Some(&b'\n');
+        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+            self.buf.pop();
+        }
+        if let Err(e) = std::str::from_utf8(&self.buf) {
+            return Err(FormatError::new(
+                self.path,
+                Some(Location::LineColumn(self.number, e.valid_up_to() + 1)),
+                "expected text (UTF-8), found a byte that is not text (is this a binary file?)",
+            ));
+        }
+        Ok(true)
+    }
+
+    /// The line in the buffer (validated by [`Self::advance`]).
+    fn current(&self) -> Line<'_> {
+        Line {
+            number: self.number,
+            text: std::str::from_utf8(&self.buf).unwrap_or_default(),
+            terminated: self.terminated,
+        }
+    }
+}
+
+/// Parses one numeric field: a decimal number, or `NaN` (any case) for a missing value.
+/// Returns what is wrong otherwise (for the caller to place in the file).
+pub(crate) fn parse_number(field: &str) -> std::result::Result<f64, String> {
+    let f = field.trim();
+    if f.is_empty() {
+        return Err("expected a number, found an empty field".to_string());
+    }
+    match f.parse::<f64>() {
+        Ok(v) if v.is_nan() => Ok(f64::NAN),
+        Ok(v) if v.is_infinite() => Err(format!("expected a finite number, found {}", quoted(f))),
+        Ok(v) => Ok(v),
+        Err(_) => Err(format!("expected a number, found {}", quoted(f))),
+    }
+}
+
+/// A field value quoted for a message, shortened when long.
+pub(crate) fn quoted(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() > MAX {
+        let short: String = s.chars().take(MAX).collect();
+        format!("{short:?}...")
+    } else {
+        format!("{s:?}")
+    }
+}
+
+/// The file-truncation hint added to a short last line's error.
+pub(crate) fn truncation_hint(line: &Line<'_>, found: usize, expected: usize) -> &'static str {
+    if !line.terminated && found < expected {
+        "; the last line ends without a newline, so the file looks truncated"
+    } else {
+        ""
+    }
+}
+
+/// Parses a line of exactly `expected` numbers into `out` (cleared first). `layout` describes
+/// the row for messages (`22 joints x (x, y, z)`). A comma-separated line may end with one
+/// extra empty field (a trailing comma, as some exporters write).
+pub(crate) fn parse_numeric_row(
+    path: &str,
+    line: &Line<'_>,
+    sep: Separator,
+    expected: usize,
+    layout: &str,
+    out: &mut Vec<f64>,
+) -> Result<()> {
+    out.clear();
+    let mut found = sep.split(line.text).count();
+    if sep == Separator::Comma && found == expected + 1 && line.text.trim_end().ends_with(',') {
+        found = expected;
+    }
+    if found != expected {
+        return Err(FormatError::at_line(
+            path,
+            line.number,
+            format!(
+                "expected {expected} {} values ({layout}), found {found}{}",
+                sep.describe(),
+                truncation_hint(line, found, expected)
+            ),
+        ));
+    }
+    for (i, field) in sep.split(line.text).take(expected).enumerate() {
+        let v = parse_number(field).map_err(|msg| {
+            FormatError::new(path, Some(Location::LineColumn(line.number, i + 1)), msg)
+        })?;
+        out.push(v);
+    }
+    Ok(())
+}
+
+/// Reads every non-blank line of a headerless numeric file, each exactly `expected` numbers,
+/// calling `per_row` with the line number and the values; returns the number of rows. An
+/// empty file (no data row) is an error that says what a row should look like.
+pub(crate) fn for_each_numeric_row(
+    reader: &mut dyn BufRead,
+    path: &str,
+    sep: Separator,
+    expected: usize,
+    layout: &str,
+    mut per_row: impl FnMut(usize, &[f64]) -> Result<()>,
+) -> Result<usize> {
+    let mut lines = LineReader::new(reader, path);
+    let mut values = Vec::with_capacity(expected);
+    let mut rows = 0usize;
+    while let Some(line) = lines.next_non_blank()? {
+        parse_numeric_row(path, &line, sep, expected, layout, &mut values)?;
+        per_row(line.number, &values)?;
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(FormatError::new(
+            path,
+            None,
+            format!(
+                "the file has no data rows; expected lines of {expected} {} numbers ({layout})",
+                sep.describe()
+            ),
+        ));
+    }
+    Ok(rows)
+}
+
+/// True when the first bytes belong to a format another reader owns and no reader here should
+/// claim: C3D (byte 1 is the parameter-section marker 0x50) and TRC (first line starts with
+/// `PathFileType`).
+pub(crate) fn is_c3d_or_trc(head: &[u8]) -> bool {
+    head.get(1) == Some(&0x50) || head.trim_ascii_start().starts_with(b"PathFileType")
+}
+
+/// The complete lines of the sniffed head (the last one is dropped when the head ends
+/// mid-line), skipping blank lines; nothing if the head is not text.
+pub(crate) fn head_lines(head: &[u8]) -> Vec<&str> {
+    let Ok(text) = std::str::from_utf8(head).or_else(|e| {
+        // The head may end in the middle of a multi-byte character: keep the valid part.
+        std::str::from_utf8(head.get(..e.valid_up_to()).unwrap_or_default())
+    }) else {
+        return Vec::new();
+    };
+    let complete = if head.len() < crate::SNIFF_BYTES {
+        text
+    } else {
+        match text.rfind('\n') {
+            Some(end) => text.get(..end).unwrap_or_default(),
+            None => "",
+        }
+    };
+    complete.lines().filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// The fields of a line if every one is a number (a trailing comma is allowed), else `None`.
+pub(crate) fn numeric_fields(line: &str, sep: Separator) -> Option<Vec<f64>> {
+    let line = match sep {
+        Separator::Comma => line.trim_end().strip_suffix(',').unwrap_or(line),
+        Separator::Whitespace => line,
+    };
+    sep.split(line).map(|f| parse_number(f).ok()).collect()
+}
+
+/// Converts a data-model error (a table that does not fit its skeleton) into a reading error
+/// naming the file.
+pub(crate) fn model_error(path: &str, e: relearn_core::Error) -> FormatError {
+    FormatError::new(path, None, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<(usize, String, bool)> {
+        let mut bytes = text.as_bytes();
+        let mut r = LineReader::new(&mut bytes, "t.txt");
+        let mut out = Vec::new();
+        while let Some(l) = r.next_non_blank().unwrap() {
+            out.push((l.number, l.text.to_string(), l.terminated));
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_are_handled_and_line_numbers_count_blanks() {
+        let got = lines_of("1,2\r\n\r\n3,4\n5,6");
+        assert_eq!(
+            got,
+            vec![
+                (1, "1,2".to_string(), true),
+                (3, "3,4".to_string(), true),
+                (4, "5,6".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_reported_with_line_and_column() {
+        let mut bytes: &[u8] = b"1,2\n3,\xff\n";
+        let mut r = LineReader::new(&mut bytes, "t.txt");
+        assert!(r.next_line().unwrap().is_some());
+        let e = r.next_line().err().unwrap();
+        assert_eq!(e.location, Some(Location::LineColumn(2, 3)));
+        assert!(e.message.contains("not text"), "{e}");
+    }
+
+    #[test]
+    fn numbers_nan_and_bad_values() {
+        assert_eq!(parse_number(" 1.5 "), Ok(1.5));
+        assert!(parse_number("NaN").unwrap().is_nan());
+        assert!(parse_number("nan").unwrap().is_nan());
+        assert!(parse_number("inf").unwrap_err().contains("finite"));
+        assert!(parse_number("").unwrap_err().contains("empty"));
+        assert!(parse_number("1,5").unwrap_err().contains("\"1,5\""));
+    }
+
+    #[test]
+    fn row_with_wrong_count_says_expected_and_found_and_truncation() {
+        let line = Line { number: 7, text: "1,2", terminated: false };
+        let mut out = Vec::new();
+        let e = parse_numeric_row("f.txt", &line, Separator::Comma, 3, "1 joint x 3", &mut out)
+            .unwrap_err();
+        assert_eq!(e.location, Some(Location::Line(7)));
+        assert!(e.message.contains("expected 3 comma-separated values"), "{e}");
+        assert!(e.message.contains("found 2"), "{e}");
+        assert!(e.message.contains("truncated"), "{e}");
+        let line = Line { number: 1, text: "1,2,3,", terminated: true };
+        parse_numeric_row("f.txt", &line, Separator::Comma, 3, "", &mut out).unwrap();
+        assert_eq!(out, vec![1.0, 2.0, 3.0]);
+        let line = Line { number: 2, text: "1 x 3", terminated: true };
+        let e =
+            parse_numeric_row("f.txt", &line, Separator::Whitespace, 3, "", &mut out).unwrap_err();
+        assert_eq!(e.location, Some(Location::LineColumn(2, 2)));
+    }
+
+    #[test]
+    fn head_lines_drop_an_incomplete_last_line_only_when_the_head_is_full() {
+        assert_eq!(head_lines(b"a\nb"), vec!["a", "b"]);
+        let mut full = vec![b'1'; crate::SNIFF_BYTES];
+        full[3] = b'\n';
+        assert_eq!(head_lines(&full), vec!["111"]);
+    }
+
+    #[test]
+    fn c3d_and_trc_heads_are_recognised() {
+        assert!(is_c3d_or_trc(&[0x02, 0x50, 0, 0]));
+        assert!(is_c3d_or_trc(b"PathFileType\t4\t(X/Y/Z)\twalk.trc\n"));
+        assert!(!is_c3d_or_trc(b"1,2,3\n"));
+    }
+}
