@@ -84,8 +84,8 @@ impl Reader for KeraalKinectReader {
                 Ok(())
             },
         )?;
-        let skeleton =
-            Skeleton::new("kinect-v2", &known::KINECT_V2).map_err(|e| text::model_error(&path, e))?;
+        let skeleton = Skeleton::new("kinect-v2", &known::KINECT_V2)
+            .map_err(|e| text::model_error(&path, e))?;
         let table = PositionTable::from_values(frames, JOINTS, values)
             .map_err(|e| text::model_error(&path, e))?;
         let mut rec = Recording::new(SourceInfo::default(), skeleton, KINECT_V2_RATE_HZ, table)
@@ -105,14 +105,19 @@ mod tests {
     /// A row with joint j at (j, 1, 2.5) and an identity quaternion, ending with a space and
     /// CRLF as the KERAAL files do.
     fn row() -> String {
-        let mut s: String =
-            (0..JOINTS).map(|j| format!("{j}.0 1.0 2.5 0.0 0.0 0.0 1.0 ")).collect();
+        let mut s: String = (0..JOINTS)
+            .map(|j| format!("{j}.0 1.0 2.5 0.0 0.0 0.0 1.0 "))
+            .collect();
         s.push_str("\r\n");
         s
     }
 
     fn read(text: &str) -> Result<Recording> {
-        read_bytes("G3-Kinect-CTK-P1T1-Unknown-C-0.txt", text.as_bytes(), Some("keraal-kinect"))
+        read_bytes(
+            "G3-Kinect-CTK-P1T1-Unknown-C-0.txt",
+            text.as_bytes(),
+            Some("keraal-kinect"),
+        )
     }
 
     #[test]
@@ -138,7 +143,10 @@ mod tests {
     fn wrong_count_garbage_truncation_and_empty_are_errors() {
         let e = read("1 2 3\n").unwrap_err();
         assert_eq!(e.location, Some(Location::Line(1)));
-        assert!(e.message.contains("expected 175") && e.message.contains("found 3"), "{e}");
+        assert!(
+            e.message.contains("expected 175") && e.message.contains("found 3"),
+            "{e}"
+        );
 
         let cut = row();
         let cut = cut.get(..cut.len() / 2).unwrap();
@@ -162,7 +170,10 @@ mod tests {
         assert!(r.sniff("G3-Kinect-CTK-P1T1-Unknown-C-0.txt", row().as_bytes()) >= 90);
         assert!(r.sniff("trial.txt", row().as_bytes()) >= 70);
         let vicon: String = (0..119).map(|_| "1.0 ").collect();
-        assert_eq!(r.sniff("G3-Vicon-CTK-P1T1-Unknown-C-0.txt", vicon.as_bytes()), 0);
+        assert_eq!(
+            r.sniff("G3-Vicon-CTK-P1T1-Unknown-C-0.txt", vicon.as_bytes()),
+            0
+        );
         assert_eq!(r.sniff("walk.trc", b"PathFileType\t4\n"), 0);
     }
 }

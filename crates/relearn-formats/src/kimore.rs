@@ -56,10 +56,13 @@ impl Reader for KimoreCsvReader {
             return 0;
         };
         let states_valid = values.len() == COLUMNS
-            && values.chunks_exact(PER_JOINT).all(|j| {
-                j.get(3).is_some_and(|s| tracking_state(*s).is_some())
-            });
-        match (states_valid, name.to_ascii_lowercase().contains("jointposition")) {
+            && values
+                .chunks_exact(PER_JOINT)
+                .all(|j| j.get(3).is_some_and(|s| tracking_state(*s).is_some()));
+        match (
+            states_valid,
+            name.to_ascii_lowercase().contains("jointposition"),
+        ) {
             (true, true) => 95,
             (true, false) => 85,
             (false, _) => 0,
@@ -102,8 +105,8 @@ impl Reader for KimoreCsvReader {
                 Ok(())
             },
         )?;
-        let skeleton =
-            Skeleton::new("kinect-v2", &known::KINECT_V2).map_err(|e| text::model_error(&path, e))?;
+        let skeleton = Skeleton::new("kinect-v2", &known::KINECT_V2)
+            .map_err(|e| text::model_error(&path, e))?;
         let table = PositionTable::from_values(frames, JOINTS, values)
             .map_err(|e| text::model_error(&path, e))?;
         let mut rec = Recording::new(SourceInfo::default(), skeleton, KINECT_V2_RATE_HZ, table)
@@ -159,7 +162,10 @@ mod tests {
         let text = format!("{}\n{}\n", row(2), row(3));
         let e = read(&text).unwrap_err();
         assert_eq!(e.location, Some(Location::LineColumn(2, 4)));
-        assert!(e.message.contains("0, 1 or 2") && e.message.contains("found 3"), "{e}");
+        assert!(
+            e.message.contains("0, 1 or 2") && e.message.contains("found 3"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -167,7 +173,10 @@ mod tests {
         let short = row(2).rsplit_once(',').unwrap().0.to_string();
         let e = read(&format!("{}\n{short}", row(2))).unwrap_err();
         assert_eq!(e.location, Some(Location::Line(2)));
-        assert!(e.message.contains("expected 100") && e.message.contains("found 99"), "{e}");
+        assert!(
+            e.message.contains("expected 100") && e.message.contains("found 99"),
+            "{e}"
+        );
         assert!(e.message.contains("truncated"), "{e}");
 
         let garbled = row(2).replacen("1,", "1x,", 1);
@@ -191,7 +200,10 @@ mod tests {
     fn sniff_wants_one_hundred_numbers_with_tracking_states() {
         let r = KimoreCsvReader;
         assert!(r.sniff("input.csv", format!("{}\n", row(2)).as_bytes()) >= 80);
-        assert_eq!(r.sniff("input.csv", row(2).replace(",2,", ",0.7,").as_bytes()), 0);
+        assert_eq!(
+            r.sniff("input.csv", row(2).replace(",2,", ",0.7,").as_bytes()),
+            0
+        );
         assert_eq!(r.sniff("input.csv", b"time_s,a_x\n0,1\n"), 0);
         assert_eq!(r.sniff("x.c3d", &[0x02, 0x50, 0x01]), 0);
     }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod keraal;
 pub mod kimore;
 mod text;
+pub mod ui_prmd;
 
 pub use error::{FormatError, Location, Result};
 
@@ -103,7 +104,11 @@ pub trait Reader: Sync {
 
 /// Every reader Relearn has, in detection priority order (ties go to the earlier one).
 pub fn readers() -> Vec<&'static dyn Reader> {
-    vec![&kimore::KimoreCsvReader, &keraal::KeraalKinectReader]
+    vec![
+        &kimore::KimoreCsvReader,
+        &keraal::KeraalKinectReader,
+        &ui_prmd::UiPrmdReader,
+    ]
 }
 
 /// The reader with this identifier.

@@ -64,7 +64,13 @@ pub(crate) struct LineReader<'r> {
 impl<'r> LineReader<'r> {
     /// Reads `reader`, naming `path` in errors.
     pub(crate) fn new(reader: &'r mut dyn BufRead, path: &'r str) -> Self {
-        LineReader { reader, path, buf: Vec::with_capacity(4096), number: 0, terminated: true }
+        LineReader {
+            reader,
+            path,
+            buf: Vec::with_capacity(4096),
+            number: 0,
+            terminated: true,
+        }
     }
 
     /// The file as named in errors.
@@ -74,7 +80,11 @@ impl<'r> LineReader<'r> {
 
     /// The next line, or `None` at the end of the file.
     pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>> {
-        Ok(if self.advance()? { Some(self.current()) } else { None })
+        Ok(if self.advance()? {
+            Some(self.current())
+        } else {
+            None
+        })
     }
 
     /// The next line that is not blank, or `None` at the end of the file.
@@ -330,18 +340,33 @@ mod tests {
 
     #[test]
     fn row_with_wrong_count_says_expected_and_found_and_truncation() {
-        let line = Line { number: 7, text: "1,2", terminated: false };
+        let line = Line {
+            number: 7,
+            text: "1,2",
+            terminated: false,
+        };
         let mut out = Vec::new();
         let e = parse_numeric_row("f.txt", &line, Separator::Comma, 3, "1 joint x 3", &mut out)
             .unwrap_err();
         assert_eq!(e.location, Some(Location::Line(7)));
-        assert!(e.message.contains("expected 3 comma-separated values"), "{e}");
+        assert!(
+            e.message.contains("expected 3 comma-separated values"),
+            "{e}"
+        );
         assert!(e.message.contains("found 2"), "{e}");
         assert!(e.message.contains("truncated"), "{e}");
-        let line = Line { number: 1, text: "1,2,3,", terminated: true };
+        let line = Line {
+            number: 1,
+            text: "1,2,3,",
+            terminated: true,
+        };
         parse_numeric_row("f.txt", &line, Separator::Comma, 3, "", &mut out).unwrap();
         assert_eq!(out, vec![1.0, 2.0, 3.0]);
-        let line = Line { number: 2, text: "1 x 3", terminated: true };
+        let line = Line {
+            number: 2,
+            text: "1 x 3",
+            terminated: true,
+        };
         let e =
             parse_numeric_row("f.txt", &line, Separator::Whitespace, 3, "", &mut out).unwrap_err();
         assert_eq!(e.location, Some(Location::LineColumn(2, 2)));
