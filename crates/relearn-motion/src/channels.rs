@@ -1,0 +1,258 @@
+//! The signals a repetition is compared on: clinical measures plus every joint's position in
+//! the body frame, so the data-driven scoring works on any skeleton, even one whose joint
+//! names mean nothing anatomically.
+//!
+//! Joint positions are expressed relative to the mid-hip at the start of the span (or the
+//! centroid of all joints when there are no hips), in the body frame of the span (lateral,
+//! forward, up; the lab axes when the skeleton has no hips or shoulders), and divided by the
+//! body size (leg length, else the RMS spread of the joints) so that subjects of different
+//! size and recordings in different units compare directly. Units: percent of body size.
+
+use crate::body::{body_frames, mid_hip, BodyFrame};
+use crate::measures::{Measure, Unit};
+use crate::prepare::PreparedRecording;
+use relearn_core::{stats, Vec3};
+use serde::{Deserialize, Serialize};
+
+/// Body-frame axis of a joint-position channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyAxis {
+    /// Towards the person's right.
+    Lateral,
+    /// Where the person faces.
+    Forward,
+    /// Vertical.
+    Up,
+}
+
+impl BodyAxis {
+    /// All three axes.
+    pub const ALL: [BodyAxis; 3] = [BodyAxis::Lateral, BodyAxis::Forward, BodyAxis::Up];
+
+    /// Words for a positive and a negative displacement along the axis.
+    pub fn direction_words(self, positive: bool) -> &'static str {
+        match (self, positive) {
+            (BodyAxis::Lateral, true) => "further to the right",
+            (BodyAxis::Lateral, false) => "further to the left",
+            (BodyAxis::Forward, true) => "further forward",
+            (BodyAxis::Forward, false) => "further back",
+            (BodyAxis::Up, true) => "higher",
+            (BodyAxis::Up, false) => "lower",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            BodyAxis::Lateral => "lateral",
+            BodyAxis::Forward => "forward",
+            BodyAxis::Up => "up",
+        }
+    }
+}
+
+/// One compared signal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Channel {
+    /// A clinical measure.
+    Measure {
+        /// The measure.
+        measure: Measure,
+    },
+    /// A joint's position along a body axis, % of body size.
+    Joint {
+        /// The joint's landmark name when it has one (so different devices match), else its
+        /// name in the source.
+        joint: String,
+        /// The axis.
+        axis: BodyAxis,
+    },
+}
+
+impl Channel {
+    /// Stable identifier (`left_knee_flexion`, `left_knee.up`).
+    pub fn id(&self) -> String {
+        match self {
+            Channel::Measure { measure } => measure.id(),
+            Channel::Joint { joint, axis } => format!("{joint}.{}", axis.name()),
+        }
+    }
+
+    /// Unit of the channel's values.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Channel::Measure { measure } => measure.unit(),
+            Channel::Joint { .. } => Unit::Percent,
+        }
+    }
+
+    /// True for a clinical measure.
+    pub fn is_measure(&self) -> bool {
+        matches!(self, Channel::Measure { .. })
+    }
+}
+
+/// Identifier of a joint for channels: its landmark's name, else its source name.
+fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
+    let joint = &rec.skeleton.joints()[j];
+    match joint.landmark {
+        Some(l) => {
+            let v = serde_json::to_value(l).ok();
+            v.and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| joint.name.clone())
+        }
+        None => joint.name.clone(),
+    }
+}
+
+/// Every channel a prepared recording provides, in a stable order (measures first).
+pub fn available_channels(p: &PreparedRecording) -> Vec<Channel> {
+    let mut v: Vec<Channel> = p
+        .measures
+        .measures()
+        .into_iter()
+        .map(|measure| Channel::Measure { measure })
+        .collect();
+    for j in 0..p.recording.skeleton.len() {
+        let joint = joint_key(&p.recording, j);
+        for axis in BodyAxis::ALL {
+            v.push(Channel::Joint {
+                joint: joint.clone(),
+                axis,
+            });
+        }
+    }
+    v
+}
+
+/// Body size used to scale joint channels, metres: leg length, else twice the RMS distance of
+/// the joints from their centroid (both about 0.8-1 m for an adult).
+pub fn body_size_m(p: &PreparedRecording) -> f64 {
+    if let Some(l) = p.leg_length_m.filter(|l| *l > 0.05) {
+        return l;
+    }
+    let rec = &p.recording;
+    let mut spreads = Vec::new();
+    for f in (0..rec.frame_count()).step_by(((rec.frame_count() / 50).max(1)) as usize) {
+        let pts: Vec<Vec3> = (0..rec.skeleton.len())
+            .filter_map(|j| rec.positions.get(f, j))
+            .collect();
+        if pts.len() < 2 {
+            continue;
+        }
+        let c = pts.iter().fold(Vec3::ZERO, |a, b| a + *b) / pts.len() as f64;
+        let ms = pts.iter().map(|p| (*p - c).dot(*p - c)).sum::<f64>() / pts.len() as f64;
+        spreads.push(2.0 * ms.sqrt());
+    }
+    stats::median(&spreads).filter(|s| *s > 1e-6).unwrap_or(1.0)
+}
+
+/// The body frame and origin used for the joint channels of a span of frames.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpanFrame {
+    /// Axes (lab axes when the skeleton has no hips or shoulders).
+    pub frame: BodyFrame,
+    /// Origin in the lab frame.
+    pub origin: Vec3,
+    /// Metres per channel unit × 100 (body size).
+    pub size_m: f64,
+}
+
+/// The span frame of frames `start..end`: mean body frame over the span, origin at the
+/// mid-hip (else joint centroid) averaged over the first 10 % of the span.
+pub fn span_frame(p: &PreparedRecording, start: usize, end: usize) -> SpanFrame {
+    let rec = &p.recording;
+    let end = end.min(rec.frame_count());
+    let start = start.min(end);
+    let frames = body_frames(rec, p.view);
+    let mut lat = Vec3::ZERO;
+    for bf in frames.get(start..end).unwrap_or(&[]).iter().flatten() {
+        lat = lat + bf.lateral;
+    }
+    let frame = BodyFrame::from_lateral(lat).unwrap_or(BodyFrame {
+        lateral: Vec3::new(1.0, 0.0, 0.0),
+        forward: Vec3::new(0.0, 1.0, 0.0),
+        up: Vec3::UP,
+    });
+    let head_end = (start + ((end - start) / 10).max(1)).min(end);
+    let mut origin = Vec3::ZERO;
+    let mut n = 0usize;
+    for f in start..head_end {
+        let o = mid_hip(rec, f).or_else(|| {
+            let pts: Vec<Vec3> = (0..rec.skeleton.len())
+                .filter_map(|j| rec.positions.get(f, j))
+                .collect();
+            (!pts.is_empty()).then(|| pts.iter().fold(Vec3::ZERO, |a, b| a + *b) / pts.len() as f64)
+        });
+        if let Some(o) = o {
+            origin = origin + o;
+            n += 1;
+        }
+    }
+    if n > 0 {
+        origin = origin / n as f64;
+    }
+    SpanFrame {
+        frame,
+        origin,
+        size_m: body_size_m(p),
+    }
+}
+
+/// Values of the requested channels over frames `start..end`, frame-major
+/// (`(end − start) × channels.len()`), NaN where a channel is unavailable.
+pub fn extract(p: &PreparedRecording, channels: &[Channel], start: usize, end: usize) -> Vec<f64> {
+    let rec = &p.recording;
+    let end = end.min(rec.frame_count());
+    let start = start.min(end);
+    let sf = span_frame(p, start, end);
+    let joint_index: Vec<Option<usize>> = channels
+        .iter()
+        .map(|c| match c {
+            Channel::Joint { joint, .. } => {
+                (0..rec.skeleton.len()).find(|j| joint_key(rec, *j) == *joint)
+            }
+            Channel::Measure { .. } => None,
+        })
+        .collect();
+    let measure_series: Vec<Option<Vec<f64>>> = channels
+        .iter()
+        .map(|c| match c {
+            Channel::Measure { measure } => p.measures.get(*measure).map(|s| {
+                let mut v = s.get(start..end).map(<[f64]>::to_vec).unwrap_or_default();
+                if measure.relative_to_start() {
+                    crate::measures::subtract_start(&mut v, rec.rate_hz);
+                }
+                v
+            }),
+            Channel::Joint { .. } => None,
+        })
+        .collect();
+    let c = channels.len();
+    let mut out = vec![f64::NAN; (end - start) * c];
+    for (fi, f) in (start..end).enumerate() {
+        for (ci, ch) in channels.iter().enumerate() {
+            let v = match ch {
+                Channel::Measure { .. } => measure_series[ci]
+                    .as_ref()
+                    .and_then(|s| s.get(fi).copied())
+                    .unwrap_or(f64::NAN),
+                Channel::Joint { axis, .. } => joint_index[ci]
+                    .and_then(|j| rec.positions.get(f, j))
+                    .map(|pos| {
+                        let b = sf.frame.to_body(pos - sf.origin);
+                        let comp = match axis {
+                            BodyAxis::Lateral => b.x,
+                            BodyAxis::Forward => b.y,
+                            BodyAxis::Up => b.z,
+                        };
+                        comp / sf.size_m * 100.0
+                    })
+                    .unwrap_or(f64::NAN),
+            };
+            out[fi * c + ci] = v;
+        }
+    }
+    out
+}

@@ -1,0 +1,180 @@
+//! From a raw recording to analysable kinematics: lab frame, keypoint confidence, gap filling,
+//! zero-phase low-pass filtering and clinical measures (`clinical-spec.md` §5.1 and §6).
+//!
+//! Order of steps, and why:
+//! 1. Samples below the keypoint confidence threshold (0.3) become missing (§5.1).
+//! 2. Conversion to the lab frame (metres, z up), detecting axes and units the format does not
+//!    state (`relearn_core::lab`).
+//! 3. Interior gaps up to 10 frames and 0.1 s are filled with a cubic spline; longer gaps stay
+//!    missing and are reported (§5.1, Howarth & Callaghan 2010 [98]).
+//! 4. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
+//!    6 Hz by default, with Winter's dual-pass correction (§5.1, Winter 2009 [97]).
+//! 5. Measures are computed from the filtered positions in the body frame (§6).
+
+use crate::body::{detect_view, View};
+use crate::error::{Error, Result};
+use crate::measures::{compute_measures, MeasureSet};
+use relearn_core::filter::{Butterworth, KINEMATICS_CUTOFF_HZ, KINEMATICS_ORDER};
+use relearn_core::gaps::{fill_gaps, GapSettings};
+use relearn_core::lab::{to_lab_frame, LabFrameOptions, LabFrameReport};
+use relearn_core::{quality, Recording, SignedAxis, Warning};
+use serde::{Deserialize, Serialize};
+
+/// Keypoint confidence below which a sample is treated as missing: 0.3 (`clinical-spec.md`
+/// §5.1, *Relearn default*).
+pub const KEYPOINT_CONFIDENCE_THRESHOLD: f32 = 0.3;
+
+/// Settings of the preparation pipeline; the defaults are those of `clinical-spec.md` §5.1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareSettings {
+    /// Low-pass cut-off in Hz (6 Hz, §5.1). `None` disables filtering.
+    pub cutoff_hz: Option<f64>,
+    /// Gap-filling limits and method (§5.1).
+    pub gaps: GapSettings,
+    /// Keypoint confidence threshold (§5.1).
+    pub confidence_threshold: f32,
+    /// Override of the source's vertical axis (`--up`).
+    pub up: Option<SignedAxis>,
+}
+
+impl Default for PrepareSettings {
+    fn default() -> Self {
+        PrepareSettings {
+            cutoff_hz: Some(KINEMATICS_CUTOFF_HZ),
+            gaps: GapSettings::default(),
+            confidence_threshold: KEYPOINT_CONFIDENCE_THRESHOLD,
+            up: None,
+        }
+    }
+}
+
+/// A recording ready for analysis.
+#[derive(Debug, Clone)]
+pub struct PreparedRecording {
+    /// Positions in the lab frame, gap-filled and filtered.
+    pub recording: Recording,
+    /// What the lab-frame conversion found.
+    pub lab: LabFrameReport,
+    /// What the recording can see.
+    pub view: View,
+    /// Clinical measures frame by frame.
+    pub measures: MeasureSet,
+    /// Leg length in metres (hip → knee → ankle, median), when the legs are tracked.
+    pub leg_length_m: Option<f64>,
+    /// Tracking quality of the raw recording (before gap filling).
+    pub quality: quality::TrackingQuality,
+    /// Everything worth telling the user (from reading, conversion, gaps, filtering).
+    pub warnings: Vec<Warning>,
+}
+
+/// Runs the preparation pipeline on a recording.
+pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<PreparedRecording> {
+    let what = if rec.source.path.is_empty() {
+        "recording".to_string()
+    } else {
+        rec.source.path.clone()
+    };
+    if rec.frame_count() < 3 {
+        return Err(Error::Unusable {
+            what,
+            why: format!("it has {} frames; at least 3 are needed", rec.frame_count()),
+        });
+    }
+    mask_low_confidence(&mut rec, settings.confidence_threshold);
+    let quality = quality::tracking_quality(&rec);
+    if quality.missing_fraction >= 1.0 {
+        return Err(Error::Unusable {
+            what,
+            why: "no joint has any valid position".into(),
+        });
+    }
+    let lab = to_lab_frame(&mut rec, LabFrameOptions { up: settings.up })?;
+    let mut warnings = std::mem::take(&mut rec.warnings);
+
+    let limit = settings.gaps.limit_frames(rec.rate_hz);
+    let filter = match settings.cutoff_hz {
+        Some(fc) if fc < rec.rate_hz / 2.0 => Some(Butterworth::zero_phase_lowpass(
+            KINEMATICS_ORDER,
+            fc,
+            rec.rate_hz,
+        )?),
+        Some(fc) => {
+            warnings.push(Warning::new(
+                "not_filtered",
+                format!(
+                    "the {fc} Hz low-pass is above half the frame rate ({} Hz): positions were \
+                     not filtered",
+                    rec.rate_hz
+                ),
+            ));
+            None
+        }
+        None => None,
+    };
+    for j in 0..rec.skeleton.len() {
+        let mut long_gaps = Vec::new();
+        for axis in 0..3 {
+            let mut x = rec.positions.coordinate(j, axis);
+            let report = fill_gaps(&mut x, limit, settings.gaps.method);
+            if axis == 0 {
+                long_gaps = report.unfilled;
+            }
+            if let Some(f) = &filter {
+                x = f.filtfilt(&x, rec.rate_hz);
+            }
+            rec.positions.set_coordinate(j, axis, &x);
+        }
+        let interior: Vec<_> = long_gaps
+            .iter()
+            .filter(|g| g.len < rec.frame_count())
+            .collect();
+        if let Some(longest) = interior.iter().max_by_key(|g| g.len) {
+            let name = rec
+                .skeleton
+                .joints()
+                .get(j)
+                .map(|x| x.name.as_str())
+                .unwrap_or("?");
+            warnings.push(Warning::new(
+                "gap_not_filled",
+                format!(
+                    "{name}: {} gap(s) longer than {limit} frames or at an end were left missing \
+                     (longest {} frames at {:.2} s)",
+                    interior.len(),
+                    longest.len,
+                    rec.time_s(longest.start)
+                ),
+            ));
+        }
+    }
+    let view = detect_view(&rec);
+    if view != View::ThreeD {
+        warnings.push(Warning::new("view_2d", view.describe()));
+    }
+    let leg_length_m = relearn_core::lab::leg_length(&rec);
+    let measures = compute_measures(&rec, view, leg_length_m);
+    Ok(PreparedRecording {
+        recording: rec,
+        lab,
+        view,
+        measures,
+        leg_length_m,
+        quality,
+        warnings,
+    })
+}
+
+/// Marks samples whose confidence is below the threshold as missing.
+fn mask_low_confidence(rec: &mut Recording, threshold: f32) {
+    let Some(conf) = rec.confidence.clone() else {
+        return;
+    };
+    let joints = rec.skeleton.len();
+    for (i, c) in conf.iter().enumerate() {
+        if *c < threshold {
+            let (f, j) = (i / joints.max(1), i % joints.max(1));
+            rec.positions
+                .set(f, j, relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+        }
+    }
+}

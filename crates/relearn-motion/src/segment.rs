@@ -1,0 +1,484 @@
+//! Repetition segmentation of continuous recordings.
+//!
+//! 1. **Primary movement signal.** The first principal component of all joint positions in the
+//!    body frame (each recording centred on its own mean, frames pooled across the training
+//!    recordings when a template is built): the direction in posture space along which the
+//!    body moves most. It is a squat's up-down, an arm raise's arc, a lunge's step, without
+//!    knowing the exercise or the skeleton (PCA for movement primitives: Troje 2002; applied
+//!    to exercise segmentation in e.g. Lin & Kulić 2014).
+//! 2. **Rest and excursion.** The rest level is the signal at the start and end of the
+//!    recording; the signal is oriented so that moving away from rest is positive and scaled
+//!    so that a typical repetition's peak is 1 (98th percentile of the excursion).
+//! 3. **Repetitions.** Each run above [`SegmentSettings::enter`] (0.5) is the core of one
+//!    repetition; the repetition starts at the last frame at rest (below
+//!    [`SegmentSettings::rest`], 0.15) before the run and ends at the first frame at rest
+//!    after it, or at the lowest point between two runs when the person does not return to
+//!    rest; from there the boundary moves outwards to where the movement's speed falls below
+//!    5 % of its peak (the tempo rule of `clinical-spec.md` §6). Runs separated by a shallow
+//!    dip are merged.
+//! 4. **Confidence** (0-1) combines the return to rest at both ends, the consistency of the
+//!    duration with the median repetition and of the peak with the median peak.
+//!
+//! Thresholds are *Relearn defaults* (hysteresis at half the typical excursion), exposed in
+//! [`SegmentSettings`].
+
+use crate::body::BodyFrame;
+use crate::channels::{body_size_m, span_frame};
+use crate::prepare::PreparedRecording;
+use relearn_core::{stats, Vec3};
+use serde::{Deserialize, Serialize};
+
+/// Segmentation settings (*Relearn defaults*).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentSettings {
+    /// Normalised excursion above which the body is "in" a repetition (0.5).
+    pub enter: f64,
+    /// Normalised excursion below which the body is "at rest" (0.15).
+    pub rest: f64,
+    /// Runs separated by a dip that stays above this are one repetition (0.35).
+    pub merge_above: f64,
+    /// Shortest repetition in seconds (0.4 s).
+    pub min_duration_s: f64,
+    /// Moving-average smoothing of the primary signal before detection, seconds (0.2 s).
+    pub smooth_s: f64,
+    /// A repetition starts and ends where the speed of the primary signal falls below this
+    /// fraction of its peak speed: 5 % (the tempo phase rule of `clinical-spec.md` §6).
+    pub still_fraction: f64,
+}
+
+impl Default for SegmentSettings {
+    fn default() -> Self {
+        SegmentSettings {
+            enter: 0.5,
+            rest: 0.15,
+            merge_above: 0.35,
+            min_duration_s: 0.4,
+            smooth_s: 0.2,
+            still_fraction: 0.05,
+        }
+    }
+}
+
+/// One repetition found in a recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repetition {
+    /// 1-based number in the recording.
+    pub number: usize,
+    /// First frame.
+    pub start_frame: usize,
+    /// One past the last frame.
+    pub end_frame: usize,
+    /// Frame of the largest excursion.
+    pub peak_frame: usize,
+    /// Start time in seconds.
+    pub start_s: f64,
+    /// End time in seconds.
+    pub end_s: f64,
+    /// Duration in seconds.
+    pub duration_s: f64,
+    /// How sure the segmentation is that this is one whole repetition (0-1).
+    pub confidence: f64,
+}
+
+/// The primary movement direction learnt from recordings (first principal component of the
+/// joint positions in the body frame).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryAxis {
+    /// Joint keys, as in [`crate::channels::Channel::Joint`].
+    pub joints: Vec<String>,
+    /// Loading per joint and body axis (lateral, forward, up), unit norm.
+    pub loading: Vec<f64>,
+    /// Share of the posture variance the component explains (0-1).
+    pub explained: f64,
+}
+
+/// Frames of a recording as joint positions in the body frame, % of body size.
+fn posture_rows(p: &PreparedRecording, joints: &[Option<usize>]) -> (SpanFrameRows, usize) {
+    let rec = &p.recording;
+    let sf = span_frame(p, 0, rec.frame_count());
+    let size = body_size_m(p);
+    (
+        SpanFrameRows {
+            frame: sf.frame,
+            origin: sf.origin,
+            size,
+        },
+        joints.len() * 3,
+    )
+}
+
+struct SpanFrameRows {
+    frame: BodyFrame,
+    origin: Vec3,
+    size: f64,
+}
+
+impl SpanFrameRows {
+    fn row(&self, p: &PreparedRecording, f: usize, joints: &[Option<usize>], out: &mut [f64]) {
+        for (k, j) in joints.iter().enumerate() {
+            let v = j
+                .and_then(|j| p.recording.positions.get(f, j))
+                .map(|pos| self.frame.to_body(pos - self.origin) / self.size * 100.0);
+            let base = 3 * k;
+            match v {
+                Some(b) => {
+                    out[base] = b.x;
+                    out[base + 1] = b.y;
+                    out[base + 2] = b.z;
+                }
+                None => {
+                    out[base] = f64::NAN;
+                    out[base + 1] = f64::NAN;
+                    out[base + 2] = f64::NAN;
+                }
+            }
+        }
+    }
+}
+
+fn joint_keys(p: &PreparedRecording) -> Vec<String> {
+    let ch = crate::channels::available_channels(p);
+    let mut keys = Vec::new();
+    for c in ch {
+        if let crate::channels::Channel::Joint { joint, .. } = c {
+            if keys.last() != Some(&joint) {
+                keys.push(joint);
+            }
+        }
+    }
+    keys
+}
+
+fn joint_indices(p: &PreparedRecording, keys: &[String]) -> Vec<Option<usize>> {
+    let mine = joint_keys(p);
+    keys.iter()
+        .map(|k| mine.iter().position(|m| m == k))
+        .collect()
+}
+
+/// Most frames per recording used to estimate the covariance (long recordings are
+/// subsampled evenly; the principal direction of a repeated movement is stable).
+const MAX_PCA_FRAMES: usize = 20_000;
+
+/// Learns the primary movement axis from one or more recordings of the same skeleton.
+pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAxis> {
+    let first = recordings.first()?;
+    let keys = joint_keys(first);
+    let c = keys.len() * 3;
+    if c == 0 {
+        return None;
+    }
+    let mut cov = vec![0.0; c * c];
+    let mut row = vec![0.0; c];
+    let mut total = 0usize;
+    for p in recordings {
+        let idx = joint_indices(p, &keys);
+        let (rows, _) = posture_rows(p, &idx);
+        let n = p.recording.frame_count();
+        let step = (n / MAX_PCA_FRAMES).max(1);
+        // Per-recording mean (NaN-aware).
+        let mut mean = vec![0.0; c];
+        let mut count = vec![0usize; c];
+        for f in (0..n).step_by(step) {
+            rows.row(p, f, &idx, &mut row);
+            for (k, v) in row.iter().enumerate() {
+                if v.is_finite() {
+                    mean[k] += v;
+                    count[k] += 1;
+                }
+            }
+        }
+        for k in 0..c {
+            mean[k] = if count[k] > 0 {
+                mean[k] / count[k] as f64
+            } else {
+                0.0
+            };
+        }
+        for f in (0..n).step_by(step) {
+            rows.row(p, f, &idx, &mut row);
+            for (k, v) in row.iter_mut().enumerate() {
+                *v = if v.is_finite() { *v - mean[k] } else { 0.0 };
+            }
+            for a in 0..c {
+                let ra = row[a];
+                if ra == 0.0 {
+                    continue;
+                }
+                for b in 0..c {
+                    cov[a * c + b] += ra * row[b];
+                }
+            }
+            total += 1;
+        }
+    }
+    if total < 2 {
+        return None;
+    }
+    let trace: f64 = (0..c).map(|k| cov[k * c + k]).sum();
+    if trace <= 0.0 {
+        return None;
+    }
+    // Power iteration, started from the channel with the largest variance.
+    let start = (0..c).max_by(|a, b| cov[a * c + a].total_cmp(&cov[b * c + b]))?;
+    let mut v = vec![0.0; c];
+    v[start] = 1.0;
+    let mut lambda = 0.0;
+    for _ in 0..200 {
+        let mut w = vec![0.0; c];
+        for a in 0..c {
+            w[a] = (0..c).map(|b| cov[a * c + b] * v[b]).sum();
+        }
+        let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm <= 0.0 {
+            return None;
+        }
+        let next: Vec<f64> = w.iter().map(|x| x / norm).collect();
+        let delta: f64 = next.iter().zip(&v).map(|(a, b)| (a - b).abs()).sum();
+        v = next;
+        lambda = norm;
+        if delta < 1e-10 {
+            break;
+        }
+    }
+    Some(PrimaryAxis {
+        joints: keys,
+        loading: v,
+        explained: (lambda / trace).clamp(0.0, 1.0),
+    })
+}
+
+/// Projects a recording on a primary axis (its own mean removed), frame by frame. Streams
+/// over the frames twice (mean, then projection) so memory stays at one posture row.
+pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
+    let idx = joint_indices(p, &axis.joints);
+    let (rows, c) = posture_rows(p, &idx);
+    let n = p.recording.frame_count();
+    let mut row = vec![0.0; c];
+    let mut mean = vec![0.0; c];
+    let mut count = vec![0usize; c];
+    for f in 0..n {
+        rows.row(p, f, &idx, &mut row);
+        for (k, v) in row.iter().enumerate() {
+            if v.is_finite() {
+                mean[k] += v;
+                count[k] += 1;
+            }
+        }
+    }
+    for k in 0..c {
+        mean[k] = if count[k] > 0 {
+            mean[k] / count[k] as f64
+        } else {
+            0.0
+        };
+    }
+    (0..n)
+        .map(|f| {
+            rows.row(p, f, &idx, &mut row);
+            let mut s = 0.0;
+            let mut w = 0.0;
+            for k in 0..c {
+                if row[k].is_finite() {
+                    s += (row[k] - mean[k]) * axis.loading[k];
+                    w += axis.loading[k] * axis.loading[k];
+                }
+            }
+            // Rescale when some joints are missing so the signal keeps its amplitude.
+            if w > 0.25 {
+                s / w
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// The primary signal normalised so that rest is 0 and a typical repetition peaks at 1.
+pub fn normalise_excursion(signal: &[f64], rate_hz: f64, smooth_s: f64) -> Vec<f64> {
+    let n = signal.len();
+    let half = ((smooth_s * rate_hz / 2.0).round() as usize).max(0);
+    let smooth: Vec<f64> = (0..n)
+        .map(|i| {
+            let lo = i.saturating_sub(half);
+            let hi = (i + half + 1).min(n);
+            stats::mean(&signal[lo..hi]).unwrap_or(f64::NAN)
+        })
+        .collect();
+    let edge = (n / 10).max(3).min(n);
+    let mut ends: Vec<f64> = smooth[..edge].to_vec();
+    ends.extend_from_slice(&smooth[n - edge..]);
+    let Some(rest) = stats::median(&ends) else {
+        return vec![f64::NAN; n];
+    };
+    let up = stats::quantile(&smooth, 0.98).map_or(0.0, |q| q - rest);
+    let down = stats::quantile(&smooth, 0.02).map_or(0.0, |q| rest - q);
+    let (sign, amp) = if up >= down { (1.0, up) } else { (-1.0, down) };
+    if amp <= 1e-9 {
+        return vec![0.0; n];
+    }
+    smooth.iter().map(|v| sign * (v - rest) / amp).collect()
+}
+
+/// Finds the repetitions in a normalised excursion signal (see the module documentation).
+pub fn find_repetitions(s: &[f64], rate_hz: f64, settings: &SegmentSettings) -> Vec<Repetition> {
+    let n = s.len();
+    // Runs above the entry threshold.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if s[i] > settings.enter {
+            let a = i;
+            while i < n && s[i] > settings.enter {
+                i += 1;
+            }
+            runs.push((a, i));
+        } else {
+            i += 1;
+        }
+    }
+    // Merge runs separated by a shallow dip.
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for r in runs {
+        if let Some(last) = merged.last_mut() {
+            let dip = s[last.1..r.0].iter().copied().fold(f64::INFINITY, f64::min);
+            if dip > settings.merge_above {
+                last.1 = r.1;
+                continue;
+            }
+        }
+        merged.push(r);
+    }
+    let velocity: Vec<f64> = (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(1), (i + 1).min(n - 1));
+            if b > a {
+                (s[b] - s[a]) / (b - a) as f64
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut reps: Vec<(usize, usize, usize, bool, bool)> = Vec::new();
+    for (k, &(a, b)) in merged.iter().enumerate() {
+        let lower = reps.last().map_or(0, |r| r.1);
+        let upper = merged.get(k + 1).map_or(n, |r| r.0);
+        let before = &s[lower..a];
+        let (cross_start, rest_start) = match before.iter().rposition(|v| *v <= settings.rest) {
+            Some(p) => (lower + p, true),
+            None => (lower + stats::argmin(before).map_or(0, |x| x.0), false),
+        };
+        let after = &s[b..upper];
+        let (cross_end, rest_end) = match after.iter().position(|v| *v <= settings.rest) {
+            Some(p) => (b + p, true),
+            None => (b + stats::argmin(after).map_or(after.len(), |x| x.0), false),
+        };
+        // Movement onset and end: where the speed falls below a fraction of this
+        // repetition's peak speed (the tempo rule of clinical-spec.md §6).
+        let peak_speed = velocity[cross_start..cross_end.max(cross_start + 1).min(n)]
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let still = settings.still_fraction * peak_speed;
+        let mut start = cross_start;
+        while start > lower && s[start - 1] < s[start] && velocity[start].abs() > still {
+            start -= 1;
+        }
+        let mut end = cross_end;
+        while end + 1 < upper && s[end + 1] < s[end] && velocity[end].abs() > still {
+            end += 1;
+        }
+        let peak = a + stats::argmax(&s[a..b]).map_or(0, |x| x.0);
+        reps.push((start, (end + 1).min(n), peak, rest_start, rest_end));
+    }
+    let min_len = (settings.min_duration_s * rate_hz).ceil() as usize;
+    reps.retain(|r| r.1 > r.0 && r.1 - r.0 >= min_len);
+    let durations: Vec<f64> = reps.iter().map(|r| (r.1 - r.0) as f64).collect();
+    let peaks: Vec<f64> = reps.iter().map(|r| s[r.2]).collect();
+    let med_d = stats::median(&durations).unwrap_or(1.0);
+    let med_p = stats::median(&peaks).unwrap_or(1.0);
+    reps.iter()
+        .enumerate()
+        .map(|(k, &(a, b, peak, rs, re))| {
+            let c_rest = match (rs, re) {
+                (true, true) => 1.0,
+                (true, false) | (false, true) => 0.8,
+                (false, false) => 0.6,
+            };
+            let d = (b - a) as f64;
+            let c_dur = (1.0 - (d - med_d).abs() / med_d).clamp(0.0, 1.0);
+            let c_peak = (1.0 - (s[peak] - med_p).abs() / med_p.max(1e-9)).clamp(0.0, 1.0);
+            Repetition {
+                number: k + 1,
+                start_frame: a,
+                end_frame: b,
+                peak_frame: peak,
+                start_s: a as f64 / rate_hz,
+                end_s: b as f64 / rate_hz,
+                duration_s: d / rate_hz,
+                confidence: (c_rest * c_dur * c_peak).cbrt(),
+            }
+        })
+        .collect()
+}
+
+/// Segments a prepared recording into repetitions along a primary axis (learnt from the
+/// recording itself when none is given). Returns the repetitions and the normalised primary
+/// signal (for plots).
+pub fn segment_repetitions(
+    p: &PreparedRecording,
+    axis: Option<&PrimaryAxis>,
+    settings: &SegmentSettings,
+) -> (Vec<Repetition>, Vec<f64>) {
+    let own;
+    let axis = match axis {
+        Some(a) => a,
+        None => match learn_primary_axis(&[p]) {
+            Some(a) => {
+                own = a;
+                &own
+            }
+            None => return (Vec::new(), vec![f64::NAN; p.recording.frame_count()]),
+        },
+    };
+    let signal = project(p, axis);
+    let s = normalise_excursion(&signal, p.recording.rate_hz, settings.smooth_s);
+    let reps = find_repetitions(&s, p.recording.rate_hz, settings);
+    (reps, s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bumps(count: usize, rate: f64) -> Vec<f64> {
+        let mut v = vec![0.0; 30];
+        for _ in 0..count {
+            for i in 0..90 {
+                v.push(0.5 * (1.0 - (2.0 * std::f64::consts::PI * i as f64 / 90.0).cos()));
+            }
+            v.extend(std::iter::repeat_n(0.0, 30));
+        }
+        let _ = rate;
+        v
+    }
+
+    #[test]
+    fn each_bump_is_one_repetition_with_high_confidence() {
+        let s = bumps(4, 30.0);
+        let n = normalise_excursion(&s, 30.0, 0.2);
+        let reps = find_repetitions(&n, 30.0, &SegmentSettings::default());
+        assert_eq!(reps.len(), 4);
+        assert!(reps.iter().all(|r| r.confidence > 0.9), "{reps:?}");
+        assert!(
+            (reps[0].duration_s - 3.0).abs() < 0.4,
+            "{}",
+            reps[0].duration_s
+        );
+    }
+
+    #[test]
+    fn a_flat_signal_has_no_repetitions() {
+        let n = normalise_excursion(&vec![1.0; 200], 30.0, 0.2);
+        assert!(find_repetitions(&n, 30.0, &SegmentSettings::default()).is_empty());
+    }
+}
