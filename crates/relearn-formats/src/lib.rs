@@ -22,6 +22,7 @@
 
 pub mod error;
 pub mod keraal;
+pub mod keypoints;
 pub mod kimore;
 mod text;
 pub mod ui_prmd;
@@ -108,6 +109,9 @@ pub fn readers() -> Vec<&'static dyn Reader> {
         &kimore::KimoreCsvReader,
         &keraal::KeraalKinectReader,
         &ui_prmd::UiPrmdReader,
+        &keypoints::OPENPOSE_JSON,
+        &keypoints::BLAZEPOSE_JSON,
+        &keypoints::ALPHAPOSE_JSON,
     ]
 }
 
