@@ -20,9 +20,9 @@
 
 #![deny(clippy::indexing_slicing)]
 
+pub mod c3d;
 pub mod error;
 pub mod keraal;
-pub mod keypoints;
 pub mod kimore;
 mod text;
 pub mod ui_prmd;
@@ -109,9 +109,7 @@ pub fn readers() -> Vec<&'static dyn Reader> {
         &kimore::KimoreCsvReader,
         &keraal::KeraalKinectReader,
         &ui_prmd::UiPrmdReader,
-        &keypoints::OPENPOSE_JSON,
-        &keypoints::BLAZEPOSE_JSON,
-        &keypoints::ALPHAPOSE_JSON,
+        &c3d::C3dReader,
     ]
 }
 
