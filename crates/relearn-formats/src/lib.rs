@@ -23,8 +23,10 @@
 pub mod c3d;
 pub mod error;
 pub mod keraal;
+pub mod keypoints;
 pub mod kimore;
 mod text;
+pub mod trc;
 pub mod ui_prmd;
 
 pub use error::{FormatError, Location, Result};
@@ -109,7 +111,11 @@ pub fn readers() -> Vec<&'static dyn Reader> {
         &kimore::KimoreCsvReader,
         &keraal::KeraalKinectReader,
         &ui_prmd::UiPrmdReader,
+        &keypoints::OPENPOSE_JSON,
+        &keypoints::BLAZEPOSE_JSON,
+        &keypoints::ALPHAPOSE_JSON,
         &c3d::C3dReader,
+        &trc::TrcReader,
     ]
 }
 
