@@ -9,17 +9,32 @@
 //!   projection angle (dynamic valgus), pelvic drop, shoulder elevation, squat depth and more,
 //!   as values ([`measures::Measure`]) computed in the body frame ([`body`]).
 //! - [`segment`]: repetition segmentation of continuous recordings with a confidence.
+//! - [`template::build_template`]: a reference movement and its normal variability from
+//!   correct examples, a readable correct/incorrect model from incorrect ones, a rating model
+//!   from rated ones ([`compare`], [`models`]).
+//! - [`score::score_recording`]: score, verdict, confidence, rating and deviations phrased as
+//!   knowledge of performance for every repetition; fault rules with cited defaults
+//!   ([`faults`]), tempo ([`tempo`]), measurement error by system ([`mdc`]).
 //! - [`simulate`]: a seeded simulated squatter with known faults (known-answer tests, demo).
 //!
 //! What it is not for: reading files (`relearn-formats`), rendering (`relearn-report`). It
 //! never does IO, reads a clock or draws unseeded random numbers.
 
+pub mod analysis;
 pub mod body;
 pub mod channels;
+pub mod compare;
 pub mod error;
+pub mod evaluate;
+pub mod faults;
+pub mod mdc;
 pub mod measures;
+pub mod models;
 pub mod prepare;
+pub mod score;
 pub mod segment;
 pub mod simulate;
+pub mod template;
+pub mod tempo;
 
 pub use error::{Error, Result};

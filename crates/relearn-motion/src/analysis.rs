@@ -1,0 +1,312 @@
+//! The analysis of one recording, as `relearn analyze` reports it: repetitions, the clinical
+//! measures of each, the fault rules that fire, the score against a template when one is
+//! given, and a plain-language summary a patient understands.
+
+use crate::body::View;
+use crate::error::Result;
+use crate::faults::{self, default_rules, FaultRule, RepMeasures};
+use crate::measures::{Measure, MeasureKind, Unit};
+use crate::prepare::PreparedRecording;
+use crate::score::{score_recording, RecordingScore, Verdict};
+use crate::segment::{segment_repetitions, Repetition, SegmentSettings};
+use crate::template::{rep_measures, RepSpan, Template};
+use crate::tempo::{tempo_phases, TempoPhases};
+use relearn_core::lab::LabFrameReport;
+use relearn_core::{stats, Warning};
+use serde::{Deserialize, Serialize};
+
+/// Summary of one measure over one repetition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureSummary {
+    /// The measure's identifier.
+    pub measure: String,
+    /// Plain-language name.
+    pub label: String,
+    /// Unit code (`deg`, `cm`, `%leg`).
+    pub unit: Unit,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Range of motion (max − min).
+    pub range: f64,
+}
+
+/// One repetition in an analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysedRepetition {
+    /// The repetition (frames, times, segmentation confidence).
+    pub repetition: Repetition,
+    /// Measures over the repetition.
+    pub measures: Vec<MeasureSummary>,
+    /// Fault rules broken (absolute limits; without a template, rules relative to the
+    /// demonstration cannot apply).
+    pub faults: Vec<faults::FaultFinding>,
+    /// Tempo phases.
+    pub tempo: Option<TempoPhases>,
+}
+
+/// The analysis of one recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The file.
+    pub path: String,
+    /// The format that read it.
+    pub format: String,
+    /// Version of Relearn.
+    pub program_version: String,
+    /// Frame rate, Hz.
+    pub rate_hz: f64,
+    /// Frames.
+    pub frames: usize,
+    /// Duration, seconds.
+    pub duration_s: f64,
+    /// What the recording can see.
+    pub view: View,
+    /// Lab-frame conversion (axes, units) found.
+    pub lab: LabFrameReport,
+    /// Repetitions with their measures.
+    pub repetitions: Vec<AnalysedRepetition>,
+    /// The normalised primary movement signal (0 = rest, 1 = turning point), frame by frame.
+    pub primary_signal: Vec<f64>,
+    /// The score against the template, when one was given.
+    pub score: Option<RecordingScore>,
+    /// Settings that shaped the result (rules applied).
+    pub rules: Vec<FaultRule>,
+    /// Plain-language summary for the patient.
+    pub summary: Vec<String>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+}
+
+/// Analyses a prepared recording, with an optional template and optional edited rules (the
+/// template's own rules are used when a template is given and no rules are).
+pub fn analyze(
+    p: &PreparedRecording,
+    template: Option<&Template>,
+    rules: Option<&[FaultRule]>,
+    segment: &SegmentSettings,
+) -> Result<Analysis> {
+    let rate = p.recording.rate_hz;
+    let (reps, primary_signal) = match template {
+        Some(t) => {
+            let spans = crate::template::repetition_spans(
+                p,
+                &t.primary_axis,
+                Some(t.reference.duration_s),
+                &t.settings,
+            );
+            let (_, sig) = segment_repetitions(p, Some(&t.primary_axis), segment);
+            let reps = spans
+                .iter()
+                .enumerate()
+                .map(|(k, s)| span_to_rep(k, *s, &sig, rate))
+                .collect::<Vec<_>>();
+            (reps, sig)
+        }
+        None => segment_repetitions(p, None, segment),
+    };
+    let rules: Vec<FaultRule> = match (rules, template) {
+        (Some(r), _) => r.to_vec(),
+        (None, Some(t)) => t.rules.clone(),
+        (None, None) => default_rules(),
+    };
+    let (rule_ref, template_tempo) = match template {
+        Some(t) => (t.rule_reference.clone(), t.tempo),
+        None => (Vec::new(), None),
+    };
+    let mut analysed = Vec::with_capacity(reps.len());
+    for r in &reps {
+        let span = RepSpan {
+            start: r.start_frame,
+            end: r.end_frame,
+            confidence: r.confidence,
+        };
+        let series = rep_measures(&p.measures, span, rate);
+        let sig: Vec<f64> = primary_signal
+            .get(r.start_frame..r.end_frame)
+            .map(<[f64]>::to_vec)
+            .unwrap_or_default();
+        let tempo = tempo_phases(&sig, rate);
+        let rm = RepMeasures {
+            series: &series,
+            tempo: tempo.as_ref(),
+        };
+        let found = faults::evaluate(&rules, &rm, &rule_ref, template_tempo.as_ref());
+        let measures = series
+            .iter()
+            .filter_map(|(m, v)| {
+                let (min, max) = stats::min_max(v)?;
+                Some(MeasureSummary {
+                    measure: m.id(),
+                    label: m.label(),
+                    unit: m.unit(),
+                    min,
+                    max,
+                    range: max - min,
+                })
+            })
+            .collect();
+        analysed.push(AnalysedRepetition {
+            repetition: r.clone(),
+            measures,
+            faults: found,
+            tempo,
+        });
+    }
+    let score = template.map(|t| score_recording(t, p)).transpose()?;
+    let mut warnings = p.warnings.clone();
+    if reps.is_empty() {
+        warnings.push(Warning::new(
+            "no_repetitions",
+            "no repeated movement was found: the measures are shown for the whole recording",
+        ));
+    }
+    let summary = patient_summary(
+        &analysed,
+        score.as_ref(),
+        template.map(|t| t.exercise.as_str()),
+    );
+    Ok(Analysis {
+        path: p.recording.source.path.clone(),
+        format: p.recording.source.format.clone(),
+        program_version: relearn_core::VERSION.to_string(),
+        rate_hz: rate,
+        frames: p.recording.frame_count(),
+        duration_s: p.recording.duration_s(),
+        view: p.view,
+        lab: p.lab.clone(),
+        repetitions: analysed,
+        primary_signal,
+        score,
+        rules,
+        summary,
+        warnings,
+    })
+}
+
+fn span_to_rep(k: usize, s: RepSpan, sig: &[f64], rate: f64) -> Repetition {
+    let peak = s.start
+        + sig
+            .get(s.start..s.end)
+            .and_then(stats::argmax)
+            .map_or(0, |(i, _)| i);
+    Repetition {
+        number: k + 1,
+        start_frame: s.start,
+        end_frame: s.end,
+        peak_frame: peak,
+        start_s: s.start as f64 / rate,
+        end_s: s.end as f64 / rate,
+        duration_s: (s.end - s.start) as f64 / rate,
+        confidence: s.confidence,
+    }
+}
+
+/// The plain-language summary: how many repetitions, how many were good, and the one or two
+/// things to work on, in words a patient understands (second person, no jargon).
+pub fn patient_summary(
+    reps: &[AnalysedRepetition],
+    score: Option<&RecordingScore>,
+    exercise: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let what = exercise
+        .map(str::to_lowercase)
+        .unwrap_or_else(|| "repetitions".into());
+    let n = score.map_or(reps.len(), |s| s.reps.len());
+    if n == 0 {
+        out.push("We could not find a repeated movement in this recording.".into());
+        return out;
+    }
+    let label = if exercise.is_some() {
+        format!("repetitions of the {what}")
+    } else {
+        what
+    };
+    out.push(format!("You did {n} {label}."));
+    if let Some(s) = score {
+        let good = s
+            .reps
+            .iter()
+            .filter(|r| r.verdict == Verdict::Correct)
+            .count();
+        out.push(match good {
+            g if g == n => "All of them matched the demonstration well.".to_string(),
+            0 => "None of them matched the demonstration yet: here is what to work on.".to_string(),
+            g => format!("{g} of {n} matched the demonstration well."),
+        });
+        // The most frequent deviations (by measure), with the typical sentence.
+        let mut counts: Vec<(String, usize, String)> = Vec::new();
+        for r in &s.reps {
+            let mut seen = std::collections::HashSet::new();
+            for d in &r.deviations {
+                if !seen.insert(d.measure.clone()) {
+                    continue;
+                }
+                match counts.iter_mut().find(|c| c.0 == d.measure) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((d.measure.clone(), 1, d.message.clone())),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        for (_, count, msg) in counts.iter().take(2) {
+            out.push(format!("In {count} of {n}, your {msg}."));
+        }
+    } else {
+        let mut counts: Vec<(String, usize, f64, String)> = Vec::new();
+        for r in reps {
+            for f in &r.faults {
+                match counts.iter_mut().find(|c| c.0 == f.measure) {
+                    Some(c) => {
+                        c.1 += 1;
+                        c.2 = c.2.max(f.value.abs());
+                    }
+                    None => counts.push((f.measure.clone(), 1, f.value.abs(), fault_words(f))),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        if counts.is_empty() {
+            out.push("No fault was found against the standard limits.".into());
+        }
+        for (_, count, _, words) in counts.iter().take(2) {
+            out.push(format!("In {count} of {n}, {words}."));
+        }
+    }
+    out
+}
+
+fn fault_words(f: &faults::FaultFinding) -> String {
+    let m = Measure::all().into_iter().find(|m| m.id() == f.measure);
+    match m.map(|m| m.kind) {
+        Some(MeasureKind::KneeFrontalPlaneProjection) => format!(
+            "your {} drifted inward (up to {:.0} degrees; aim to keep it under {:.0})",
+            f.body_part, f.value, f.limit
+        ),
+        Some(MeasureKind::TrunkLateralLean) => format!(
+            "your trunk leaned to the side (up to {:.0} degrees; aim under {:.0})",
+            f.value.abs(),
+            f.limit
+        ),
+        Some(MeasureKind::PelvicDrop) => format!(
+            "the {} dropped (up to {:.0} degrees; aim under {:.0})",
+            f.body_part, f.value, f.limit
+        ),
+        Some(MeasureKind::LumbarFlexion) => format!(
+            "your lower back rounded (up to {:.0} degrees; aim under {:.0})",
+            f.value, f.limit
+        ),
+        Some(MeasureKind::ShoulderElevation) => format!(
+            "your {} shrugged up early (by {:.1} cm; aim under {:.1})",
+            f.body_part, f.value, f.limit
+        ),
+        _ => format!(
+            "{} ({:.1} against a limit of {:.1})",
+            f.name.to_lowercase(),
+            f.value,
+            f.limit
+        ),
+    }
+}

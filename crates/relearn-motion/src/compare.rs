@@ -1,0 +1,306 @@
+//! Comparison of one repetition with a reference movement: time normalisation, dynamic time
+//! warping onto the reference, z-scores against the normal variability, and the feature
+//! vector the template's models read.
+//!
+//! Steps for a repetition (frames `start..end` of a prepared recording):
+//! 1. every channel ([`crate::channels`]) is linearly resampled to `points` samples (0-100 %
+//!    of the movement);
+//! 2. the curves, each divided by the channel's typical spread, are aligned to the reference
+//!    mean by DTW with a Sakoe-Chiba band (10 % of the points by default), so a patient who is
+//!    slower in one phase is compared phase for phase (Sakoe & Chiba 1978);
+//! 3. the aligned curves are compared point by point with the reference band:
+//!    `z = (aligned − mean) / sd_eff`, where `sd_eff` is the normal variability of the correct
+//!    examples at that point, floored so that a phase where everybody is identical does not
+//!    turn millimetres into large z;
+//! 4. features per channel: RMS of z (how far outside the normal band) and mean z (in which
+//!    direction), plus the DTW distance and the log duration ratio.
+
+use crate::channels::{extract, Channel};
+use crate::prepare::PreparedRecording;
+use relearn_core::dtw::{dtw_align, warp_to, Series};
+use relearn_core::resample::resample_linear;
+use serde::{Deserialize, Serialize};
+
+/// Time-normalised curves of one repetition: `points × channels`, frame-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepCurves {
+    /// Values, `points × channels`.
+    pub values: Vec<f64>,
+    /// Number of points.
+    pub points: usize,
+    /// Duration of the repetition in seconds.
+    pub duration_s: f64,
+}
+
+/// Extracts and time-normalises a repetition.
+pub fn rep_curves(
+    p: &PreparedRecording,
+    channels: &[Channel],
+    start: usize,
+    end: usize,
+    points: usize,
+) -> RepCurves {
+    let raw = extract(p, channels, start, end);
+    let c = channels.len();
+    let frames = if c == 0 { 0 } else { raw.len() / c };
+    let mut values = vec![f64::NAN; points * c];
+    for k in 0..c {
+        let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
+        let col = fill_nan_edges(col);
+        for (i, v) in resample_linear(&col, points).into_iter().enumerate() {
+            values[i * c + k] = v;
+        }
+    }
+    RepCurves {
+        values,
+        points,
+        duration_s: (end.saturating_sub(start)) as f64 / p.recording.rate_hz,
+    }
+}
+
+/// Replaces NaN by the nearest finite value (a channel missing at a repetition's edge would
+/// otherwise spread NaN through interpolation); an all-NaN column stays NaN.
+fn fill_nan_edges(mut v: Vec<f64>) -> Vec<f64> {
+    let mut last = None;
+    for x in v.iter_mut() {
+        if x.is_finite() {
+            last = Some(*x);
+        } else if let Some(l) = last {
+            *x = l;
+        }
+    }
+    let mut next = None;
+    for x in v.iter_mut().rev() {
+        if x.is_finite() {
+            next = Some(*x);
+        } else if let Some(n) = next {
+            *x = n;
+        }
+    }
+    v
+}
+
+/// The reference a repetition is compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// Number of points of the time-normalised movement.
+    pub points: usize,
+    /// Channels, in order.
+    pub channels: Vec<Channel>,
+    /// Mean curve of the correct examples, `points × channels`.
+    pub mean: Vec<f64>,
+    /// Normal variability (SD across correct examples, after alignment), `points × channels`.
+    pub sd: Vec<f64>,
+    /// Effective SD used for z-scores (floored), `points × channels`.
+    pub sd_eff: Vec<f64>,
+    /// Typical spread of each channel (used to weigh channels equally in DTW).
+    pub scale: Vec<f64>,
+    /// Sakoe-Chiba half-width in points.
+    pub band: usize,
+    /// Median duration of the correct repetitions, seconds.
+    pub duration_s: f64,
+}
+
+/// A repetition aligned to the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The repetition's curves warped onto the reference's time axis, `points × channels`.
+    pub aligned: Vec<f64>,
+    /// z-scores, `points × channels` (NaN where the channel is missing).
+    pub z: Vec<f64>,
+    /// DTW distance on scaled channels, per point and channel (RMS).
+    pub distance: f64,
+    /// The features for the template's models.
+    pub features: Vec<f64>,
+    /// For each reference point, the repetition's phase (percent) it was matched to.
+    pub phase_map: Vec<f64>,
+}
+
+impl Reference {
+    /// Number of channels.
+    pub fn channel_count(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// Names of the features [`Reference::compare`] produces, in order.
+    pub fn feature_names(&self) -> Vec<String> {
+        let mut v = Vec::with_capacity(2 * self.channels.len() + 2);
+        for c in &self.channels {
+            v.push(format!("{}:rms_z", c.id()));
+            v.push(format!("{}:mean_z", c.id()));
+        }
+        v.push("dtw_distance".into());
+        v.push("log_duration_ratio".into());
+        v
+    }
+
+    fn scaled(&self, values: &[f64]) -> Vec<f64> {
+        let c = self.channels.len();
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v / self.scale.get(i % c.max(1)).copied().unwrap_or(1.0))
+            .collect()
+    }
+
+    /// Aligns a repetition's curves to the reference and computes its features.
+    pub fn compare(&self, rep: &RepCurves) -> crate::Result<Comparison> {
+        let c = self.channels.len();
+        let p = self.points;
+        let a = self.scaled(&self.mean);
+        let b = self.scaled(&rep.values);
+        let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(self.band))?;
+        let aligned = warp_to(&al.path, Series::new(&rep.values, c)?, p);
+        let mut phase_sum = vec![0.0; p];
+        let mut phase_n = vec![0usize; p];
+        for &(i, j) in &al.path {
+            if let (Some(s), Some(n)) = (phase_sum.get_mut(i), phase_n.get_mut(i)) {
+                *s += j as f64 / (rep.points.max(2) - 1) as f64 * 100.0;
+                *n += 1;
+            }
+        }
+        let phase_map = phase_sum
+            .iter()
+            .zip(&phase_n)
+            .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
+            .collect();
+        let mut z = vec![f64::NAN; p * c];
+        for i in 0..p * c {
+            let (x, m, s) = (aligned[i], self.mean[i], self.sd_eff[i]);
+            if x.is_finite() && m.is_finite() && s > 0.0 {
+                z[i] = (x - m) / s;
+            }
+        }
+        let mut features = Vec::with_capacity(2 * c + 2);
+        for k in 0..c {
+            let col: Vec<f64> = (0..p).map(|i| z[i * c + k]).collect();
+            features.push(relearn_core::stats::rms(&col).unwrap_or(f64::NAN));
+            features.push(relearn_core::stats::mean(&col).unwrap_or(f64::NAN));
+        }
+        let distance = al.distance / ((p * c.max(1)) as f64).sqrt();
+        features.push(distance);
+        let ratio = if self.duration_s > 0.0 && rep.duration_s > 0.0 {
+            (rep.duration_s / self.duration_s).ln()
+        } else {
+            f64::NAN
+        };
+        features.push(ratio);
+        Ok(Comparison {
+            aligned,
+            z,
+            distance,
+            features,
+            phase_map,
+        })
+    }
+}
+
+/// Builds the reference from the correct repetitions' curves: the mean is refined by
+/// aligning every repetition to the current mean and averaging (two rounds of DTW barycentre
+/// averaging, Petitjean, Ketterlin & Gançarski 2011), starting from the medoid.
+pub fn build_reference(
+    channels: Vec<Channel>,
+    curves: &[RepCurves],
+    points: usize,
+    band: usize,
+    sd_floor_fraction: f64,
+) -> crate::Result<Reference> {
+    let c = channels.len();
+    if curves.is_empty() || c == 0 {
+        return Err(crate::Error::Template(
+            "no correct repetitions to learn the movement from".into(),
+        ));
+    }
+    // Channel scale: pooled SD over all points of all correct repetitions.
+    let mut scale = vec![1.0; c];
+    for (k, s) in scale.iter_mut().enumerate() {
+        let col: Vec<f64> = curves
+            .iter()
+            .flat_map(|r| (0..points).map(move |i| r.values[i * c + k]))
+            .collect();
+        *s = relearn_core::stats::std_dev(&col)
+            .filter(|v| *v > 1e-6)
+            .unwrap_or(1.0);
+    }
+    let durations: Vec<f64> = curves.iter().map(|r| r.duration_s).collect();
+    let duration_s = relearn_core::stats::median(&durations).unwrap_or(0.0);
+    // Medoid by Euclidean distance on scaled curves.
+    let scaled: Vec<Vec<f64>> = curves
+        .iter()
+        .map(|r| {
+            r.values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v / scale[i % c])
+                .collect()
+        })
+        .collect();
+    let dist = |a: &[f64], b: &[f64]| -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| {
+                if (x - y).is_finite() {
+                    (x - y) * (x - y)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    };
+    let medoid = (0..scaled.len())
+        .min_by(|&i, &j| {
+            let si: f64 = scaled.iter().map(|o| dist(&scaled[i], o)).sum();
+            let sj: f64 = scaled.iter().map(|o| dist(&scaled[j], o)).sum();
+            si.total_cmp(&sj)
+        })
+        .unwrap_or(0);
+    let mut reference = Reference {
+        points,
+        channels,
+        mean: curves[medoid].values.clone(),
+        sd: vec![0.0; points * c],
+        sd_eff: vec![1.0; points * c],
+        scale,
+        band,
+        duration_s,
+    };
+    let mut aligned_all: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..2 {
+        aligned_all = curves
+            .iter()
+            .map(|r| reference.compare(r).map(|cmp| cmp.aligned))
+            .collect::<crate::Result<_>>()?;
+        for i in 0..points * c {
+            let col: Vec<f64> = aligned_all.iter().map(|a| a[i]).collect();
+            reference.mean[i] = relearn_core::stats::mean(&col).unwrap_or(f64::NAN);
+        }
+    }
+    for i in 0..points * c {
+        let col: Vec<f64> = aligned_all.iter().map(|a| a[i]).collect();
+        reference.sd[i] = relearn_core::stats::std_dev(&col).unwrap_or(0.0);
+    }
+    for k in 0..c {
+        let col: Vec<f64> = (0..points).map(|i| reference.sd[i * c + k]).collect();
+        let typical = relearn_core::stats::median(&col).unwrap_or(0.0);
+        let floor = (sd_floor_fraction * typical).max(unit_floor(&reference.channels[k]));
+        for i in 0..points {
+            reference.sd_eff[i * c + k] = reference.sd[i * c + k].max(floor);
+        }
+    }
+    Ok(reference)
+}
+
+/// Smallest variability credited to a channel whatever the examples show, in its unit: 1° for
+/// angles, 0.5 cm, 0.5 % of leg or body size. Below these, differences are within what any
+/// motion capture system can resolve (`clinical-spec.md` §6 measurement-error table: even
+/// marker-based errors are about 2°), so they must not produce large z-scores (*Relearn
+/// default*).
+fn unit_floor(c: &Channel) -> f64 {
+    use crate::measures::Unit;
+    match c.unit() {
+        Unit::Degrees => 1.0,
+        Unit::Centimetres => 0.5,
+        Unit::PercentLegLength | Unit::Percent => 0.5,
+        Unit::Seconds => 0.05,
+    }
+}

@@ -1,0 +1,162 @@
+//! Leave-one-subject-out evaluation of correct/incorrect scoring: for each subject, a template
+//! is built from the other subjects' examples through [`build_template`] (the same code path
+//! as `relearn template build`), and the left-out subject's repetitions are scored with
+//! [`score_recording`]. Nothing of the left-out subject is seen while building its template.
+
+use crate::error::Result;
+use crate::prepare::PreparedRecording;
+use crate::score::{score_recording, Verdict};
+use crate::template::{build_template, Example, Label, TemplateSettings};
+use serde::{Deserialize, Serialize};
+
+/// A labelled recording of a known subject.
+pub struct SubjectExample {
+    /// Subject identifier.
+    pub subject: String,
+    /// The prepared recording.
+    pub prepared: PreparedRecording,
+    /// Correct or incorrect.
+    pub label: Label,
+    /// Where it came from.
+    pub source: String,
+}
+
+/// Counts of a binary evaluation, "positive" = correct.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Confusion {
+    /// Correct repetitions scored correct.
+    pub true_correct: usize,
+    /// Correct repetitions scored incorrect.
+    pub false_incorrect: usize,
+    /// Incorrect repetitions scored incorrect.
+    pub true_incorrect: usize,
+    /// Incorrect repetitions scored correct.
+    pub false_correct: usize,
+}
+
+impl Confusion {
+    /// Adds one outcome.
+    pub fn add(&mut self, truth_correct: bool, predicted_correct: bool) {
+        match (truth_correct, predicted_correct) {
+            (true, true) => self.true_correct += 1,
+            (true, false) => self.false_incorrect += 1,
+            (false, false) => self.true_incorrect += 1,
+            (false, true) => self.false_correct += 1,
+        }
+    }
+
+    /// Adds another table.
+    pub fn merge(&mut self, o: &Confusion) {
+        self.true_correct += o.true_correct;
+        self.false_incorrect += o.false_incorrect;
+        self.true_incorrect += o.true_incorrect;
+        self.false_correct += o.false_correct;
+    }
+
+    /// Number of repetitions.
+    pub fn total(&self) -> usize {
+        self.true_correct + self.false_incorrect + self.true_incorrect + self.false_correct
+    }
+
+    /// Share of repetitions classified right.
+    pub fn accuracy(&self) -> f64 {
+        (self.true_correct + self.true_incorrect) as f64 / self.total().max(1) as f64
+    }
+
+    /// Mean of the per-class recalls (robust to unbalanced classes).
+    pub fn balanced_accuracy(&self) -> f64 {
+        let pos = self.true_correct + self.false_incorrect;
+        let neg = self.true_incorrect + self.false_correct;
+        let r_pos = if pos > 0 {
+            self.true_correct as f64 / pos as f64
+        } else {
+            f64::NAN
+        };
+        let r_neg = if neg > 0 {
+            self.true_incorrect as f64 / neg as f64
+        } else {
+            f64::NAN
+        };
+        match (pos > 0, neg > 0) {
+            (true, true) => 0.5 * (r_pos + r_neg),
+            (true, false) => r_pos,
+            (false, true) => r_neg,
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// The result for one left-out subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldResult {
+    /// The left-out subject.
+    pub subject: String,
+    /// Its outcomes.
+    pub confusion: Confusion,
+    /// Identity of the template built without it.
+    pub template_id: String,
+}
+
+/// Runs leave-one-subject-out for one exercise. `on_fold` is called after each fold (for
+/// progress bars).
+pub fn leave_one_subject_out(
+    exercise: &str,
+    examples: &[SubjectExample],
+    settings: &TemplateSettings,
+    on_fold: &(dyn Fn(&FoldResult) + Sync),
+) -> Result<Vec<FoldResult>> {
+    let mut subjects: Vec<&str> = examples.iter().map(|e| e.subject.as_str()).collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let mut out = Vec::with_capacity(subjects.len());
+    for held_out in subjects {
+        let train: Vec<Example<'_>> = examples
+            .iter()
+            .filter(|e| e.subject != held_out)
+            .map(|e| Example {
+                prepared: &e.prepared,
+                label: e.label,
+                source: e.source.clone(),
+            })
+            .collect();
+        let template = build_template(exercise, &train, settings)?;
+        let mut confusion = Confusion::default();
+        for e in examples.iter().filter(|e| e.subject == held_out) {
+            let truth = match e.label {
+                Label::Correct => true,
+                Label::Incorrect => false,
+                Label::Rating(_) => continue,
+            };
+            let scored = score_recording(&template, &e.prepared)?;
+            for rep in &scored.reps {
+                confusion.add(truth, rep.verdict == Verdict::Correct);
+            }
+        }
+        let fold = FoldResult {
+            subject: held_out.to_string(),
+            confusion,
+            template_id: template.id,
+        };
+        on_fold(&fold);
+        out.push(fold);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_accuracy_weighs_both_classes_equally() {
+        let mut c = Confusion::default();
+        for _ in 0..90 {
+            c.add(true, true);
+        }
+        for _ in 0..10 {
+            c.add(false, true);
+        }
+        assert!((c.accuracy() - 0.9).abs() < 1e-12);
+        assert!((c.balanced_accuracy() - 0.5).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,658 @@
+//! Fault rules: clinician-editable values, each with a cited default (style guide principle 3:
+//! a fault rule is a value, not a function per fault).
+//!
+//! A [`FaultRule`] names a measure, the statistic taken over a phase window of the repetition,
+//! a threshold and its direction, and its source. The defaults ([`default_rules`]) come from
+//! `clinical-spec.md` §6 (knee valgus, trunk lateral lean, lumbar flexion in a hip hinge,
+//! pelvic drop, shoulder elevation, left-right asymmetry, tempo) plus insufficient depth
+//! relative to the demonstration. A clinician edits them as JSON (`relearn rules --defaults`
+//! prints them; `--rules FILE` uses an edited copy).
+//!
+//! When a template is built, a rule that the demonstration itself breaks (a lateral trunk
+//! stretch exceeds the trunk-lean limit by design) is switched off for that template, with the
+//! reason recorded beside it.
+
+use crate::measures::{value_at_peak_of, Measure, MeasureKind, AT_PEAK_TOLERANCE};
+use crate::tempo::TempoPhases;
+use relearn_core::{stats, Side};
+use serde::{Deserialize, Serialize};
+
+/// The statistic of a measure over the rule's window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Statistic {
+    /// Largest value.
+    Max,
+    /// Smallest value.
+    Min,
+    /// Largest absolute value (sign kept).
+    MaxAbs,
+    /// Value at the peak of another measure on the same side (median over the frames within
+    /// [`AT_PEAK_TOLERANCE`] of that peak).
+    AtPeakOf {
+        /// The reference measure (e.g. knee flexion for the valgus angle).
+        reference: MeasureKind,
+    },
+    /// Largest value while another measure on the same side stays below a limit (shoulder
+    /// elevation before 60° of arm elevation).
+    MaxWhileBelow {
+        /// The gating measure.
+        reference: MeasureKind,
+        /// The limit of the gating measure.
+        limit: f64,
+    },
+}
+
+/// What a rule checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Check {
+    /// The statistic exceeds (or falls below) a fixed threshold.
+    Threshold {
+        /// The measure (checked on each side for a paired measure).
+        measure: MeasureKind,
+        /// Statistic over the window.
+        statistic: Statistic,
+        /// Threshold in the measure's unit.
+        threshold: f64,
+        /// True: fault when above; false: fault when below.
+        above: bool,
+    },
+    /// The statistic is below a fraction of the demonstration's (template's) value.
+    BelowTemplateFraction {
+        /// The measure.
+        measure: MeasureKind,
+        /// Statistic over the window.
+        statistic: Statistic,
+        /// Fault when the patient's value is below `fraction` × the template's.
+        fraction: f64,
+    },
+    /// The left-right symmetry index of a paired measure's statistic exceeds a limit, in %
+    /// (`SI = (L − R) / (0.5 (L + R)) × 100`, Robinson 1987).
+    Asymmetry {
+        /// The paired measure.
+        measure: MeasureKind,
+        /// Statistic over the window.
+        statistic: Statistic,
+        /// Largest acceptable |SI| in %.
+        max_percent: f64,
+        /// Statistics smaller than this (in the measure's unit) on both sides are not compared:
+        /// a symmetry index of two near-zero values is meaningless.
+        min_magnitude: f64,
+    },
+    /// A tempo phase lasts more than `max_percent` longer or shorter than the template's.
+    Tempo {
+        /// Largest acceptable deviation in %.
+        max_percent: f64,
+        /// Phases shorter than this in the template (seconds) are not compared.
+        min_phase_s: f64,
+    },
+}
+
+/// A clinician-editable fault rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// Stable identifier (`knee_valgus`).
+    pub id: String,
+    /// Plain-language name ("Knee valgus").
+    pub name: String,
+    /// What is checked.
+    pub check: Check,
+    /// Window of the repetition the statistic is taken over, percent (0-100).
+    pub window_pct: [f64; 2],
+    /// Where the default comes from (`clinical-spec.md` section and reference).
+    pub source: String,
+    /// Whether the rule is applied.
+    pub enabled: bool,
+    /// Why a rule was switched off for a template, or a clinician's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The default fault rules with their sources (`clinical-spec.md` §6).
+pub fn default_rules() -> Vec<FaultRule> {
+    use MeasureKind::*;
+    let rule = |id: &str, name: &str, check: Check, source: &str| FaultRule {
+        id: id.into(),
+        name: name.into(),
+        check,
+        window_pct: [0.0, 100.0],
+        source: source.into(),
+        enabled: true,
+        note: None,
+    };
+    vec![
+        rule(
+            "knee_valgus",
+            "Knee valgus (frontal-plane projection angle at peak knee flexion)",
+            Check::Threshold {
+                measure: KneeFrontalPlaneProjection,
+                statistic: Statistic::AtPeakOf {
+                    reference: KneeFlexion,
+                },
+                threshold: 10.0,
+                above: true,
+            },
+            "clinical-spec.md §6: > 10° (Relearn default between the control and \
+             patellofemoral-pain means of Herrington 2014 [162]; FPPA of Willson & Davis 2008 \
+             [132])",
+        ),
+        rule(
+            "trunk_lateral_lean",
+            "Trunk lateral lean",
+            Check::Threshold {
+                measure: TrunkLateralLean,
+                statistic: Statistic::MaxAbs,
+                threshold: 10.0,
+                above: true,
+            },
+            "clinical-spec.md §6: > 10° (Relearn default; normal single-leg squat values of \
+             Weeks 2015 [145])",
+        ),
+        rule(
+            "lumbar_flexion",
+            "Lumbar flexion in a hip hinge (change from standing)",
+            Check::Threshold {
+                measure: LumbarFlexion,
+                statistic: Statistic::Max,
+                threshold: 10.0,
+                above: true,
+            },
+            "clinical-spec.md §6: > 10° (Relearn default, unverified; lumbopelvic rhythm of \
+             Esola 1996 [139])",
+        ),
+        rule(
+            "pelvic_drop",
+            "Contralateral pelvic drop",
+            Check::Threshold {
+                measure: PelvicDrop,
+                statistic: Statistic::Max,
+                threshold: 5.0,
+                above: true,
+            },
+            "clinical-spec.md §6: > 5° (Relearn default, unverified; Bramah 2018 [138])",
+        ),
+        rule(
+            "shoulder_elevation",
+            "Shoulder elevation (shrug) before 60° of arm elevation",
+            Check::Threshold {
+                measure: ShoulderElevation,
+                statistic: Statistic::MaxWhileBelow {
+                    reference: ArmElevation,
+                    limit: 60.0,
+                },
+                threshold: 1.5,
+                above: true,
+            },
+            "clinical-spec.md §6: > 1.5 cm before 60° arm elevation (Relearn default, \
+             unverified)",
+        ),
+        rule(
+            "insufficient_depth",
+            "Insufficient depth compared with the demonstration",
+            Check::BelowTemplateFraction {
+                measure: SquatDepth,
+                statistic: Statistic::Max,
+                fraction: 0.8,
+            },
+            "Relearn default: squat depth below 80 % of the demonstration's (no published \
+             threshold; clinical-spec.md §6 defines depth)",
+        ),
+        rule(
+            "knee_asymmetry",
+            "Left-right asymmetry of knee flexion",
+            Check::Asymmetry {
+                measure: KneeFlexion,
+                statistic: Statistic::Max,
+                max_percent: 10.0,
+                min_magnitude: 20.0,
+            },
+            "clinical-spec.md §6 and §5.3: |SI| > 10 % (Relearn default; symmetry index of \
+             Robinson 1987 [121])",
+        ),
+        rule(
+            "hip_asymmetry",
+            "Left-right asymmetry of hip flexion",
+            Check::Asymmetry {
+                measure: HipFlexion,
+                statistic: Statistic::Max,
+                max_percent: 10.0,
+                min_magnitude: 20.0,
+            },
+            "clinical-spec.md §6 and §5.3: |SI| > 10 % (Relearn default; Robinson 1987 [121])",
+        ),
+        rule(
+            "tempo",
+            "Tempo (phase durations against the demonstration)",
+            Check::Tempo {
+                max_percent: 20.0,
+                min_phase_s: 0.3,
+            },
+            "clinical-spec.md §6: phase duration outside ±20 % of the target (Relearn default)",
+        ),
+    ]
+}
+
+/// A rule broken by a repetition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultFinding {
+    /// The rule's identifier.
+    pub rule: String,
+    /// The rule's name.
+    pub name: String,
+    /// The measure checked (side included).
+    pub measure: String,
+    /// The body part, for messages.
+    pub body_part: String,
+    /// The value found, in the measure's unit.
+    pub value: f64,
+    /// The limit it broke, in the same unit.
+    pub limit: f64,
+    /// The unit.
+    pub unit: String,
+    /// Phase of the repetition where the value occurs, percent.
+    pub phase_pct: f64,
+    /// Positive when the value is above the limit, negative when below.
+    pub excess: f64,
+}
+
+/// What a rule needs to see of one repetition.
+pub struct RepMeasures<'a> {
+    /// The measures over the repetition's frames.
+    pub series: &'a [(Measure, Vec<f64>)],
+    /// The repetition's tempo phases.
+    pub tempo: Option<&'a TempoPhases>,
+}
+
+impl RepMeasures<'_> {
+    fn get(&self, kind: MeasureKind, side: Option<Side>) -> Option<&[f64]> {
+        self.series
+            .iter()
+            .find(|(m, _)| m.kind == kind && m.side == side)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// The statistic of `values` (already cut to the window) and the index where it occurs.
+pub fn statistic(
+    stat: Statistic,
+    values: &[f64],
+    reference: Option<&[f64]>,
+) -> Option<(f64, usize)> {
+    match stat {
+        Statistic::Max => stats::argmax(values).map(|(i, v)| (v, i)),
+        Statistic::Min => stats::argmin(values).map(|(i, v)| (v, i)),
+        Statistic::MaxAbs => values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .map(|(i, v)| (*v, i)),
+        Statistic::AtPeakOf { .. } => {
+            let r = reference?;
+            let (i, _) = stats::argmax(r)?;
+            Some((value_at_peak_of(values, r, AT_PEAK_TOLERANCE)?, i))
+        }
+        Statistic::MaxWhileBelow { limit, .. } => {
+            let r = reference?;
+            let end = r
+                .iter()
+                .position(|x| x.is_finite() && *x >= limit)
+                .unwrap_or(r.len());
+            stats::argmax(values.get(..end)?).map(|(i, v)| (v, i))
+        }
+    }
+}
+
+fn reference_kind(stat: Statistic) -> Option<MeasureKind> {
+    match stat {
+        Statistic::AtPeakOf { reference } | Statistic::MaxWhileBelow { reference, .. } => {
+            Some(reference)
+        }
+        _ => None,
+    }
+}
+
+fn window(values: &[f64], w: [f64; 2]) -> (&[f64], usize) {
+    let n = values.len();
+    let a = ((w[0].clamp(0.0, 100.0) / 100.0) * n as f64).floor() as usize;
+    let b = ((w[1].clamp(0.0, 100.0) / 100.0) * n as f64).ceil() as usize;
+    let b = b.clamp(a.min(n), n);
+    (values.get(a.min(n)..b).unwrap_or(&[]), a)
+}
+
+/// The sides a measure kind is evaluated on.
+fn sides_of(kind: MeasureKind, rep: &RepMeasures<'_>) -> Vec<Option<Side>> {
+    if rep.get(kind, None).is_some() {
+        vec![None]
+    } else {
+        Side::BOTH
+            .iter()
+            .map(|s| Some(*s))
+            .filter(|s| rep.get(kind, *s).is_some())
+            .collect()
+    }
+}
+
+/// Value of a rule's statistic for one measure side: (value, phase %).
+pub fn rule_statistic(
+    rule: &FaultRule,
+    kind: MeasureKind,
+    stat: Statistic,
+    side: Option<Side>,
+    rep: &RepMeasures<'_>,
+) -> Option<(f64, f64)> {
+    let values = rep.get(kind, side)?;
+    let n = values.len().max(1);
+    let (win, offset) = window(values, rule.window_pct);
+    let reference = reference_kind(stat)
+        .and_then(|k| rep.get(k, side).or_else(|| rep.get(k, None)))
+        .map(|r| window(r, rule.window_pct).0);
+    let (v, i) = statistic(stat, win, reference)?;
+    Some((v, (offset + i) as f64 / n as f64 * 100.0))
+}
+
+/// Evaluates the enabled rules on one repetition. `template_values` gives the template's
+/// statistic for [`Check::BelowTemplateFraction`] rules (by rule id and measure id), and
+/// `template_tempo` its tempo phases.
+pub fn evaluate(
+    rules: &[FaultRule],
+    rep: &RepMeasures<'_>,
+    template_values: &[(String, String, f64)],
+    template_tempo: Option<&TempoPhases>,
+) -> Vec<FaultFinding> {
+    let mut out = Vec::new();
+    for rule in rules.iter().filter(|r| r.enabled) {
+        match &rule.check {
+            Check::Threshold {
+                measure,
+                statistic: stat,
+                threshold,
+                above,
+            } => {
+                for side in sides_of(*measure, rep) {
+                    let m = Measure {
+                        kind: *measure,
+                        side,
+                    };
+                    let Some((v, phase)) = rule_statistic(rule, *measure, *stat, side, rep) else {
+                        continue;
+                    };
+                    let broken = if *above {
+                        v > *threshold
+                    } else {
+                        v < *threshold
+                    };
+                    // MaxAbs rules compare the magnitude.
+                    let broken = if matches!(stat, Statistic::MaxAbs) {
+                        v.abs() > *threshold
+                    } else {
+                        broken
+                    };
+                    if broken {
+                        out.push(finding(rule, &m, v, *threshold, phase));
+                    }
+                }
+            }
+            Check::BelowTemplateFraction {
+                measure,
+                statistic: stat,
+                fraction,
+            } => {
+                for side in sides_of(*measure, rep) {
+                    let m = Measure {
+                        kind: *measure,
+                        side,
+                    };
+                    let Some(tv) = template_values
+                        .iter()
+                        .find(|(r, mid, _)| *r == rule.id && *mid == m.id())
+                        .map(|x| x.2)
+                    else {
+                        continue;
+                    };
+                    let Some((v, phase)) = rule_statistic(rule, *measure, *stat, side, rep) else {
+                        continue;
+                    };
+                    let limit = fraction * tv;
+                    if tv > 0.0 && v < limit {
+                        out.push(finding(rule, &m, v, limit, phase));
+                    }
+                }
+            }
+            Check::Asymmetry {
+                measure,
+                statistic: stat,
+                max_percent,
+                min_magnitude,
+            } => {
+                let l = rule_statistic(rule, *measure, *stat, Some(Side::Left), rep);
+                let r = rule_statistic(rule, *measure, *stat, Some(Side::Right), rep);
+                if let (Some((lv, lp)), Some((rv, _))) = (l, r) {
+                    if lv.abs().max(rv.abs()) < *min_magnitude {
+                        continue;
+                    }
+                    if let Some(si) = stats::symmetry_index(lv, rv) {
+                        if si.abs() > *max_percent {
+                            let m = Measure {
+                                kind: *measure,
+                                side: None,
+                            };
+                            let mut f = finding(rule, &m, si, *max_percent * si.signum(), lp);
+                            f.unit = "%".into();
+                            f.body_part = if si > 0.0 {
+                                "left side (more than the right)".into()
+                            } else {
+                                "right side (more than the left)".into()
+                            };
+                            out.push(f);
+                        }
+                    }
+                }
+            }
+            Check::Tempo {
+                max_percent,
+                min_phase_s,
+            } => {
+                let (Some(t), Some(tt)) = (rep.tempo, template_tempo) else {
+                    continue;
+                };
+                for (name, v, target, phase) in [
+                    ("lowering phase", t.outward_s, tt.outward_s, 25.0),
+                    ("pause at the turning point", t.pause_s, tt.pause_s, 50.0),
+                    ("return phase", t.return_s, tt.return_s, 75.0),
+                ] {
+                    if target < *min_phase_s {
+                        continue;
+                    }
+                    let dev = (v - target) / target * 100.0;
+                    if dev.abs() > *max_percent {
+                        out.push(FaultFinding {
+                            rule: rule.id.clone(),
+                            name: rule.name.clone(),
+                            measure: "tempo".into(),
+                            body_part: name.into(),
+                            value: v,
+                            limit: target * (1.0 + max_percent.copysign(dev) / 100.0),
+                            unit: "s".into(),
+                            phase_pct: phase,
+                            excess: dev,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn finding(rule: &FaultRule, m: &Measure, v: f64, limit: f64, phase: f64) -> FaultFinding {
+    FaultFinding {
+        rule: rule.id.clone(),
+        name: rule.name.clone(),
+        measure: m.id(),
+        body_part: m.body_part(),
+        value: v,
+        limit,
+        unit: m.unit().word().into(),
+        phase_pct: phase,
+        excess: v - limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(series: Vec<(Measure, Vec<f64>)>) -> Vec<(Measure, Vec<f64>)> {
+        series
+    }
+
+    #[test]
+    fn valgus_above_10_degrees_at_peak_flexion_is_a_fault_on_that_side_only() {
+        let flex: Vec<f64> = (0..50)
+            .map(|i| 100.0 * (i as f64 / 49.0 * 3.14159).sin())
+            .collect();
+        let valgus_l: Vec<f64> = flex.iter().map(|f| f * 0.14).collect();
+        let valgus_r: Vec<f64> = flex.iter().map(|f| f * 0.05).collect();
+        let s = rep(vec![
+            (
+                Measure::sided(MeasureKind::KneeFlexion, Side::Left),
+                flex.clone(),
+            ),
+            (Measure::sided(MeasureKind::KneeFlexion, Side::Right), flex),
+            (
+                Measure::sided(MeasureKind::KneeFrontalPlaneProjection, Side::Left),
+                valgus_l,
+            ),
+            (
+                Measure::sided(MeasureKind::KneeFrontalPlaneProjection, Side::Right),
+                valgus_r,
+            ),
+        ]);
+        let found = evaluate(
+            &default_rules(),
+            &RepMeasures {
+                series: &s,
+                tempo: None,
+            },
+            &[],
+            None,
+        );
+        let valgus: Vec<_> = found.iter().filter(|f| f.rule == "knee_valgus").collect();
+        assert_eq!(valgus.len(), 1);
+        assert_eq!(valgus[0].measure, "left_knee_valgus_fppa");
+        assert!((valgus[0].value - 14.0).abs() < 0.5, "{}", valgus[0].value);
+        assert!((valgus[0].phase_pct - 50.0).abs() < 5.0);
+    }
+
+    #[test]
+    fn disabled_rules_are_not_applied() {
+        let s = rep(vec![(
+            Measure::midline(MeasureKind::TrunkLateralLean),
+            vec![0.0, 25.0, 0.0],
+        )]);
+        let mut rules = default_rules();
+        let found = evaluate(
+            &rules,
+            &RepMeasures {
+                series: &s,
+                tempo: None,
+            },
+            &[],
+            None,
+        );
+        assert_eq!(found.len(), 1);
+        rules.iter_mut().for_each(|r| r.enabled = false);
+        assert!(evaluate(
+            &rules,
+            &RepMeasures {
+                series: &s,
+                tempo: None
+            },
+            &[],
+            None
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn asymmetry_compares_left_and_right_peaks() {
+        let s = rep(vec![
+            (
+                Measure::sided(MeasureKind::KneeFlexion, Side::Left),
+                vec![0.0, 100.0, 0.0],
+            ),
+            (
+                Measure::sided(MeasureKind::KneeFlexion, Side::Right),
+                vec![0.0, 80.0, 0.0],
+            ),
+        ]);
+        let found = evaluate(
+            &default_rules(),
+            &RepMeasures {
+                series: &s,
+                tempo: None,
+            },
+            &[],
+            None,
+        );
+        let a: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "knee_asymmetry")
+            .collect();
+        assert_eq!(a.len(), 1);
+        assert!((a[0].value - 22.22).abs() < 0.1);
+    }
+
+    #[test]
+    fn depth_below_80_percent_of_the_template_is_a_fault() {
+        let s = rep(vec![(
+            Measure::midline(MeasureKind::SquatDepth),
+            vec![0.0, 20.0, 0.0],
+        )]);
+        let tv = vec![(
+            "insufficient_depth".to_string(),
+            "squat_depth".to_string(),
+            30.0,
+        )];
+        let found = evaluate(
+            &default_rules(),
+            &RepMeasures {
+                series: &s,
+                tempo: None,
+            },
+            &tv,
+            None,
+        );
+        assert!(found
+            .iter()
+            .any(|f| f.rule == "insufficient_depth" && (f.limit - 24.0).abs() < 1e-9));
+        let tv_ok = vec![(
+            "insufficient_depth".to_string(),
+            "squat_depth".to_string(),
+            22.0,
+        )];
+        let ok = evaluate(
+            &default_rules(),
+            &RepMeasures {
+                series: &s,
+                tempo: None,
+            },
+            &tv_ok,
+            None,
+        );
+        assert!(!ok.iter().any(|f| f.rule == "insufficient_depth"));
+    }
+
+    #[test]
+    fn default_rules_round_trip_through_json() {
+        let rules = default_rules();
+        let json = serde_json::to_string_pretty(&rules).unwrap();
+        let back: Vec<FaultRule> = serde_json::from_str(&json).unwrap();
+        assert_eq!(rules, back);
+        assert!(rules
+            .iter()
+            .all(|r| r.source.contains('§') || r.source.contains("Relearn")));
+    }
+}

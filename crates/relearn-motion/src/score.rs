@@ -1,0 +1,489 @@
+//! Scoring a patient's recording against a template: for every repetition a score (0-100), a
+//! verdict, a confidence, a rating on the manifest's scale, and the deviations that explain
+//! it, each phrased as knowledge of performance ("left knee drifts inward 12 degrees at the
+//! bottom of the squat").
+//!
+//! - **Score** = 100 × the template's probability that the repetition is correct
+//!   ([`crate::template::verdict_probability`]); **verdict** = correct when the score is at
+//!   least 50.
+//! - **Confidence** (0-1) = how far the probability is from the 50 % boundary (`|2p − 1|`),
+//!   times the segmentation confidence, times the share of the template's signals the
+//!   recording has.
+//! - **Deviations**: the fault rules that fire (absolute limits, §6), then the largest
+//!   differences from the demonstration on clinical measures where the repetition leaves the
+//!   normal band (|z| ≥ 2) by at least [`min_reportable`] of the measure's unit. Each names the
+//!   measure, the phase (percent of the movement, in words), the size, the unit, the direction
+//!   and whether it exceeds the measurement system's minimal detectable change.
+
+use crate::channels::Channel;
+use crate::compare::rep_curves;
+use crate::error::Result;
+use crate::faults::{self, FaultFinding, RepMeasures};
+use crate::mdc::{minimal_detectable_change, MeasurementSystem};
+use crate::measures::{Measure, MeasureKind, Unit};
+use crate::prepare::PreparedRecording;
+use crate::template::{
+    rep_measures, rep_primary_signal, repetition_spans, verdict_probability, Template,
+};
+use crate::tempo::{tempo_phases, TempoPhases};
+use relearn_core::Warning;
+use serde::{Deserialize, Serialize};
+
+/// Verdict on a repetition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Performed as demonstrated.
+    Correct,
+    /// Performed with a fault.
+    Incorrect,
+}
+
+/// Where a deviation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviationSource {
+    /// A fault rule with an absolute limit.
+    Rule,
+    /// A difference from the demonstration outside its normal variability.
+    Template,
+}
+
+/// One difference, phrased so it reads as knowledge of performance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// Rule or template.
+    pub source: DeviationSource,
+    /// The fault rule's identifier, for rule deviations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The measure or joint signal (`left_knee_valgus_fppa`, `left_knee.up`).
+    pub measure: String,
+    /// The body part in plain words ("left knee").
+    pub body_part: String,
+    /// Phase of the movement, percent (0 = start, 100 = end).
+    pub phase_pct: f64,
+    /// The phase in words ("at the bottom of the squat").
+    pub phase: String,
+    /// Size: the difference from the demonstration (template) or the value found (rule), in
+    /// `unit`.
+    pub size: f64,
+    /// Unit of `size` (`deg`, `cm`, `%leg`, `s`, `%`).
+    pub unit: String,
+    /// Direction in words ("inward", "further forward").
+    pub direction: String,
+    /// z-score against the normal variability (template deviations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub z: Option<f64>,
+    /// The limit broken (rule deviations), in `unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Whether the size exceeds the system's minimal detectable change (`None` = not known for
+    /// this system and measure).
+    pub exceeds_mdc: Option<bool>,
+    /// The plain-language sentence.
+    pub message: String,
+}
+
+/// The score of one repetition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepScore {
+    /// 1-based repetition number in the recording.
+    pub number: usize,
+    /// Start time, seconds.
+    pub start_s: f64,
+    /// End time, seconds.
+    pub end_s: f64,
+    /// Duration, seconds.
+    pub duration_s: f64,
+    /// 0-100.
+    pub score: f64,
+    /// Correct or incorrect.
+    pub verdict: Verdict,
+    /// 0-1.
+    pub confidence: f64,
+    /// Predicted rating on the manifest's scale (`None` when the template has no ratings).
+    pub rating: Option<f64>,
+    /// Segmentation confidence of this repetition (0-1).
+    pub segmentation_confidence: f64,
+    /// Tempo phases.
+    pub tempo: Option<TempoPhases>,
+    /// Deviations, most important first.
+    pub deviations: Vec<Deviation>,
+}
+
+/// The score of one recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordingScore {
+    /// The file.
+    pub path: String,
+    /// Exercise of the template.
+    pub exercise: String,
+    /// The template's identity.
+    pub template_id: String,
+    /// Version of Relearn.
+    pub program_version: String,
+    /// Repetitions.
+    pub reps: Vec<RepScore>,
+    /// Warnings (reading, gaps, mismatches).
+    pub warnings: Vec<Warning>,
+}
+
+/// Smallest difference from the demonstration worth telling a patient, in a unit: 5°, 2 cm,
+/// 5 % of leg length (*Relearn default*: below these, a difference is not visible to a
+/// clinician's eye and rarely exceeds the measurement error of §6).
+pub fn min_reportable(unit: Unit) -> f64 {
+    match unit {
+        Unit::Degrees => 5.0,
+        Unit::Centimetres => 2.0,
+        Unit::PercentLegLength | Unit::Percent => 5.0,
+        Unit::Seconds => 0.3,
+    }
+}
+
+/// Formats a size for a message ("12 degrees", "2.5 cm").
+fn size_words(size: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Degrees => format!("{:.0} degrees", size.abs()),
+        Unit::Centimetres => format!("{:.1} cm", size.abs()),
+        Unit::PercentLegLength => format!("{:.0} % of leg length", size.abs()),
+        Unit::Percent => format!("{:.0} %", size.abs()),
+        Unit::Seconds => format!("{:.1} s", size.abs()),
+    }
+}
+
+/// The phrase for a difference of `size` in a measure relative to the demonstration.
+pub fn difference_phrase(m: &Measure, size: f64) -> (String, String) {
+    use MeasureKind::*;
+    let s = size_words(size, m.unit());
+    let pos = size >= 0.0;
+    let (phrase, direction) = match (m.kind, pos) {
+        (KneeFlexion, true) | (ElbowFlexion, true) => {
+            (format!("bends {s} further"), "more flexion")
+        }
+        (KneeFlexion, false) | (ElbowFlexion, false) => (format!("bends {s} less"), "less flexion"),
+        (HipFlexion, true) => (format!("flexes {s} further"), "more flexion"),
+        (HipFlexion, false) => (format!("flexes {s} less"), "less flexion"),
+        (HipAbduction, true) => (format!("swings {s} further out"), "outward"),
+        (HipAbduction, false) => (format!("swings {s} further in"), "inward"),
+        (TrunkFlexion, true) => (format!("leans {s} further forward"), "forward"),
+        (TrunkFlexion, false) => (format!("stays {s} more upright"), "backward"),
+        (TrunkLateralLean, true) => (format!("leans {s} to the right"), "right"),
+        (TrunkLateralLean, false) => (format!("leans {s} to the left"), "left"),
+        (KneeFrontalPlaneProjection, true) => (format!("drifts inward {s}"), "inward"),
+        (KneeFrontalPlaneProjection, false) => (format!("drifts outward {s}"), "outward"),
+        (PelvicDrop, true) => (format!("drops {s}"), "down"),
+        (PelvicDrop, false) => (format!("hitches up {s}"), "up"),
+        (ShoulderElevation, true) => (format!("shrugs up {s}"), "up"),
+        (ShoulderElevation, false) => (format!("sits {s} lower"), "down"),
+        (ArmElevation, true) => (format!("rises {s} higher"), "higher"),
+        (ArmElevation, false) => (format!("stays {s} lower"), "lower"),
+        (SquatDepth, true) => (format!("go {s} deeper"), "deeper"),
+        (SquatDepth, false) => (
+            format!("stop {s} short of the demonstrated depth"),
+            "shallower",
+        ),
+        (LumbarFlexion, true) => (format!("rounds {s} more"), "more flexion"),
+        (LumbarFlexion, false) => (format!("arches {s} more"), "more extension"),
+    };
+    (phrase, direction.to_string())
+}
+
+fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> Deviation {
+    let phase = t.phases.describe(f.phase_pct);
+    let measure = Measure::all().into_iter().find(|m| m.id() == f.measure);
+    let exceeds_mdc = measure
+        .and_then(|m| minimal_detectable_change(system, m.kind))
+        .map(|mdc| f.value.abs() >= mdc.value);
+    let (direction, message) = match (&f.rule[..], measure) {
+        ("tempo", _) => {
+            let dir = if f.excess > 0.0 { "slower" } else { "faster" };
+            (
+                dir.to_string(),
+                format!(
+                    "the {} takes {:.1} s, {:.0} % {} than the demonstration",
+                    f.body_part,
+                    f.value,
+                    f.excess.abs(),
+                    if f.excess > 0.0 { "longer" } else { "shorter" }
+                ),
+            )
+        }
+        (id, _) if id.ends_with("asymmetry") => (
+            if f.value > 0.0 {
+                "left".into()
+            } else {
+                "right".into()
+            },
+            format!(
+                "{} bends unevenly: the {} ({:.0} % asymmetry, limit {:.0} %)",
+                f.name
+                    .trim_start_matches("Left-right asymmetry of ")
+                    .to_string(),
+                f.body_part,
+                f.value.abs(),
+                f.limit.abs()
+            ),
+        ),
+        ("insufficient_depth", _) => (
+            "shallower".into(),
+            format!(
+                "the squat stops at {:.0} % of leg length, short of the {:.0} % asked {phase}",
+                f.value, f.limit
+            ),
+        ),
+        (_, Some(m)) => {
+            let (_, dir) = difference_phrase(&m, f.value);
+            (
+                dir,
+                format!(
+                    "{} reaches {} {phase} (limit {})",
+                    m.label(),
+                    size_words(f.value, m.unit()),
+                    size_words(f.limit, m.unit())
+                ),
+            )
+        }
+        (_, None) => (
+            String::new(),
+            format!("{}: {:.1} (limit {:.1})", f.name, f.value, f.limit),
+        ),
+    };
+    let unit = match measure {
+        Some(m) if !f.rule.ends_with("asymmetry") => unit_code(m.unit()),
+        _ => {
+            if f.unit == "s" {
+                "s".into()
+            } else {
+                "%".into()
+            }
+        }
+    };
+    Deviation {
+        source: crate::score::DeviationSource::Rule,
+        rule: Some(f.rule.clone()),
+        measure: f.measure.clone(),
+        body_part: f.body_part.clone(),
+        phase_pct: f.phase_pct,
+        phase,
+        size: f.value,
+        unit,
+        direction,
+        z: None,
+        limit: Some(f.limit),
+        exceeds_mdc,
+        message,
+    }
+}
+
+fn unit_code(u: Unit) -> String {
+    serde_json::to_value(u)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Scores every repetition of a prepared recording against a template.
+pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingScore> {
+    let mut warnings = p.warnings.clone();
+    if p.view != t.view {
+        warnings.push(Warning::new(
+            "view_mismatch",
+            format!(
+                "the template was built from {:?} recordings and this is {:?}: only the shared \
+                 signals are compared",
+                t.view, p.view
+            ),
+        ));
+    }
+    let available = crate::channels::available_channels(p);
+    let present = t
+        .reference
+        .channels
+        .iter()
+        .filter(|c| available.contains(c))
+        .count();
+    let coverage = present as f64 / t.reference.channel_count().max(1) as f64;
+    if coverage < 0.8 {
+        warnings.push(Warning::new(
+            "channels_missing",
+            format!(
+                "this recording has {present} of the template's {} signals: scores are less \
+                 reliable",
+                t.reference.channel_count()
+            ),
+        ));
+    }
+    let system = MeasurementSystem::from_format(&p.recording.source.format);
+    let spans = repetition_spans(
+        p,
+        &t.primary_axis,
+        Some(t.reference.duration_s),
+        &t.settings,
+    );
+    if spans.is_empty() {
+        warnings.push(Warning::new(
+            "no_repetitions",
+            "no repetition of the movement was found",
+        ));
+    }
+    let rate = p.recording.rate_hz;
+    let mut reps = Vec::with_capacity(spans.len());
+    for (k, span) in spans.iter().enumerate() {
+        let curves = rep_curves(
+            p,
+            &t.reference.channels,
+            span.start,
+            span.end,
+            t.reference.points,
+        );
+        let cmp = t.reference.compare(&curves)?;
+        let prob = verdict_probability(t, &cmp.features);
+        let verdict = if prob >= 0.5 {
+            Verdict::Correct
+        } else {
+            Verdict::Incorrect
+        };
+        let confidence = ((2.0 * prob - 1.0).abs() * span.confidence * coverage).clamp(0.0, 1.0);
+        let rating = t.rating.as_ref().map(|m| m.predict(&cmp.features));
+        let sig = rep_primary_signal(p, &t.primary_axis, *span, &t.settings);
+        let tempo = tempo_phases(&sig, rate);
+        let series = rep_measures(&p.measures, *span, rate);
+        let rm = RepMeasures {
+            series: &series,
+            tempo: tempo.as_ref(),
+        };
+        let findings = faults::evaluate(&t.rules, &rm, &t.rule_reference, t.tempo.as_ref());
+        let mut deviations: Vec<Deviation> = findings
+            .iter()
+            .map(|f| rule_deviation(f, t, system))
+            .collect();
+        deviations.extend(template_deviations(t, &cmp, system, &findings));
+        reps.push(RepScore {
+            number: k + 1,
+            start_s: p.recording.time_s(span.start),
+            end_s: p.recording.time_s(span.end),
+            duration_s: (span.end - span.start) as f64 / rate,
+            score: (100.0 * prob).clamp(0.0, 100.0),
+            verdict,
+            confidence,
+            rating,
+            segmentation_confidence: span.confidence,
+            tempo,
+            deviations,
+        });
+    }
+    Ok(RecordingScore {
+        path: p.recording.source.path.clone(),
+        exercise: t.exercise.clone(),
+        template_id: t.id.clone(),
+        program_version: relearn_core::VERSION.to_string(),
+        reps,
+        warnings,
+    })
+}
+
+/// Most differences from the demonstration listed per repetition.
+pub const MAX_TEMPLATE_DEVIATIONS: usize = 5;
+
+fn template_deviations(
+    t: &Template,
+    cmp: &crate::compare::Comparison,
+    system: MeasurementSystem,
+    findings: &[FaultFinding],
+) -> Vec<Deviation> {
+    let c = t.reference.channel_count();
+    let p = t.reference.points;
+    let measure_channels = t
+        .reference
+        .channels
+        .iter()
+        .filter(|ch| ch.is_measure())
+        .count();
+    let mut out: Vec<(f64, Deviation)> = Vec::new();
+    for (k, ch) in t.reference.channels.iter().enumerate() {
+        // Joint signals explain only skeletons without clinical measures.
+        if !ch.is_measure() && measure_channels >= 3 {
+            continue;
+        }
+        let col: Vec<f64> = (0..p).map(|i| cmp.z[i * c + k]).collect();
+        let Some((i, z)) = col
+            .iter()
+            .enumerate()
+            .filter(|(_, z)| z.is_finite())
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .map(|(i, z)| (i, *z))
+        else {
+            continue;
+        };
+        if z.abs() < t.settings.deviation_z {
+            continue;
+        }
+        let diff = cmp.aligned[i * c + k] - t.reference.mean[i * c + k];
+        let phase_pct = i as f64 / (p - 1).max(1) as f64 * 100.0;
+        let phase = t.phases.describe(phase_pct);
+        let dev = match ch {
+            Channel::Measure { measure } => {
+                if diff.abs() < min_reportable(measure.unit())
+                    || findings.iter().any(|f| f.measure == measure.id())
+                {
+                    continue;
+                }
+                let (phrase, direction) = difference_phrase(measure, diff);
+                let exceeds_mdc =
+                    minimal_detectable_change(system, measure.kind).map(|m| diff.abs() >= m.value);
+                let caveat = if exceeds_mdc == Some(false) {
+                    " (within this camera's measurement error)"
+                } else {
+                    ""
+                };
+                Deviation {
+                    source: DeviationSource::Template,
+                    rule: None,
+                    measure: measure.id(),
+                    body_part: measure.body_part(),
+                    phase_pct,
+                    phase: phase.clone(),
+                    size: diff,
+                    unit: unit_code(measure.unit()),
+                    direction,
+                    z: Some(z),
+                    limit: None,
+                    exceeds_mdc,
+                    message: format!("{} {phrase} {phase}{caveat}", measure.body_part()),
+                }
+            }
+            Channel::Joint { joint, axis } => {
+                if diff.abs() < min_reportable(Unit::Percent) {
+                    continue;
+                }
+                let direction = axis.direction_words(diff >= 0.0).to_string();
+                Deviation {
+                    source: DeviationSource::Template,
+                    rule: None,
+                    measure: ch.id(),
+                    body_part: joint.replace('_', " "),
+                    phase_pct,
+                    phase: phase.clone(),
+                    size: diff,
+                    unit: "%body".into(),
+                    direction: direction.clone(),
+                    z: Some(z),
+                    limit: None,
+                    exceeds_mdc: None,
+                    message: format!(
+                        "{} is {:.0} % of body size {direction} {phase}",
+                        joint.replace('_', " "),
+                        diff.abs()
+                    ),
+                }
+            }
+        };
+        out.push((z.abs(), dev));
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    out.into_iter()
+        .take(MAX_TEMPLATE_DEVIATIONS)
+        .map(|(_, d)| d)
+        .collect()
+}

@@ -1,0 +1,724 @@
+//! Templates: the clinician's demonstration of an exercise as a reference movement with its
+//! normal variability, plus whatever can be learnt from incorrect or rated examples.
+//!
+//! [`build_template`] takes labelled example recordings (the manifest of
+//! `relearn template build`): correct examples define the reference movement (mean curves and
+//! normal band, [`crate::compare`]); incorrect examples train a readable correct/incorrect
+//! model ([`crate::models::LogisticModel`]); numeric ratings train a rating model
+//! ([`crate::models::RidgeModel`]). With correct examples only, the verdict comes from how far a
+//! repetition lies outside the correct examples' own spread (one-class model). A template
+//! carries all its settings, the fault rules it applies (switching off those the
+//! demonstration itself breaks), the program version and a content hash as its identity, so
+//! any score can be traced to how it was computed (style guide principle 5).
+
+use crate::body::View;
+use crate::channels::{available_channels, Channel};
+use crate::compare::{build_reference, rep_curves, Reference, RepCurves};
+use crate::error::{Error, Result};
+use crate::faults::{self, Check, FaultRule, RepMeasures};
+use crate::measures::{MeasureKind, MeasureSet};
+use crate::models::{LogisticModel, RidgeModel};
+use crate::prepare::{PrepareSettings, PreparedRecording};
+use crate::segment::{
+    learn_primary_axis, normalise_excursion, project, segment_repetitions, PrimaryAxis,
+    SegmentSettings,
+};
+use crate::tempo::{tempo_phases, TempoPhases};
+use relearn_core::stats;
+use serde::{Deserialize, Serialize};
+
+/// Format marker written into every template file.
+pub const TEMPLATE_FORMAT: &str = "relearn-template";
+/// Version of the template file layout.
+pub const TEMPLATE_SCHEMA: u32 = 1;
+
+/// The label of an example in a manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum Label {
+    /// Performed as demonstrated.
+    Correct,
+    /// Performed with a fault.
+    Incorrect,
+    /// A clinician's rating on any numeric scale.
+    Rating(f64),
+}
+
+impl Label {
+    /// Parses a manifest label: `correct`, `incorrect` or a number.
+    pub fn parse(s: &str) -> Option<Label> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "correct" => Some(Label::Correct),
+            "incorrect" => Some(Label::Incorrect),
+            t => t
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Label::Rating),
+        }
+    }
+}
+
+/// A labelled example recording.
+pub struct Example<'a> {
+    /// The prepared recording.
+    pub prepared: &'a PreparedRecording,
+    /// Its label.
+    pub label: Label,
+    /// Where it came from (the manifest path), for traceability.
+    pub source: String,
+}
+
+/// Settings of template building and scoring (all *Relearn defaults* unless stated).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateSettings {
+    /// Points of the time-normalised movement (101 = every 1 % from 0 to 100 %).
+    pub points: usize,
+    /// Sakoe-Chiba band half-width as a percentage of the movement (10 %).
+    pub dtw_band_pct: f64,
+    /// Floor of the normal variability as a fraction of the channel's median variability.
+    pub sd_floor_fraction: f64,
+    /// L2 penalty of the correct/incorrect model (on standardised features).
+    pub classifier_l2: f64,
+    /// L2 penalty of the rating model.
+    pub rating_l2: f64,
+    /// One-class model: quantile of the correct examples' deviation taken as the limit (0.95).
+    pub one_class_quantile: f64,
+    /// A recording shorter than this multiple of the template's repetition duration is one
+    /// repetition (data sets distributed already segmented, such as UI-PRMD) (1.6).
+    pub single_rep_ratio: f64,
+    /// |z| from which a difference from the demonstration is reported (2 = outside the
+    /// 95 % band of normal variability).
+    pub deviation_z: f64,
+    /// A rule is switched off for a template when more than this share of the correct
+    /// repetitions break it (0.5).
+    pub rule_off_share: f64,
+    /// Preparation pipeline settings.
+    pub prepare: PrepareSettings,
+    /// Segmentation settings.
+    pub segment: SegmentSettings,
+}
+
+impl Default for TemplateSettings {
+    fn default() -> Self {
+        TemplateSettings {
+            points: 101,
+            dtw_band_pct: 10.0,
+            sd_floor_fraction: 0.25,
+            classifier_l2: 10.0,
+            rating_l2: 10.0,
+            one_class_quantile: 0.95,
+            single_rep_ratio: 1.6,
+            deviation_z: 2.0,
+            rule_off_share: 0.5,
+            prepare: PrepareSettings::default(),
+            segment: SegmentSettings::default(),
+        }
+    }
+}
+
+/// How a template decides correct versus incorrect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum VerdictModel {
+    /// Learnt from correct and incorrect examples.
+    Classifier {
+        /// The model.
+        model: LogisticModel,
+    },
+    /// Correct examples only: a repetition is incorrect when its deviation (RMS z over all
+    /// channels and points) exceeds the `quantile` of the correct examples' deviations.
+    OneClass {
+        /// Median deviation of the correct examples.
+        typical: f64,
+        /// Deviation limit.
+        limit: f64,
+        /// The quantile used for the limit.
+        quantile: f64,
+    },
+}
+
+/// Words for the phases of the movement, learnt from the demonstration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseWords {
+    /// Percent of the movement where the turning point is.
+    pub peak_pct: f64,
+    /// "at the bottom of the squat".
+    pub at_peak: String,
+    /// "on the way down".
+    pub outward: String,
+    /// "on the way up".
+    pub inward: String,
+}
+
+impl PhaseWords {
+    /// The phrase for a phase in percent.
+    pub fn describe(&self, phase_pct: f64) -> String {
+        let window = 12.0;
+        if (phase_pct - self.peak_pct).abs() <= window {
+            self.at_peak.clone()
+        } else if phase_pct < 8.0 {
+            "at the start".into()
+        } else if phase_pct > 92.0 {
+            "at the end".into()
+        } else if phase_pct < self.peak_pct {
+            self.outward.clone()
+        } else {
+            self.inward.clone()
+        }
+    }
+}
+
+/// What the template was built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleSummary {
+    /// The example's path as given in the manifest.
+    pub path: String,
+    /// Its label.
+    pub label: Label,
+    /// Repetitions found in it.
+    pub repetitions: usize,
+}
+
+/// How well the template's models fit their own training examples (not a validation result:
+/// see `relearn eval` for leave-one-subject-out figures).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    /// Correct repetitions.
+    pub correct: usize,
+    /// Incorrect repetitions.
+    pub incorrect: usize,
+    /// Rated repetitions.
+    pub rated: usize,
+    /// Accuracy of the verdict on the training repetitions.
+    pub training_accuracy: Option<f64>,
+}
+
+/// A template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    /// Always [`TEMPLATE_FORMAT`].
+    pub format: String,
+    /// Always [`TEMPLATE_SCHEMA`].
+    pub schema: u32,
+    /// SHA-256 of the template's content (with this field empty), hex: the template's identity.
+    pub id: String,
+    /// Exercise name as given by the clinician.
+    pub exercise: String,
+    /// Version of Relearn that built it.
+    pub program_version: String,
+    /// Settings used.
+    pub settings: TemplateSettings,
+    /// Skeleton model of the examples.
+    pub skeleton: String,
+    /// View of the examples.
+    pub view: View,
+    /// The reference movement and its normal variability.
+    pub reference: Reference,
+    /// The primary movement direction used for segmentation.
+    pub primary_axis: PrimaryAxis,
+    /// The demonstration's primary signal over the movement (0 = rest, 1 = turning point).
+    pub primary_curve: Vec<f64>,
+    /// Phase words.
+    pub phases: PhaseWords,
+    /// The demonstration's median tempo phases.
+    pub tempo: Option<TempoPhases>,
+    /// Correct/incorrect model.
+    pub verdict: VerdictModel,
+    /// Rating model, when the manifest has ratings.
+    pub rating: Option<RidgeModel>,
+    /// Fault rules applied, with the ones switched off and why.
+    pub rules: Vec<FaultRule>,
+    /// The demonstration's values for rules relative to it: (rule id, measure id, value).
+    pub rule_reference: Vec<(String, String, f64)>,
+    /// Examples it was built from.
+    pub examples: Vec<ExampleSummary>,
+    /// Fit on the training examples.
+    pub training: TrainingSummary,
+}
+
+impl Template {
+    /// Computes the content hash (the template's identity).
+    pub fn compute_id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut t = self.clone();
+        t.id = String::new();
+        let bytes = serde_json::to_vec(&t).unwrap_or_default();
+        let digest = Sha256::digest(&bytes);
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The short identity (first 12 hex digits) for display.
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+}
+
+/// A repetition of an example or scored recording: its frames.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepSpan {
+    /// First frame.
+    pub start: usize,
+    /// One past the last frame.
+    pub end: usize,
+    /// Segmentation confidence.
+    pub confidence: f64,
+}
+
+/// The repetitions of a recording for template building or scoring: the segmentation along
+/// the primary axis, or the whole recording when it is one repetition (shorter than
+/// `single_rep_ratio` × the reference duration, or when the segmentation finds at most one).
+pub fn repetition_spans(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    reference_duration_s: Option<f64>,
+    settings: &TemplateSettings,
+) -> Vec<RepSpan> {
+    let n = p.recording.frame_count();
+    let whole = vec![RepSpan {
+        start: 0,
+        end: n,
+        confidence: 1.0,
+    }];
+    if let Some(d) = reference_duration_s {
+        if d > 0.0 && p.recording.duration_s() <= settings.single_rep_ratio * d {
+            return whole;
+        }
+    }
+    let (reps, _) = segment_repetitions(p, Some(axis), &settings.segment);
+    if reps.len() <= 1 {
+        return whole;
+    }
+    reps.iter()
+        .map(|r| RepSpan {
+            start: r.start_frame,
+            end: r.end_frame,
+            confidence: r.confidence,
+        })
+        .collect()
+}
+
+/// Measures of a repetition, as the fault rules see them.
+pub fn rep_measures(
+    measures: &MeasureSet,
+    span: RepSpan,
+    rate_hz: f64,
+) -> Vec<(crate::measures::Measure, Vec<f64>)> {
+    measures
+        .slice(span.start, span.end)
+        .series
+        .into_iter()
+        .map(|(m, mut v)| {
+            if m.relative_to_start() {
+                crate::measures::subtract_start(&mut v, rate_hz);
+            }
+            (m, v)
+        })
+        .collect()
+}
+
+/// The normalised primary signal of a repetition (0 = rest, 1 = turning point).
+pub fn rep_primary_signal(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    span: RepSpan,
+    settings: &TemplateSettings,
+) -> Vec<f64> {
+    let sub = PreparedRecording {
+        recording: p.recording.slice_frames(span.start, span.end),
+        lab: p.lab.clone(),
+        view: p.view,
+        measures: p.measures.slice(span.start, span.end),
+        leg_length_m: p.leg_length_m,
+        quality: p.quality.clone(),
+        warnings: Vec::new(),
+    };
+    let raw = project(&sub, axis);
+    normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s)
+}
+
+/// Channels shared by every example (a channel missing or empty in one correct example is
+/// dropped so that all examples compare on the same signals).
+fn shared_channels(examples: &[Example<'_>]) -> Vec<Channel> {
+    let Some(first) = examples.first() else {
+        return Vec::new();
+    };
+    let mut channels = available_channels(first.prepared);
+    for ex in examples.iter().skip(1) {
+        let theirs = available_channels(ex.prepared);
+        channels.retain(|c| theirs.contains(c));
+    }
+    channels
+}
+
+/// Builds a template from labelled examples.
+pub fn build_template(
+    exercise: &str,
+    examples: &[Example<'_>],
+    settings: &TemplateSettings,
+) -> Result<Template> {
+    let correct: Vec<&Example<'_>> = examples
+        .iter()
+        .filter(|e| e.label == Label::Correct)
+        .collect();
+    if correct.is_empty() {
+        return Err(Error::Template(
+            "the manifest has no example labelled `correct`: the reference movement is learnt \
+             from correct examples"
+                .into(),
+        ));
+    }
+    let view = correct[0].prepared.view;
+    if let Some(bad) = examples.iter().find(|e| e.prepared.view != view) {
+        return Err(Error::Template(format!(
+            "{} is {:?} but the first correct example is {view:?}: all examples must be the same \
+             kind of recording",
+            bad.source, bad.prepared.view
+        )));
+    }
+    let correct_preps: Vec<&PreparedRecording> = correct.iter().map(|e| e.prepared).collect();
+    let axis = learn_primary_axis(&correct_preps).ok_or_else(|| {
+        Error::Template("the correct examples show no movement to learn from".into())
+    })?;
+    // First pass: segment to learn the typical repetition duration.
+    let first_pass: Vec<Vec<RepSpan>> = examples
+        .iter()
+        .map(|e| repetition_spans(e.prepared, &axis, None, settings))
+        .collect();
+    let durations: Vec<f64> = examples
+        .iter()
+        .zip(&first_pass)
+        .filter(|(e, _)| e.label == Label::Correct)
+        .flat_map(|(e, spans)| {
+            spans
+                .iter()
+                .map(|s| (s.end - s.start) as f64 / e.prepared.recording.rate_hz)
+        })
+        .collect();
+    let typical = stats::median(&durations);
+    let spans: Vec<Vec<RepSpan>> = examples
+        .iter()
+        .map(|e| repetition_spans(e.prepared, &axis, typical, settings))
+        .collect();
+    let channels = shared_channels(examples);
+    if channels.is_empty() {
+        return Err(Error::Template(
+            "the examples share no joints or measures".into(),
+        ));
+    }
+    let points = settings.points.max(11);
+    let band = ((settings.dtw_band_pct / 100.0) * points as f64)
+        .round()
+        .max(1.0) as usize;
+    let mut curves: Vec<(usize, RepSpan, RepCurves)> = Vec::new();
+    for (i, (e, sp)) in examples.iter().zip(&spans).enumerate() {
+        for s in sp {
+            curves.push((
+                i,
+                *s,
+                rep_curves(e.prepared, &channels, s.start, s.end, points),
+            ));
+        }
+    }
+    let correct_curves: Vec<RepCurves> = curves
+        .iter()
+        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
+        .map(|(_, _, c)| c.clone())
+        .collect();
+    let reference = build_reference(
+        channels,
+        &correct_curves,
+        points,
+        band,
+        settings.sd_floor_fraction,
+    )?;
+
+    // Features of every repetition.
+    let mut rows = Vec::with_capacity(curves.len());
+    for (_, _, c) in &curves {
+        rows.push(reference.compare(c)?.features);
+    }
+    let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
+    let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
+    let n_incorrect = labels.iter().filter(|l| **l == Label::Incorrect).count();
+    let rated: Vec<(usize, f64)> = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(k, l)| match l {
+            Label::Rating(r) => Some((k, *r)),
+            _ => None,
+        })
+        .collect();
+
+    let verdict = if n_incorrect > 0 {
+        let (x, y): (Vec<Vec<f64>>, Vec<bool>) = rows
+            .iter()
+            .zip(&labels)
+            .filter(|(_, l)| matches!(l, Label::Correct | Label::Incorrect))
+            .map(|(r, l)| (r.clone(), *l == Label::Correct))
+            .unzip();
+        VerdictModel::Classifier {
+            model: LogisticModel::fit(&x, &y, settings.classifier_l2)?,
+        }
+    } else {
+        let devs: Vec<f64> = rows
+            .iter()
+            .zip(&labels)
+            .filter(|(_, l)| **l == Label::Correct)
+            .map(|(r, _)| overall_deviation(r, reference.channel_count()))
+            .collect();
+        VerdictModel::OneClass {
+            typical: stats::median(&devs).unwrap_or(1.0),
+            limit: stats::quantile(&devs, settings.one_class_quantile).unwrap_or(2.0),
+            quantile: settings.one_class_quantile,
+        }
+    };
+    let rating = if rated.len() >= 3 {
+        let x: Vec<Vec<f64>> = rated.iter().map(|(k, _)| rows[*k].clone()).collect();
+        let y: Vec<f64> = rated.iter().map(|(_, r)| *r).collect();
+        Some(RidgeModel::fit(&x, &y, settings.rating_l2)?)
+    } else {
+        None
+    };
+
+    // Demonstration's primary curve, tempo and phase words.
+    let rate = correct[0].prepared.recording.rate_hz;
+    let mut prim_curves = Vec::new();
+    let mut tempos = Vec::new();
+    for (e, sp) in examples
+        .iter()
+        .zip(&spans)
+        .filter(|(e, _)| e.label == Label::Correct)
+    {
+        for s in sp {
+            let sig = rep_primary_signal(e.prepared, &axis, *s, settings);
+            if let Some(t) = tempo_phases(&sig, e.prepared.recording.rate_hz) {
+                tempos.push(t);
+            }
+            prim_curves.push(relearn_core::resample::resample_linear(&sig, points));
+        }
+    }
+    let primary_curve: Vec<f64> = (0..points)
+        .map(|i| stats::mean(&prim_curves.iter().map(|c| c[i]).collect::<Vec<_>>()).unwrap_or(0.0))
+        .collect();
+    let tempo = (!tempos.is_empty()).then(|| TempoPhases {
+        outward_s: stats::median(&tempos.iter().map(|t| t.outward_s).collect::<Vec<_>>())
+            .unwrap_or(0.0),
+        pause_s: stats::median(&tempos.iter().map(|t| t.pause_s).collect::<Vec<_>>())
+            .unwrap_or(0.0),
+        return_s: stats::median(&tempos.iter().map(|t| t.return_s).collect::<Vec<_>>())
+            .unwrap_or(0.0),
+    });
+    let phases = phase_words(exercise, &reference, &primary_curve);
+    let _ = rate;
+
+    // Fault rules: switch off those the demonstration breaks or cannot measure.
+    let mut rules = faults::default_rules();
+    let mut rule_reference = Vec::new();
+    let correct_reps: Vec<(usize, RepSpan)> = curves
+        .iter()
+        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
+        .map(|(i, s, _)| (*i, *s))
+        .collect();
+    for rule in &mut rules {
+        if let Check::BelowTemplateFraction {
+            measure, statistic, ..
+        } = rule.check
+        {
+            for m in crate::measures::Measure::all()
+                .into_iter()
+                .filter(|m| m.kind == measure)
+            {
+                let vals: Vec<f64> = correct_reps
+                    .iter()
+                    .filter_map(|(i, s)| {
+                        let p = examples[*i].prepared;
+                        let series = rep_measures(&p.measures, *s, p.recording.rate_hz);
+                        let rm = RepMeasures {
+                            series: &series,
+                            tempo: None,
+                        };
+                        faults::rule_statistic(rule, measure, statistic, m.side, &rm).map(|x| x.0)
+                    })
+                    .collect();
+                if let Some(v) = stats::median(&vals) {
+                    rule_reference.push((rule.id.clone(), m.id(), v));
+                }
+            }
+        }
+    }
+    let mut broken = vec![0usize; rules.len()];
+    let mut measurable = vec![false; rules.len()];
+    for (i, s) in &correct_reps {
+        let p = examples[*i].prepared;
+        let series = rep_measures(&p.measures, *s, p.recording.rate_hz);
+        let sig = rep_primary_signal(p, &axis, *s, settings);
+        let t = tempo_phases(&sig, p.recording.rate_hz);
+        let rm = RepMeasures {
+            series: &series,
+            tempo: t.as_ref(),
+        };
+        for (k, rule) in rules.iter().enumerate() {
+            if rule_measurable(rule, &series) {
+                measurable[k] = true;
+            }
+            let found = faults::evaluate(
+                std::slice::from_ref(rule),
+                &rm,
+                &rule_reference,
+                tempo.as_ref(),
+            );
+            if !found.is_empty() {
+                broken[k] += 1;
+            }
+        }
+    }
+    for (k, rule) in rules.iter_mut().enumerate() {
+        if !measurable[k] {
+            rule.enabled = false;
+            rule.note = Some("not measurable with this recording's joints or camera view".into());
+        } else if broken[k] as f64 > settings.rule_off_share * correct_reps.len() as f64 {
+            rule.enabled = false;
+            rule.note = Some(format!(
+                "switched off: the demonstration itself breaks it in {} of {} correct repetitions",
+                broken[k],
+                correct_reps.len()
+            ));
+        }
+    }
+
+    let summaries = examples
+        .iter()
+        .zip(&spans)
+        .map(|(e, s)| ExampleSummary {
+            path: e.source.clone(),
+            label: e.label,
+            repetitions: s.len(),
+        })
+        .collect();
+    let mut template = Template {
+        format: TEMPLATE_FORMAT.into(),
+        schema: TEMPLATE_SCHEMA,
+        id: String::new(),
+        exercise: exercise.to_string(),
+        program_version: relearn_core::VERSION.to_string(),
+        settings: settings.clone(),
+        skeleton: correct[0].prepared.recording.skeleton.name.clone(),
+        view,
+        reference,
+        primary_axis: axis,
+        primary_curve,
+        phases,
+        tempo,
+        verdict,
+        rating,
+        rules,
+        rule_reference,
+        examples: summaries,
+        training: TrainingSummary {
+            correct: n_correct,
+            incorrect: n_incorrect,
+            rated: rated.len(),
+            training_accuracy: None,
+        },
+    };
+    let mut right = 0usize;
+    let mut total = 0usize;
+    for (row, l) in rows.iter().zip(&labels) {
+        let want = match l {
+            Label::Correct => true,
+            Label::Incorrect => false,
+            Label::Rating(_) => continue,
+        };
+        total += 1;
+        if (verdict_probability(&template, row) >= 0.5) == want {
+            right += 1;
+        }
+    }
+    template.training.training_accuracy = (total > 0).then(|| right as f64 / total as f64);
+    template.id = template.compute_id();
+    Ok(template)
+}
+
+fn rule_measurable(rule: &FaultRule, series: &[(crate::measures::Measure, Vec<f64>)]) -> bool {
+    let has = |k: MeasureKind| {
+        series
+            .iter()
+            .any(|(m, v)| m.kind == k && v.iter().any(|x| x.is_finite()))
+    };
+    match &rule.check {
+        Check::Threshold { measure, .. }
+        | Check::BelowTemplateFraction { measure, .. }
+        | Check::Asymmetry { measure, .. } => has(*measure),
+        Check::Tempo { .. } => true,
+    }
+}
+
+/// Overall deviation of a repetition: RMS of the per-channel RMS z (from the feature vector).
+pub fn overall_deviation(features: &[f64], channels: usize) -> f64 {
+    let rms: Vec<f64> = (0..channels)
+        .filter_map(|k| features.get(2 * k).copied())
+        .collect();
+    stats::rms(&rms).unwrap_or(f64::NAN)
+}
+
+/// Probability-like score (0-1) that a repetition is correct, from the template's verdict
+/// model. For the one-class model: 1 up to the typical deviation, falling linearly to 0.5 at
+/// the limit and to 0 at twice the limit's excess.
+pub fn verdict_probability(t: &Template, features: &[f64]) -> f64 {
+    match &t.verdict {
+        VerdictModel::Classifier { model } => model.probability(features),
+        VerdictModel::OneClass { typical, limit, .. } => {
+            let d = overall_deviation(features, t.reference.channel_count());
+            if !d.is_finite() {
+                return 0.0;
+            }
+            let span = (limit - typical).max(1e-6);
+            (1.0 - 0.5 * ((d - typical).max(0.0) / span)).clamp(0.0, 1.0)
+        }
+    }
+}
+
+/// Phase words from the exercise name and the direction the body moves at the turning point.
+fn phase_words(exercise: &str, reference: &Reference, primary: &[f64]) -> PhaseWords {
+    let (peak_i, _) = stats::argmax(primary).unwrap_or((primary.len() / 2, 1.0));
+    let peak_pct = peak_i as f64 / (primary.len().max(2) - 1) as f64 * 100.0;
+    // The joint channel with the largest vertical excursion tells down (squat) from up (arm).
+    let c = reference.channel_count();
+    let mut best = (0.0f64, 0.0f64);
+    for (k, ch) in reference.channels.iter().enumerate() {
+        if let Channel::Joint {
+            axis: crate::channels::BodyAxis::Up,
+            ..
+        } = ch
+        {
+            let start = reference.mean.get(k).copied().unwrap_or(0.0);
+            let at_peak = reference.mean.get(peak_i * c + k).copied().unwrap_or(0.0);
+            let d = at_peak - start;
+            if d.abs() > best.0.abs() {
+                best = (d, d);
+            }
+        }
+    }
+    let name = exercise.trim().to_lowercase();
+    let name = if name.is_empty() {
+        "movement".to_string()
+    } else {
+        name
+    };
+    if best.1 < 0.0 {
+        PhaseWords {
+            peak_pct,
+            at_peak: format!("at the bottom of the {name}"),
+            outward: "on the way down".into(),
+            inward: "on the way up".into(),
+        }
+    } else {
+        PhaseWords {
+            peak_pct,
+            at_peak: format!("at the top of the {name}"),
+            outward: "on the way up".into(),
+            inward: "on the way down".into(),
+        }
+    }
+}
