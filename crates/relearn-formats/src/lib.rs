@@ -22,6 +22,7 @@
 
 pub mod c3d;
 pub mod error;
+pub mod generic_csv;
 pub mod keraal;
 pub mod keypoints;
 pub mod kimore;
@@ -116,6 +117,7 @@ pub fn readers() -> Vec<&'static dyn Reader> {
         &keypoints::ALPHAPOSE_JSON,
         &c3d::C3dReader,
         &trc::TrcReader,
+        &generic_csv::GenericCsvReader,
     ]
 }
 

@@ -73,20 +73,6 @@ impl<'r> LineReader<'r> {
         }
     }
 
-    /// The file as named in errors.
-    pub(crate) fn path(&self) -> &'r str {
-        self.path
-    }
-
-    /// The next line, or `None` at the end of the file.
-    pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>> {
-        Ok(if self.advance()? {
-            Some(self.current())
-        } else {
-            None
-        })
-    }
-
     /// The next line that is not blank, or `None` at the end of the file.
     pub(crate) fn next_non_blank(&mut self) -> Result<Option<Line<'_>>> {
         loop {
@@ -322,8 +308,8 @@ mod tests {
     fn non_utf8_bytes_are_reported_with_line_and_column() {
         let mut bytes: &[u8] = b"1,2\n3,\xff\n";
         let mut r = LineReader::new(&mut bytes, "t.txt");
-        assert!(r.next_line().unwrap().is_some());
-        let e = r.next_line().err().unwrap();
+        assert!(r.next_non_blank().unwrap().is_some());
+        let e = r.next_non_blank().err().unwrap();
         assert_eq!(e.location, Some(Location::LineColumn(2, 3)));
         assert!(e.message.contains("not text"), "{e}");
     }

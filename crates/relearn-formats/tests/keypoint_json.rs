@@ -2,6 +2,9 @@
 //! keraal-sample/dataSampleKeraal`): the same three videos analysed by OpenPose, BlazePose
 //! and AlphaPose. Skips with a printed reason when the data folder is absent.
 
+// Test helpers outside #[test] functions fail loudly on bad data, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use relearn_core::lab::detect_up_axis;

@@ -3,6 +3,9 @@
 //! (`README.md` there describes each set); every test skips with a printed reason when the
 //! folder is absent.
 
+// Test helpers outside #[test] functions fail loudly on bad data, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use relearn_core::lab::{detect_up_axis, leg_length};
