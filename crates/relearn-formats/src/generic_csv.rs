@@ -476,17 +476,17 @@ impl Table {
                             return Err(FormatError::new(
                                 path,
                                 here(),
-                                format!("expected a time in {name}, found a missing value"),
+                                format!("{name}: expected a time, found a missing value"),
                             ))
                         }
                         Err(msg) => {
-                            return Err(FormatError::new(path, here(), format!("{msg} in {name}")))
+                            return Err(FormatError::new(path, here(), format!("{name}: {msg}")))
                         }
                     };
                 }
                 Slot::Coordinate { joint, axis } => {
                     let v = missing_or_number(field)
-                        .map_err(|msg| FormatError::new(path, here(), format!("{msg} in {name}")))?
+                        .map_err(|msg| FormatError::new(path, here(), format!("{name}: {msg}")))?
                         .unwrap_or(f64::NAN);
                     if let Some(s) = self.row.get_mut(joint * 3 + axis) {
                         *s = v;
@@ -494,7 +494,7 @@ impl Table {
                 }
                 Slot::Confidence { joint } => {
                     let c = missing_or_number(field)
-                        .map_err(|msg| FormatError::new(path, here(), format!("{msg} in {name}")))?
+                        .map_err(|msg| FormatError::new(path, here(), format!("{name}: {msg}")))?
                         .map_or(0.0, |c| c.clamp(0.0, 1.0) as f32);
                     if let Some(s) = self.row_confidence.get_mut(joint) {
                         *s = c;

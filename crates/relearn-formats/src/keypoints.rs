@@ -965,8 +965,9 @@ impl<'de> Visitor<'de> for CoordinatesSeed<'_> {
         }
         if c.len < 2 {
             return Err(self.parse.fail(format!(
-                "expected [x, y] or [x, y, z], found {} value(s)",
-                c.len
+                "expected [x, y] or [x, y, z], found {} value{}",
+                c.len,
+                if c.len == 1 { "" } else { "s" }
             )));
         }
         Ok(c)

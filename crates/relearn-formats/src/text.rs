@@ -236,10 +236,14 @@ pub(crate) fn for_each_numeric_row(
 }
 
 /// True when the first bytes belong to a format another reader owns and no reader here should
-/// claim: C3D (byte 1 is the parameter-section marker 0x50) and TRC (first line starts with
-/// `PathFileType`).
+/// claim: C3D (byte 1 is the parameter-section marker 0x50, and the header is binary: byte 0,
+/// the parameter block number, is a control byte, or zero bytes follow) and TRC (first line
+/// starts with `PathFileType`). The binary test keeps a text file whose second character
+/// happens to be `P` readable.
 pub(crate) fn is_c3d_or_trc(head: &[u8]) -> bool {
-    head.get(1) == Some(&0x50) || head.trim_ascii_start().starts_with(b"PathFileType")
+    let c3d = head.get(1) == Some(&0x50)
+        && (head.first().is_some_and(|b| *b < 0x20) || head.contains(&0));
+    c3d || head.trim_ascii_start().starts_with(b"PathFileType")
 }
 
 /// The complete lines of the sniffed head (the last one is dropped when the head ends
@@ -371,5 +375,6 @@ mod tests {
         assert!(is_c3d_or_trc(&[0x02, 0x50, 0, 0]));
         assert!(is_c3d_or_trc(b"PathFileType\t4\t(X/Y/Z)\twalk.trc\n"));
         assert!(!is_c3d_or_trc(b"1,2,3\n"));
+        assert!(!is_c3d_or_trc(b"XPos_x,XPos_y,time_s\n"));
     }
 }
