@@ -764,6 +764,8 @@ fn residual_word_is_valid(word: f64, float: bool) -> bool {
 fn point_labels(params: &Parameters, points: usize, warnings: &mut Vec<Warning>) -> Vec<String> {
     let given = params.strings_series("POINT", "LABELS");
     let mut labels: Vec<String> = Vec::with_capacity(points);
+    // A set keeps this linear: a file may declare up to 65535 points.
+    let mut taken = std::collections::HashSet::new();
     let mut renamed = Vec::new();
     for i in 0..points {
         let base = given
@@ -773,13 +775,14 @@ fn point_labels(params: &Parameters, points: usize, warnings: &mut Vec<Warning>)
             .unwrap_or_else(|| format!("point_{}", i + 1));
         let mut label = base.clone();
         let mut k = 2;
-        while labels.contains(&label) {
+        while taken.contains(&label) {
             label = format!("{base}_{k}");
             k += 1;
         }
         if label != base {
             renamed.push(format!("{base} -> {label}"));
         }
+        taken.insert(label.clone());
         labels.push(label);
     }
     if !renamed.is_empty() {
