@@ -271,19 +271,19 @@ impl ExerciseState {
     /// Plain description of the current prescription.
     pub fn describe(&self) -> String {
         let d = &self.prescription.dose;
-        let mut parts = vec![match (d.reps, d.hold_s) {
-            (Some(r), _) => format!(
-                "{} × {} reps",
-                d.sets,
-                ((f64::from(r) * self.volume_factor).round() as u32).max(1)
-            ),
-            (None, Some(h)) => format!("{} × {} s hold", d.sets, fmt_num(h * self.volume_factor)),
-            (None, None) => format!("{} sets", d.sets),
-        }];
-        if let Some(t) = &d.tempo {
+        let has = |axis: ProgressionAxis| self.prescription.axes.iter().any(|a| a.axis == axis);
+        let mut parts = Vec::new();
+        if !has(ProgressionAxis::Volume) {
+            parts.push(match (d.reps, d.hold_s) {
+                (Some(r), _) => format!("{} × {} reps", d.sets, r),
+                (None, Some(h)) => format!("{} × {} s hold", d.sets, fmt_num(h)),
+                (None, None) => format!("{} sets", d.sets),
+            });
+        }
+        if let (Some(t), false) = (&d.tempo, has(ProgressionAxis::Speed)) {
             parts.push(format!("tempo {t}"));
         }
-        if let Some(l) = d.load_kg {
+        if let (Some(l), false) = (d.load_kg, has(ProgressionAxis::Load)) {
             parts.push(format!("{} kg", fmt_num(l)));
         }
         for a in &self.prescription.axes {
@@ -295,7 +295,7 @@ impl ExerciseState {
             ));
         }
         if self.volume_factor < 1.0 {
-            parts.push(format!("volume {} %", fmt_num(self.volume_factor * 100.0)));
+            parts.push(format!("volume at {} of prescribed", pct(self.volume_factor)));
         }
         parts.join(", ")
     }

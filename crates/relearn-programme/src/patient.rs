@@ -25,8 +25,10 @@ pub struct Patient {
     /// Age in whole years at the start of the programme.
     pub age_years: u32,
     /// Sex for norm tables.
+    #[serde(default)]
     pub sex: Sex,
     /// Presenting problem in the clinician's words.
+    #[serde(default)]
     pub condition: String,
 }
 

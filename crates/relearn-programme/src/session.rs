@@ -46,6 +46,7 @@ pub struct FaultObservation {
     /// The fault threshold, same unit.
     pub threshold: f64,
     /// A safety-critical fault always gets feedback (spec §4.2, every-trial row).
+    #[serde(default)]
     pub safety_critical: bool,
 }
 
