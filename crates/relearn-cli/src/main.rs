@@ -3,6 +3,17 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd_analyze;
+mod cmd_eval;
+mod cmd_inspect;
+mod cmd_rules;
+mod cmd_score;
+mod cmd_template;
+mod load;
+mod manifest;
+mod programme_cmd;
+mod report;
+
 /// Relearn: movement re-education from real recordings.
 #[derive(Parser)]
 #[command(name = "relearn", version, about, long_about = None)]
@@ -15,11 +26,39 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Show a recording's format, rate, joints, frames, duration, gaps and tracking quality.
+    Inspect(cmd_inspect::InspectArgs),
+    /// Analyse a recording: repetitions, clinical measures, faults, score against a template,
+    /// and an HTML report.
+    Analyze(cmd_analyze::AnalyzeArgs),
+    /// Build or show templates (the clinician's demonstration and what it learnt).
+    #[command(subcommand)]
+    Template(cmd_template::TemplateCommand),
+    /// Score every repetition of recordings against a template.
+    Score(cmd_score::ScoreArgs),
+    /// Validate the scoring on public data sets with published results.
+    #[command(subcommand)]
+    Eval(cmd_eval::EvalCommand),
+    /// Print the default fault rules as editable JSON.
+    Rules(cmd_rules::RulesArgs),
+    /// Simulate a rehabilitation programme: run a scenario through the programme engine and
+    /// print every decision with its rationale.
+    #[command(subcommand)]
+    Programme(programme_cmd::ProgrammeCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Inspect(a) => cmd_inspect::run(a),
+        Command::Analyze(a) => cmd_analyze::run(a),
+        Command::Template(c) => cmd_template::run(c),
+        Command::Score(a) => cmd_score::run(a),
+        Command::Eval(c) => cmd_eval::run(c),
+        Command::Rules(a) => cmd_rules::run(a),
+        Command::Programme(c) => programme_cmd::run(c),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

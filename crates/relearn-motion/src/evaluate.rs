@@ -1,11 +1,13 @@
 //! Leave-one-subject-out evaluation of correct/incorrect scoring: for each subject, a template
 //! is built from the other subjects' examples through [`build_template`] (the same code path
-//! as `relearn template build`), and the left-out subject's repetitions are scored with
+//! as `relearn template build`), and the left-out subject's examples are scored with
 //! [`score_recording`]. Nothing of the left-out subject is seen while building its template.
+//! Each example counts once (its mean repetition score decides its verdict), as in data sets
+//! distributed one repetition per file.
 
 use crate::error::Result;
 use crate::prepare::PreparedRecording;
-use crate::score::{score_recording, Verdict};
+use crate::score::score_recording;
 use crate::template::{build_template, Example, Label, TemplateSettings};
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +97,8 @@ pub struct FoldResult {
     pub confusion: Confusion,
     /// Identity of the template built without it.
     pub template_id: String,
+    /// Examples the scoring did not see as exactly one repetition (0 or several found).
+    pub examples_not_one_repetition: usize,
 }
 
 /// Runs leave-one-subject-out for one exercise. `on_fold` is called after each fold (for
@@ -121,21 +125,28 @@ pub fn leave_one_subject_out(
             .collect();
         let template = build_template(exercise, &train, settings)?;
         let mut confusion = Confusion::default();
+        let mut split = 0usize;
         for e in examples.iter().filter(|e| e.subject == held_out) {
             let truth = match e.label {
                 Label::Correct => true,
                 Label::Incorrect => false,
                 Label::Rating(_) => continue,
             };
+            // Each example is one repetition in a pre-segmented data set: its verdict is that
+            // of its mean score when the segmentation splits it.
             let scored = score_recording(&template, &e.prepared)?;
-            for rep in &scored.reps {
-                confusion.add(truth, rep.verdict == Verdict::Correct);
+            if scored.reps.len() != 1 {
+                split += 1;
             }
+            let scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
+            let mean = relearn_core::stats::mean(&scores);
+            confusion.add(truth, mean.is_some_and(|m| m >= 50.0));
         }
         let fold = FoldResult {
             subject: held_out.to_string(),
             confusion,
             template_id: template.id,
+            examples_not_one_repetition: split,
         };
         on_fold(&fold);
         out.push(fold);

@@ -1,0 +1,107 @@
+//! `relearn analyze FILE`: repetitions, clinical measures, faults, the score against a template,
+//! and an HTML report a person can open.
+
+use crate::cmd_template::{read_rules, read_template};
+use crate::load::{read_prepared_with, ReadArgs};
+use anyhow::{Context, Result};
+use relearn_motion::analysis::{analyze, Analysis};
+use relearn_motion::prepare::PrepareSettings;
+use relearn_motion::segment::SegmentSettings;
+use std::path::PathBuf;
+
+/// Arguments of `relearn analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// The recording.
+    pub file: PathBuf,
+    /// Compare with this template (from `relearn template build`).
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "OUT.html")]
+    pub report: Option<PathBuf>,
+    /// Fault rules edited by a clinician (JSON, as printed by `relearn rules`).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `relearn analyze`.
+pub fn run(args: AnalyzeArgs) -> Result<()> {
+    let template = args.template.as_deref().map(read_template).transpose()?;
+    let rules = args.rules.as_deref().map(read_rules).transpose()?;
+    let settings = template
+        .as_ref()
+        .map_or_else(PrepareSettings::default, |t| t.settings.prepare.clone());
+    let prepared = read_prepared_with(&args.file, &args.read, &settings)?;
+    let segment = template
+        .as_ref()
+        .map_or_else(SegmentSettings::default, |t| t.settings.segment.clone());
+    let analysis = analyze(&prepared, template.as_ref(), rules.as_deref(), &segment)
+        .with_context(|| format!("{}: analysis failed", args.file.display()))?;
+    if let Some(out) = &args.report {
+        let html = crate::report::render(&prepared, &analysis, template.as_ref());
+        std::fs::write(out, html)
+            .with_context(|| format!("{}: cannot write the report", out.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&analysis)?);
+    } else {
+        print_text(&analysis);
+        if let Some(out) = &args.report {
+            println!("report written to {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+fn print_text(a: &Analysis) {
+    println!(
+        "{} ({}, {:.1} s at {:.0} Hz, {:?})",
+        a.path, a.format, a.duration_s, a.rate_hz, a.view
+    );
+    for line in &a.summary {
+        println!("  {line}");
+    }
+    println!("  repetitions: {}", a.repetitions.len());
+    for (k, r) in a.repetitions.iter().enumerate() {
+        let rep = &r.repetition;
+        let score = a.score.as_ref().and_then(|s| s.reps.get(k));
+        let scored = score
+            .map(|s| {
+                format!(
+                    "  score {:>5.1} {:<9} confidence {:.2}",
+                    s.score,
+                    format!("{:?}", s.verdict).to_lowercase(),
+                    s.confidence
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "  rep {:>2}  {:>6.2}-{:<6.2}s  segmentation confidence {:.2}{scored}",
+            rep.number, rep.start_s, rep.end_s, rep.confidence
+        );
+        match score {
+            Some(s) => {
+                for d in &s.deviations {
+                    println!("          - {}", d.message);
+                }
+            }
+            None => {
+                for f in &r.faults {
+                    println!(
+                        "          - {}: {:.1} {} (limit {:.1})",
+                        f.name, f.value, f.unit, f.limit
+                    );
+                }
+            }
+        }
+    }
+    for w in &a.warnings {
+        println!("  warning: {}", w.message);
+    }
+}

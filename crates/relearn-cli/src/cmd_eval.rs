@@ -1,0 +1,244 @@
+//! `relearn eval uiprmd DIR`: leave-one-subject-out validation on UI-PRMD (Vakanski et al.
+//! 2018), movement by movement, through the same code path as `relearn template build`.
+
+use crate::load::{progress, read_prepared_with, ReadArgs};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use relearn_motion::evaluate::{leave_one_subject_out, Confusion, FoldResult, SubjectExample};
+use relearn_motion::template::{Label, TemplateSettings};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// `relearn eval ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum EvalCommand {
+    /// Leave-one-subject-out correct/incorrect classification on UI-PRMD Kinect data.
+    Uiprmd(UiprmdArgs),
+}
+
+/// Arguments of `relearn eval uiprmd`.
+#[derive(Debug, clap::Args)]
+pub struct UiprmdArgs {
+    /// The UI-PRMD folder (with `Segmented Movements/` and `Incorrect Segmented Movements/`).
+    pub dir: PathBuf,
+    /// Only these movements (1-10), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub movements: Vec<u32>,
+    /// Write the full results (per fold) as JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// UI-PRMD movement names (Vakanski et al. 2018).
+pub const UIPRMD_MOVEMENTS: [&str; 10] = [
+    "deep squat",
+    "hurdle step",
+    "inline lunge",
+    "side lunge",
+    "sit to stand",
+    "standing active straight leg raise",
+    "standing shoulder abduction",
+    "standing shoulder extension",
+    "standing shoulder internal-external rotation",
+    "standing shoulder scaption",
+];
+
+#[derive(Debug, Clone)]
+struct UiprmdFile {
+    path: PathBuf,
+    movement: u32,
+    subject: String,
+    correct: bool,
+}
+
+fn parse_name(name: &str) -> Option<(u32, String)> {
+    // mMM_sSS_eEE_positions[_inc].txt[.gz]
+    let mut parts = name.split('_');
+    let m = parts.next()?.strip_prefix('m')?.parse().ok()?;
+    let s = parts.next()?.strip_prefix('s')?.to_string();
+    Some((m, s))
+}
+
+fn discover(dir: &Path) -> Result<Vec<UiprmdFile>> {
+    let mut out = Vec::new();
+    for (sub, correct) in [
+        ("Segmented Movements", true),
+        ("Incorrect Segmented Movements", false),
+    ] {
+        let folder = dir.join(sub).join("Kinect").join("Positions");
+        let entries = std::fs::read_dir(&folder).with_context(|| {
+            format!(
+                "{}: not found; expected the UI-PRMD layout `{sub}/Kinect/Positions`",
+                folder.display()
+            )
+        })?;
+        for e in entries {
+            let path = e?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if let Some((movement, subject)) = parse_name(&name) {
+                out.push(UiprmdFile {
+                    path,
+                    movement,
+                    subject,
+                    correct,
+                });
+            }
+        }
+    }
+    if out.is_empty() {
+        bail!("{}: no UI-PRMD position files found", dir.display());
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Results of one movement.
+#[derive(Debug, Serialize)]
+pub struct MovementResult {
+    /// Movement number (1-10).
+    pub movement: u32,
+    /// Movement name.
+    pub name: &'static str,
+    /// Subjects (folds).
+    pub subjects: usize,
+    /// Pooled outcomes over the folds.
+    pub confusion: Confusion,
+    /// Accuracy.
+    pub accuracy: f64,
+    /// Balanced accuracy.
+    pub balanced_accuracy: f64,
+    /// Per fold.
+    pub folds: Vec<FoldResult>,
+}
+
+/// Runs `relearn eval ...`.
+pub fn run(cmd: EvalCommand) -> Result<()> {
+    match cmd {
+        EvalCommand::Uiprmd(args) => uiprmd(args),
+    }
+}
+
+fn uiprmd(args: UiprmdArgs) -> Result<()> {
+    let mut files = discover(&args.dir)?;
+    if !args.movements.is_empty() {
+        files.retain(|f| args.movements.contains(&f.movement));
+    }
+    let settings = TemplateSettings::default();
+    let read_args = ReadArgs {
+        format: Some("ui-prmd".into()),
+        up: None,
+    };
+    let bar = progress(files.len() as u64, "reading UI-PRMD", args.json);
+    let prepared: Vec<_> = files
+        .par_iter()
+        .map(|f| {
+            let p = read_prepared_with(&f.path, &read_args, &settings.prepare);
+            bar.inc(1);
+            p
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    let mut by_movement: Vec<(u32, Vec<SubjectExample>)> = Vec::new();
+    for (f, p) in files.iter().zip(prepared) {
+        let ex = SubjectExample {
+            subject: f.subject.clone(),
+            prepared: p,
+            label: if f.correct {
+                Label::Correct
+            } else {
+                Label::Incorrect
+            },
+            source: f.path.display().to_string(),
+        };
+        match by_movement.iter_mut().find(|(m, _)| *m == f.movement) {
+            Some((_, v)) => v.push(ex),
+            None => by_movement.push((f.movement, vec![ex])),
+        }
+    }
+    by_movement.sort_by_key(|(m, _)| *m);
+    let folds: u64 = by_movement
+        .iter()
+        .map(|(_, v)| {
+            let mut s: Vec<&str> = v.iter().map(|e| e.subject.as_str()).collect();
+            s.sort_unstable();
+            s.dedup();
+            s.len() as u64
+        })
+        .sum();
+    let bar = progress(folds, "leave-one-subject-out", args.json);
+    let results: Vec<MovementResult> = by_movement
+        .par_iter()
+        .map(|(m, examples)| {
+            let name = UIPRMD_MOVEMENTS
+                .get((*m as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or("unknown");
+            let folds = leave_one_subject_out(name, examples, &settings, &|_| bar.inc(1))
+                .with_context(|| format!("movement m{m:02}"))?;
+            let mut c = Confusion::default();
+            for f in &folds {
+                c.merge(&f.confusion);
+            }
+            Ok(MovementResult {
+                movement: *m,
+                name,
+                subjects: folds.len(),
+                confusion: c,
+                accuracy: c.accuracy(),
+                balanced_accuracy: c.balanced_accuracy(),
+                folds,
+            })
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    let mut total = Confusion::default();
+    for r in &results {
+        total.merge(&r.confusion);
+    }
+    let doc = serde_json::json!({
+        "dataset": "UI-PRMD Kinect (Vakanski et al. 2018)",
+        "protocol": "leave-one-subject-out per movement; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions",
+        "program_version": relearn_core::VERSION,
+        "settings": settings,
+        "movements": results,
+        "overall": { "confusion": total, "accuracy": total.accuracy(), "balanced_accuracy": total.balanced_accuracy() },
+    });
+    if let Some(out) = &args.out {
+        std::fs::write(out, serde_json::to_string_pretty(&doc)?)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    println!(
+        "| movement | subjects | repetitions | accuracy | balanced accuracy | not one repetition |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for r in &results {
+        let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
+        println!(
+            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} |",
+            r.movement,
+            r.name,
+            r.subjects,
+            r.confusion.total(),
+            r.accuracy,
+            r.balanced_accuracy,
+            split
+        );
+    }
+    println!(
+        "| all | | {} | {:.3} | {:.3} | |",
+        total.total(),
+        total.accuracy(),
+        total.balanced_accuracy()
+    );
+    Ok(())
+}

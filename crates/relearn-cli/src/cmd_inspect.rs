@@ -1,0 +1,191 @@
+//! `relearn inspect FILE`: what a recording is and how well it was tracked.
+
+use crate::load::{read, ReadArgs};
+use anyhow::Result;
+use relearn_core::lab::{to_lab_frame, LabFrameOptions};
+use relearn_core::quality::tracking_quality;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Arguments of `relearn inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// The recording.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Inspection {
+    path: String,
+    format: String,
+    program_version: &'static str,
+    skeleton: String,
+    dimensions: relearn_core::Dimensions,
+    rate_hz: f64,
+    frames: usize,
+    duration_s: f64,
+    joints: Vec<JointInfo>,
+    analog_channels: Vec<AnalogInfo>,
+    events: usize,
+    source_unit: relearn_core::LengthUnit,
+    unit_inferred: bool,
+    up_axis: String,
+    up_axis_source: relearn_core::lab::UpAxisSource,
+    leg_length_cm: Option<f64>,
+    missing_fraction: f64,
+    low_confidence_fraction: f64,
+    gaps: Vec<relearn_core::quality::Gap>,
+    warnings: Vec<relearn_core::Warning>,
+}
+
+#[derive(Serialize)]
+struct JointInfo {
+    name: String,
+    landmark: Option<relearn_core::Landmark>,
+    missing_fraction: f64,
+    inferred_fraction: f64,
+    low_confidence_fraction: f64,
+    longest_gap_frames: usize,
+}
+
+#[derive(Serialize)]
+struct AnalogInfo {
+    label: String,
+    unit: String,
+    rate_hz: f64,
+    samples: usize,
+}
+
+/// Runs `relearn inspect`.
+pub fn run(args: InspectArgs) -> Result<()> {
+    let mut rec = read(&args.file, &args.read)?;
+    let quality = tracking_quality(&rec);
+    let source_unit_stated = rec.units;
+    let report = to_lab_frame(&mut rec, LabFrameOptions { up: args.read.up })?;
+    let info = Inspection {
+        path: args.file.display().to_string(),
+        format: rec.source.format.clone(),
+        program_version: relearn_core::VERSION,
+        skeleton: rec.skeleton.name.clone(),
+        dimensions: rec.dimensions,
+        rate_hz: rec.rate_hz,
+        frames: rec.frame_count(),
+        duration_s: rec.duration_s(),
+        joints: rec
+            .skeleton
+            .joints()
+            .iter()
+            .zip(&quality.joints)
+            .map(|(j, q)| JointInfo {
+                name: j.name.clone(),
+                landmark: j.landmark,
+                missing_fraction: q.missing_fraction,
+                inferred_fraction: q.inferred_fraction,
+                low_confidence_fraction: q.low_confidence_fraction,
+                longest_gap_frames: q.longest_gap_frames,
+            })
+            .collect(),
+        analog_channels: rec
+            .analog
+            .iter()
+            .map(|a| AnalogInfo {
+                label: a.label.clone(),
+                unit: a.unit.clone(),
+                rate_hz: a.rate_hz,
+                samples: a.samples.len(),
+            })
+            .collect(),
+        events: rec.events.len(),
+        source_unit: if report.unit_inferred {
+            report.source_unit
+        } else {
+            source_unit_stated
+        },
+        unit_inferred: report.unit_inferred,
+        up_axis: report.source_up.as_str().to_string(),
+        up_axis_source: report.up_source,
+        leg_length_cm: report.leg_length_m.map(|l| l * 100.0),
+        missing_fraction: quality.missing_fraction,
+        low_confidence_fraction: quality.low_confidence_fraction,
+        gaps: quality.gaps.iter().take(10).cloned().collect(),
+        warnings: rec.warnings.clone(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+        return Ok(());
+    }
+    println!("{}", info.path);
+    println!(
+        "  format      {} ({} skeleton, {:?})",
+        info.format, info.skeleton, info.dimensions
+    );
+    println!(
+        "  frames      {} at {:.2} Hz = {:.2} s",
+        info.frames, info.rate_hz, info.duration_s
+    );
+    println!(
+        "  units       {:?}{}",
+        info.source_unit,
+        if info.unit_inferred {
+            " (inferred from body size)"
+        } else {
+            ""
+        }
+    );
+    println!("  up axis     {} ({:?})", info.up_axis, info.up_axis_source);
+    if let Some(l) = info.leg_length_cm {
+        println!("  leg length  {l:.0} cm");
+    }
+    let landmarks = info.joints.iter().filter(|j| j.landmark.is_some()).count();
+    println!(
+        "  joints      {} ({} anatomical landmarks)",
+        info.joints.len(),
+        landmarks
+    );
+    println!(
+        "  tracking    {:.1} % missing, {:.1} % low confidence",
+        100.0 * info.missing_fraction,
+        100.0 * info.low_confidence_fraction
+    );
+    let poor: Vec<&JointInfo> = info
+        .joints
+        .iter()
+        .filter(|j| j.missing_fraction > 0.05 || j.inferred_fraction > 0.2)
+        .collect();
+    for j in poor.iter().take(8) {
+        println!(
+            "    {:<18} {:>5.1} % missing, {:>5.1} % inferred, longest gap {} frames",
+            j.name,
+            100.0 * j.missing_fraction,
+            100.0 * j.inferred_fraction,
+            j.longest_gap_frames
+        );
+    }
+    if !info.gaps.is_empty() {
+        println!("  longest gaps");
+        for g in info.gaps.iter().take(5) {
+            println!(
+                "    {:<18} {} frames from frame {}",
+                g.joint, g.frames, g.start_frame
+            );
+        }
+    }
+    if !info.analog_channels.is_empty() {
+        println!("  analog      {} channels", info.analog_channels.len());
+        for a in info.analog_channels.iter().take(8) {
+            println!(
+                "    {:<18} {} at {:.0} Hz ({} samples)",
+                a.label, a.unit, a.rate_hz, a.samples
+            );
+        }
+    }
+    for w in &info.warnings {
+        println!("  warning: {}", w.message);
+    }
+    Ok(())
+}

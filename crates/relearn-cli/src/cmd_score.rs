@@ -1,0 +1,151 @@
+//! `relearn score --template T FILE...`: score every repetition of each file.
+
+use crate::cmd_template::read_template;
+use crate::load::{progress, read_prepared_with, ReadArgs};
+use anyhow::Result;
+use rayon::prelude::*;
+use relearn_motion::score::{score_recording, RecordingScore, Verdict};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Arguments of `relearn score`.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// The template (from `relearn template build`).
+    #[arg(long)]
+    pub template: PathBuf,
+    /// Recordings to score.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// One JSON object per input file per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonRep<'a> {
+    number: usize,
+    start_s: f64,
+    end_s: f64,
+    score: f64,
+    verdict: Verdict,
+    confidence: f64,
+    rating: Option<f64>,
+    duration_s: f64,
+    deviations: &'a [relearn_motion::score::Deviation],
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    path: &'a str,
+    exercise: &'a str,
+    template_id: &'a str,
+    program_version: &'a str,
+    reps: Vec<JsonRep<'a>>,
+    warnings: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The JSON line of one scored file (the format documented in `docs/scoring.md`).
+pub fn json_line(s: &RecordingScore) -> Result<String> {
+    let line = JsonLine {
+        path: &s.path,
+        exercise: &s.exercise,
+        template_id: &s.template_id,
+        program_version: &s.program_version,
+        reps: s
+            .reps
+            .iter()
+            .map(|r| JsonRep {
+                number: r.number,
+                start_s: r.start_s,
+                end_s: r.end_s,
+                score: (r.score * 10.0).round() / 10.0,
+                verdict: r.verdict,
+                confidence: (r.confidence * 1000.0).round() / 1000.0,
+                rating: r.rating,
+                duration_s: r.duration_s,
+                deviations: &r.deviations,
+            })
+            .collect(),
+        warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
+        error: None,
+    };
+    Ok(serde_json::to_string(&line)?)
+}
+
+/// Runs `relearn score`. Files that cannot be read are reported and make the exit status
+/// non-zero, but the other files are still scored.
+pub fn run(args: ScoreArgs) -> Result<()> {
+    let t = read_template(&args.template)?;
+    let bar = progress(args.files.len() as u64, "scoring", args.json);
+    let results: Vec<Result<RecordingScore>> = args
+        .files
+        .par_iter()
+        .map(|f| {
+            let r = read_prepared_with(f, &args.read, &t.settings.prepare)
+                .and_then(|p| Ok(score_recording(&t, &p)?));
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut failures = 0usize;
+    for (f, r) in args.files.iter().zip(results) {
+        match r {
+            Ok(s) if args.json => println!("{}", json_line(&s)?),
+            Ok(s) => print_text(&s),
+            Err(e) => {
+                failures += 1;
+                if args.json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"path": f.display().to_string(), "error": format!("{e:#}")})
+                    );
+                } else {
+                    eprintln!("error: {e:#}");
+                }
+            }
+        }
+    }
+    if failures > 0 {
+        anyhow::bail!(
+            "{failures} of {} files could not be scored",
+            args.files.len()
+        );
+    }
+    Ok(())
+}
+
+fn print_text(s: &RecordingScore) {
+    println!(
+        "{} ({} repetitions, template {})",
+        s.path,
+        s.reps.len(),
+        &s.template_id[..12.min(s.template_id.len())]
+    );
+    for r in &s.reps {
+        let rating = r
+            .rating
+            .map(|x| format!(", rating {x:.1}"))
+            .unwrap_or_default();
+        println!(
+            "  rep {:>2}  {:>6.2}-{:<6.2}s  score {:>5.1}  {:<9}  confidence {:.2}{rating}",
+            r.number,
+            r.start_s,
+            r.end_s,
+            r.score,
+            format!("{:?}", r.verdict).to_lowercase(),
+            r.confidence
+        );
+        for d in &r.deviations {
+            println!("          - {}", d.message);
+        }
+    }
+    for w in &s.warnings {
+        println!("  warning: {}", w.message);
+    }
+}

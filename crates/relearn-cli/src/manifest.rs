@@ -1,0 +1,114 @@
+//! `MANIFEST.csv`: the labelled examples a template is built from.
+//!
+//! Header `path,label` (more columns are allowed and ignored, e.g. `subject`); a label is
+//! `correct`, `incorrect` or a number (a clinician's rating on any scale); paths are relative
+//! to the manifest's folder.
+
+use anyhow::{anyhow, bail, Context, Result};
+use relearn_motion::template::Label;
+use std::path::{Path, PathBuf};
+
+/// One manifest row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestEntry {
+    /// The path as written in the manifest.
+    pub path_text: String,
+    /// The path resolved against the manifest's folder.
+    pub path: PathBuf,
+    /// The label.
+    pub label: Label,
+    /// 1-based line number, for messages.
+    pub line: usize,
+}
+
+/// Reads and validates a manifest; every error names the manifest and the line.
+pub fn read_manifest(manifest: &Path) -> Result<Vec<ManifestEntry>> {
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("{}: cannot read the manifest", manifest.display()))?;
+    parse_manifest(&text, manifest)
+}
+
+/// Parses manifest text; `manifest` locates relative paths and names errors.
+pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>> {
+    let base = manifest.parent().unwrap_or_else(|| Path::new("."));
+    let name = manifest.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{name}: line 1: cannot read the header"))?
+        .clone();
+    let col = |want: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(want));
+    let (Some(pi), Some(li)) = (col("path"), col("label")) else {
+        bail!(
+            "{name}: line 1: the header must have the columns `path,label`, found `{}`",
+            headers.iter().collect::<Vec<_>>().join(",")
+        );
+    };
+    let mut out = Vec::new();
+    for (k, row) in reader.records().enumerate() {
+        let line = k + 2;
+        let row = row.with_context(|| format!("{name}: line {line}: malformed row"))?;
+        let path_text = row.get(pi).unwrap_or("").to_string();
+        let label_text = row.get(li).unwrap_or("");
+        if path_text.is_empty() {
+            bail!("{name}: line {line}: empty path");
+        }
+        let label = Label::parse(label_text).ok_or_else(|| {
+            anyhow!("{name}: line {line}: label {label_text:?} is not `correct`, `incorrect` or a number")
+        })?;
+        let path = base.join(&path_text);
+        if !path.exists() {
+            bail!("{name}: line {line}: {} does not exist (paths are relative to the manifest's folder)", path.display());
+        }
+        out.push(ManifestEntry {
+            path_text,
+            path,
+            label,
+            line,
+        });
+    }
+    if out.is_empty() {
+        bail!("{name}: the manifest lists no recordings");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_relative_paths_are_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "x").unwrap();
+        std::fs::write(dir.path().join("b.csv"), "x").unwrap();
+        let m = dir.path().join("manifest.csv");
+        let rows =
+            parse_manifest("path,label,subject\na.csv,correct,s1\nb.csv, 7.5 ,s2\n", &m).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].label, Label::Correct);
+        assert_eq!(rows[1].label, Label::Rating(7.5));
+        assert_eq!(rows[1].path, dir.path().join("b.csv"));
+    }
+
+    #[test]
+    fn bad_labels_missing_files_and_headers_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "x").unwrap();
+        let m = dir.path().join("manifest.csv");
+        let e = parse_manifest("path,label\na.csv,good\n", &m)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("good"), "{e}");
+        let e = parse_manifest("path,label\nnope.csv,correct\n", &m)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("does not exist"), "{e}");
+        let e = parse_manifest("file,quality\na.csv,correct\n", &m)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1"), "{e}");
+    }
+}
