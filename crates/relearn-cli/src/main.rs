@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod programme_cmd;
+
 mod cmd_analyze;
 mod cmd_eval;
 mod cmd_inspect;

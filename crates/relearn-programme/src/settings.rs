@@ -88,6 +88,14 @@ impl ProgrammeSettings {
     }
 }
 
+/// The settings as TOML, in the shape of a scenario's `[settings]` table.
+pub fn settings_toml(settings: &ProgrammeSettings) -> Result<String> {
+    toml::to_string_pretty(settings).map_err(|e| Error::InvalidSetting {
+        name: "settings".into(),
+        message: e.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +103,13 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert!(ProgrammeSettings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn settings_round_trip_through_toml() {
+        let text = settings_toml(&ProgrammeSettings::default()).unwrap();
+        let back: ProgrammeSettings = toml::from_str(&text).unwrap();
+        assert_eq!(back, ProgrammeSettings::default());
     }
 
     #[test]

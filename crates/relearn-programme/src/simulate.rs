@@ -52,8 +52,10 @@ pub struct EventReport {
 /// The whole simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimulationReport {
-    /// Program name and version.
+    /// Program name and version (the CLI puts `relearn` and its version here).
     pub program: ProgramInfo,
+    /// Engine crate and version that made the decisions.
+    pub engine: String,
     /// Scenario name, description, seed.
     pub scenario: ScenarioInfo,
     /// Settings in force (defaults plus the scenario's overrides).
@@ -111,6 +113,7 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationReport> {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
+        engine: crate::ENGINE_VERSION.to_string(),
         scenario: ScenarioInfo {
             name: scenario.scenario.name.clone(),
             description: scenario.scenario.description.clone(),
@@ -154,8 +157,12 @@ pub fn render_text(report: &SimulationReport) -> String {
     let mut out = String::new();
     let p = &report.patient;
     out.push_str(&format!(
-        "Relearn programme simulation: {} ({} {}, seed {})\n",
-        report.scenario.name, report.program.name, report.program.version, report.scenario.seed
+        "Relearn programme simulation: {} ({} {}, engine {}, seed {})\n",
+        report.scenario.name,
+        report.program.name,
+        report.program.version,
+        report.engine,
+        report.scenario.seed
     ));
     if !report.scenario.description.is_empty() {
         out.push_str(&format!("{}\n", report.scenario.description));
