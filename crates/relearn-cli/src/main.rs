@@ -3,8 +3,6 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-mod programme_cmd;
-
 mod cmd_analyze;
 mod cmd_eval;
 mod cmd_inspect;
