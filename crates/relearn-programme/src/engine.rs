@@ -907,6 +907,28 @@ impl ProgrammeEngine {
             self.red_run_snapshot = None;
         }
 
+        if log.activity == Activity::Sport && light != TrafficLight::Green {
+            // Return-to-sport mode: the sport load itself is what the light judges; a
+            // non-green sport session restarts the exercise evidence so no exercise advances
+            // on the back of it (§2.2, Silbernagel & Crossley 2015 [57]).
+            for idx in 0..self.exercises.len() {
+                self.exercises[idx].evidence.clear();
+                let id = self.exercises[idx].prescription.id.clone();
+                self.decide(
+                    date,
+                    DecisionKind::Hold,
+                    Some(&id),
+                    "§2.2 return-to-sport mode",
+                    format!(
+                        "{} light after a sport session: {} the sport activity at its current stage and hold this exercise; progression evidence restarts (§2.2, §2.3, [57])",
+                        light.name(),
+                        if light == TrafficLight::Red { "step back" } else { "keep" }
+                    ),
+                    None,
+                    "engine",
+                );
+            }
+        }
         let block = self.progression_block();
         let loading_suspended = matches!(self.status, ProgrammeStatus::LoadingSuspended { .. });
         let session_no = self.events_seen;
@@ -1058,12 +1080,12 @@ impl ProgrammeEngine {
                     None,
                     "§4.4 practice structure",
                     format!(
-                        "success {} would move {} → {}, but pain is {} {}: keep {} (no progression on a non-green day or with an open red flag)",
+                        "success {} would move {} → {}, but pain is {}{}: keep {} (no progression on a non-green day or with an open red flag)",
                         pct(overall),
                         decision.from.name(),
                         decision.to.name(),
                         light.name(),
-                        block.as_deref().map(|_| "and a red flag is open").unwrap_or(""),
+                        block.as_deref().map(|_| " and a red flag is open").unwrap_or(""),
                         decision.from.name()
                     ),
                     None,

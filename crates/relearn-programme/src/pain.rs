@@ -50,6 +50,7 @@ pub enum RecoveryRule {
     NextMorning,
     /// Back to the pre-exercise level within 24 h (GLA:D materials, Skou & Roos 2017 [59];
     /// wording *unverified*).
+    #[serde(rename = "within_24h")]
     Within24h,
 }
 

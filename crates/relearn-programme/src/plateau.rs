@@ -79,7 +79,7 @@ pub fn detect_plateau(
         spread,
         threshold,
         rationale: format!(
-            "{}: {} reassessments ({}) vary by {} < {name} {} : no detectable change, review the programme ({}; plateau window is a Relearn default)",
+            "{}: {} reassessments ({}) vary by {} < {name} {}: no detectable change, review the programme ({}; plateau window is a Relearn default)",
             first.instrument.short_name(),
             n,
             listed.join(", "),
