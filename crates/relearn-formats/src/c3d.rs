@@ -441,6 +441,15 @@ fn layout(
                     ),
                 ));
             }
+            // The format counts points in 16 bits (header word 2); a float parameter could
+            // claim more and size a frame past memory.
+            if n > u64::from(u16::MAX) {
+                return Err(field_error(
+                    path,
+                    "POINT:USED",
+                    format!("{n} points, expected at most 65535"),
+                ));
+            }
             n as usize
         }
         None => usize::from(h.points),
@@ -607,13 +616,13 @@ fn declared_frames(h: &Header, params: &Parameters, p: Processor) -> usize {
             .get("TRIAL", name)
             .map(|x| x.counts(p))
             .and_then(|v| match v.as_slice() {
-                [low, high, ..] => Some(low + high * 65536),
+                [low, high, ..] => Some(low.saturating_add(high.saturating_mul(65536))),
                 _ => None,
             })
     };
     if let (Some(start), Some(end)) = (field("ACTUAL_START_FIELD"), field("ACTUAL_END_FIELD")) {
         if end >= start {
-            frames = frames.max(end - start + 1);
+            frames = frames.max((end - start).saturating_add(1));
         }
     }
     if let Some(long) = params.get("POINT", "LONG_FRAMES").and_then(|x| x.count(p)) {
@@ -628,7 +637,7 @@ fn first_frame(h: &Header, params: &Parameters, p: Processor) -> u64 {
         .get("TRIAL", "ACTUAL_START_FIELD")
         .map(|x| x.counts(p))
         .and_then(|v| match v.as_slice() {
-            [low, high, ..] => Some(low + high * 65536),
+            [low, high, ..] => Some(low.saturating_add(high.saturating_mul(65536))),
             _ => None,
         })
         .filter(|f| *f > 0)
@@ -874,10 +883,11 @@ fn events(params: &Parameters, p: Processor, start_time_s: f64) -> Vec<Event> {
     let Some(used) = params.get("EVENT", "USED").and_then(|x| x.count(p)) else {
         return Vec::new();
     };
-    let used = used as usize;
     let labels = params.strings_series("EVENT", "LABELS");
     let contexts = params.strings_series("EVENT", "CONTEXTS");
     let times = params.numbers_series("EVENT", "TIMES", p);
+    // Every event needs a time, so the times bound a corrupt count.
+    let used = usize::try_from(used).unwrap_or(usize::MAX).min(times.len());
     // TIMES is [2, n]: minutes then seconds per event; a writer that stored plain seconds
     // ([n]) is accepted too.
     let pairs = times.len() >= 2 * used;
@@ -916,6 +926,10 @@ mod tests {
         samples_per_frame: usize,
         frames: usize,
         rate: f32,
+        /// Writes POINT:USED as this float instead of the integer point count.
+        float_point_used: Option<f32>,
+        /// Writes EVENT:USED as this float instead of 1.
+        float_event_used: Option<f32>,
     }
 
     impl Synth {
@@ -928,6 +942,8 @@ mod tests {
                 samples_per_frame: 2,
                 frames: 5,
                 rate: 50.0,
+                float_point_used: None,
+                float_event_used: None,
             }
         }
     }
@@ -1026,7 +1042,10 @@ mod tests {
         group(&mut par, p, 1, "POINT");
         group(&mut par, p, 2, "ANALOG");
         group(&mut par, p, 3, "EVENT");
-        param(&mut par, p, 1, "USED", 2, &[], &i16b(p, s.points as i16));
+        match s.float_point_used {
+            Some(v) => param(&mut par, p, 1, "USED", 4, &[], &f32b(p, v)),
+            None => param(&mut par, p, 1, "USED", 2, &[], &i16b(p, s.points as i16)),
+        }
         param(&mut par, p, 1, "RATE", 4, &[], &f32b(p, s.rate));
         param(&mut par, p, 1, "SCALE", 4, &[], &f32b(p, scale));
         param(&mut par, p, 1, "FRAMES", 2, &[], &i16b(p, s.frames as i16));
@@ -1050,7 +1069,10 @@ mod tests {
             .flat_map(|c| format!("EMG{c}").into_bytes())
             .collect();
         param(&mut par, p, 2, "LABELS", -1, &[4, s.channels as u8], &names);
-        param(&mut par, p, 3, "USED", 2, &[], &i16b(p, 1));
+        match s.float_event_used {
+            Some(v) => param(&mut par, p, 3, "USED", 4, &[], &f32b(p, v)),
+            None => param(&mut par, p, 3, "USED", 2, &[], &i16b(p, 1)),
+        }
         param(&mut par, p, 3, "LABELS", -1, &[11, 1], b"Foot Strike");
         param(&mut par, p, 3, "CONTEXTS", -1, &[4, 1], b"Left");
         let times: Vec<u8> = [0.0f32, 0.04].iter().flat_map(|t| f32b(p, *t)).collect();
@@ -1238,6 +1260,22 @@ mod tests {
         // A valid header rate is used when the parameter is NaN.
         b[20..24].copy_from_slice(&25f32.to_le_bytes());
         assert_eq!(read(&b).unwrap().rate_hz, 25.0);
+    }
+
+    #[test]
+    fn huge_float_counts_neither_size_memory_nor_loop() {
+        let mut s = Synth::new(Processor::Intel, true);
+        s.float_point_used = Some(1e30);
+        let e = read(&build(s)).unwrap_err();
+        assert_eq!(
+            e.location,
+            Some(crate::Location::Field("POINT:USED".to_string())),
+            "{e}"
+        );
+        let mut s = Synth::new(Processor::Intel, true);
+        s.float_event_used = Some(1e30);
+        // Bounded by the two TIMES values of the file.
+        assert!(read(&build(s)).unwrap().events.len() <= 2);
     }
 
     #[test]

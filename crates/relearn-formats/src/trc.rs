@@ -199,7 +199,15 @@ fn read_trc(path: &str, reader: &mut dyn BufRead) -> Result<Recording> {
         names.pop();
     }
     let mut warnings = Vec::new();
-    let markers = names.len().max(declared_markers.unwrap_or(0));
+    let axes_line = lines.expect("the X1 Y1 Z1 line")?;
+    // `NumMarkers` may count markers the names line leaves unnamed, but never more than the
+    // X/Y/Z line labels: that bound keeps a corrupt count from sizing anything.
+    let labelled = fields(&axes_line, tabs)
+        .iter()
+        .filter(|f| !f.trim().is_empty())
+        .count()
+        / 3;
+    let markers = names.len().max(declared_markers.unwrap_or(0).min(labelled));
     for (i, n) in names.iter_mut().enumerate() {
         if n.is_empty() {
             *n = format!("marker_{}", i + 1);
@@ -208,7 +216,6 @@ fn read_trc(path: &str, reader: &mut dyn BufRead) -> Result<Recording> {
     while names.len() < markers {
         names.push(format!("marker_{}", names.len() + 1));
     }
-    lines.expect("the X1 Y1 Z1 line")?;
 
     let columns = 2 + 3 * markers;
     let mut values_xyz: Vec<f32> = Vec::new();
@@ -427,6 +434,16 @@ mod tests {
         let r = read(&GOOD.replace("\t3\t2\tmm", "\t3\t1\tmm")).unwrap();
         assert_eq!(r.skeleton.len(), 2);
         assert!(r.warnings.iter().any(|w| w.code == "marker_count_mismatch"));
+    }
+
+    #[test]
+    fn a_huge_num_markers_is_bounded_by_the_xyz_line() {
+        let r = read(&GOOD.replace("\t3\t2\tmm", "\t3\t1e30\tmm")).unwrap();
+        assert_eq!(r.skeleton.len(), 2);
+        let unnamed = GOOD.replace("RKJC\t\t\tLASI", "\t\t\t");
+        let r = read(&unnamed).unwrap();
+        assert_eq!(r.skeleton.joints()[0].name, "marker_1");
+        assert_eq!(r.skeleton.len(), 2);
     }
 
     #[test]
