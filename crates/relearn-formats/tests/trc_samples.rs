@@ -80,7 +80,10 @@ fn the_running_trial_has_78_markers_with_empty_cells_as_missing() {
     check(&r, 78, 123, "RACR", 0, [-29.96947, 1430.34631, -94.01600]);
     // Row 1 leaves RASH, RPSH, LASH and LPSH (markers 5-8) empty; RUA1 follows them.
     for name in ["RASH", "RPSH", "LASH", "LPSH"] {
-        assert_eq!(r.positions.get(0, r.skeleton.joint_index(name).unwrap()), None);
+        assert_eq!(
+            r.positions.get(0, r.skeleton.joint_index(name).unwrap()),
+            None
+        );
     }
     check(&r, 78, 123, "RUA1", 0, [-109.48244, 1368.95178, -21.47985]);
     assert!((r.time_s(122) - 0.813).abs() < 0.002, "{}", r.time_s(122));
