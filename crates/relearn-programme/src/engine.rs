@@ -920,9 +920,9 @@ impl ProgrammeEngine {
                     Some(&id),
                     "§2.2 return-to-sport mode",
                     format!(
-                        "{} light after a sport session: {} the sport activity at its current stage and hold this exercise; progression evidence restarts (§2.2, §2.3, [57])",
+                        "{} light after a sport session: {} and hold this exercise; progression evidence restarts (§2.2, §2.3, [57])",
                         light.name(),
-                        if light == TrafficLight::Red { "step back" } else { "keep" }
+                        if light == TrafficLight::Red { "step the sport activity back one stage" } else { "keep the sport activity at its current stage" }
                     ),
                     None,
                     "engine",

@@ -157,8 +157,12 @@ pub fn judge(evidence: &[SessionEvidence], settings: &ProgressionSettings) -> Ju
             pct(s)
         ));
     }
+    // Every session counted towards the advance must itself reach the success rate, with
+    // quality within limits and no red light (the stricter reading of §4.5).
     let qualifies = |e: &SessionEvidence| {
-        e.success >= settings.advance_success - 1e-9 && e.pain != TrafficLight::Red
+        e.success >= settings.advance_success - 1e-9
+            && e.pain != TrafficLight::Red
+            && e.quality_within_limits
     };
     let earlier = &evidence[..evidence.len() - 1];
     let needed = settings.consecutive_sessions.max(1);
@@ -299,6 +303,9 @@ mod tests {
         latest.quality_within_limits = false;
         assert_eq!(judge_all(&[ev(0.9, G, P), latest.clone()]), Verdict::Hold);
         latest.quality_within_limits = true;
+        let mut earlier = ev(0.9, G, P);
+        earlier.quality_within_limits = false;
+        assert_eq!(judge_all(&[earlier, latest.clone()]), Verdict::Hold);
         latest.provisional = true;
         assert_eq!(judge_all(&[ev(0.9, G, P), latest]), Verdict::Hold);
     }
