@@ -53,7 +53,7 @@ pub struct ReportInput<'a> {
     /// The template the recording was scored against, if any: adds the normal bands to the
     /// plots and the demonstration to the mirror.
     pub template: Option<&'a Template>,
-    /// Page title; `None`: "Movement analysis: <file name>".
+    /// Page title; `None`: "Movement analysis: " and the file name.
     pub title: Option<&'a str>,
     /// When the report was generated, as the caller wants it printed (the library has no
     /// clock); `None`: not shown.

@@ -146,12 +146,13 @@ impl Span {
     }
 }
 
-/// Short unit text after a number ("°", " cm").
+/// Short unit text after a number ("°", " cm"), from a unit code (`deg`, as deviations carry
+/// it) or a unit word (`degrees`, as fault findings carry it).
 pub(crate) fn unit_suffix(unit: &str) -> &'static str {
     match unit {
-        "deg" => "°",
+        "deg" | "degrees" => "°",
         "cm" => " cm",
-        "%leg" => " % of leg length",
+        "%leg" | "% of leg length" => " % of leg length",
         "%" => " %",
         "s" => " s",
         "%body" => " % of body size",
@@ -224,6 +225,14 @@ pub(crate) fn sentence_case(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_codes_and_words_give_the_same_suffix() {
+        assert_eq!(unit_suffix("deg"), unit_suffix("degrees"));
+        assert_eq!(unit_suffix("%leg"), unit_suffix("% of leg length"));
+        assert_eq!(unit_suffix("cm"), " cm");
+        assert_eq!(unit_suffix("furlongs"), "");
+    }
 
     #[test]
     fn sentence_case_capitalises_only_the_first_letter() {

@@ -68,10 +68,10 @@ pub(crate) fn render(input: &ReportInput<'_>) -> String {
     details(&mut o, input);
     how_to_read(&mut o, input.template.is_some());
     o.push_str("</main>\n");
-    let _ = write!(
+    let _ = writeln!(
         o,
         "<footer><p>Relearn {} · {}This report supports, and does not replace, the judgement \
-         of your physiotherapist.</p></footer>\n",
+         of your physiotherapist.</p></footer>",
         e(&a.program_version),
         input
             .generated_at
@@ -241,6 +241,20 @@ fn summary(o: &mut String, a: &Analysis) {
             .collect(),
     };
     if !chips.is_empty() {
+        let _ = write!(
+            o,
+            "<p class=\"chips-key\">Each repetition: ✓ {}, ✗ {}</p>",
+            if a.score.is_some() {
+                "matched the demonstration"
+            } else {
+                "no fault found"
+            },
+            if a.score.is_some() {
+                "needs work"
+            } else {
+                "a fault rule was broken"
+            }
+        );
         o.push_str("<ol class=\"chips\" aria-label=\"Each repetition\">");
         for (n, ok, label) in chips {
             let _ = write!(
@@ -259,20 +273,22 @@ fn summary(o: &mut String, a: &Analysis) {
 fn mirror(o: &mut String, replay: &crate::replay::Replay) {
     let _ = write!(
         o,
-        "<section id=\"mirror\" aria-labelledby=\"mirror-h\">\n<h2 id=\"mirror-h\">The mirror: your movement{}</h2>\n<p class=\"legend\"><span class=\"key you\"></span> You{}<span class=\"key finding\"></span> A finding at that moment</p>\n<div class=\"mirror-views\">",
+        "<section id=\"mirror\" aria-labelledby=\"mirror-h\">\n<h2 id=\"mirror-h\">The mirror: your movement{}</h2>\n<p class=\"legend\"><span class=\"item\"><span class=\"key you\"></span> You</span>{}<span class=\"item\"><span class=\"key finding\"></span> A finding at that moment</span></p>\n<div class=\"mirror-views\">",
         if replay.has_template {
             " and the demonstration"
         } else {
             ""
         },
         if replay.has_template {
-            "<span class=\"key demo\"></span> The demonstration, at your size and position"
+            "<span class=\"item\"><span class=\"key demo\"></span> The demonstration, at your size and position</span>"
         } else {
             ""
         }
     );
-    for v in &replay.views {
-        let _ = write!(o, "<figure>{v}</figure>");
+    // The aspect ratio lets a narrow screen give each view a width in proportion, so both
+    // keep one scale side by side.
+    for (svg, aspect) in &replay.views {
+        let _ = write!(o, "<figure style=\"--aspect:{aspect:.3}\">{svg}</figure>");
     }
     let _ = write!(
         o,
@@ -388,7 +404,7 @@ fn repetition_table(a: &Analysis, found: &[Moment]) -> String {
                 Some(s) => {
                     let _ = write!(
                         o,
-                        "<td class=\"num\">{:.0}</td><td>{}</td><td class=\"num\">{:.0} %</td>",
+                        "<td class=\"num\">{:.0}</td><td class=\"verdict\">{}</td><td class=\"num\">{:.0} %</td>",
                         s.score,
                         verdict_text(s.verdict),
                         s.confidence * 100.0
@@ -468,7 +484,7 @@ fn plots(o: &mut String, input: &ReportInput<'_>, found: &[Moment]) {
         "<section id=\"plots\" aria-labelledby=\"plots-h\">\n<h2 id=\"plots-h\">Measures over time</h2>\n<p class=\"caption\">Time runs left to right over the whole recording; grey bands are the \
          repetitions, numbered. Vermillion strips and rings mark the moments where a fault \
          rule fired or the movement left the normal range (hover or tap for the sentence).{}</p>\n\
-         <figure class=\"plot wide\"><figcaption><h3>Movement over time</h3></figcaption>{}</figure>\n<div class=\"plot-grid\">",
+         <figure class=\"plot wide\"><figcaption><h3>Movement over time</h3></figcaption>{}</figure>\n<div class=\"plots\">",
         if input.template.is_some() {
             format!(
                 " Under each repetition, the green band is the demonstration's normal range \
@@ -483,7 +499,16 @@ fn plots(o: &mut String, input: &ReportInput<'_>, found: &[Moment]) {
         },
         primary_figure(input, found)
     );
+    // One row per kind of measure, so that left and right sit side by side.
+    let mut kind = None;
     for f in measure_figures(input, found) {
+        if kind != Some(f.measure.kind) {
+            if kind.is_some() {
+                o.push_str("</div>\n");
+            }
+            o.push_str("<div class=\"plot-row\">");
+            kind = Some(f.measure.kind);
+        }
         let badge = match f.findings {
             0 => String::new(),
             1 => " <span class=\"badge\">1 finding</span>".into(),
@@ -491,11 +516,14 @@ fn plots(o: &mut String, input: &ReportInput<'_>, found: &[Moment]) {
         };
         let _ = write!(
             o,
-            "<figure class=\"plot\" id=\"plot-{}\"><figcaption><h3>{}{badge}</h3></figcaption>{}</figure>\n",
+            "<figure class=\"plot\" id=\"plot-{}\"><figcaption><h3>{}{badge}</h3></figcaption>{}</figure>",
             e(&f.measure.id()),
             e(&f.heading),
             f.svg
         );
+    }
+    if kind.is_some() {
+        o.push_str("</div>\n");
     }
     o.push_str("</div>\n</section>\n");
 }
@@ -508,10 +536,10 @@ fn statistic_words(s: &Statistic) -> String {
         Statistic::AtPeakOf { reference } => {
             format!("value at peak {}", Measure::midline(*reference).label())
         }
-        Statistic::MaxWhileBelow { reference, limit } => format!(
-            "largest value while {} is below {limit}",
-            Measure::midline(*reference).label()
-        ),
+        Statistic::MaxWhileBelow { reference, limit } => {
+            let (label, unit) = kind_words(*reference);
+            format!("largest value while {label} is below {limit}{unit}")
+        }
     }
 }
 
@@ -591,9 +619,9 @@ fn rules_table(o: &mut String, rules: &[FaultRule]) {
             (false, Some(n)) => format!("no: {n}"),
             (false, None) => "no".to_string(),
         };
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             e(&r.name),
             e(&check_words(&r.check)),
             e(&window),
@@ -705,7 +733,7 @@ fn how_to_read(o: &mut String, with_template: bool) {
         o.push_str(", orange the demonstration placed at your size and position");
     }
     o.push_str("; a vermillion ring shows the joint of a finding at the moment it happens.</li>");
-    o.push_str("<li>Measurements from cameras and depth sensors carry an error of a few degrees; small differences between repetitions are normal.</li>");
+    o.push_str("<li>Every measurement system has an error: a few degrees for marker-based motion capture, more for depth cameras and video. Small differences between repetitions are normal.</li>");
     o.push_str("</ul>\n</section>\n");
 }
 

@@ -30,6 +30,19 @@ pub(crate) struct MeasureFigure {
     pub findings: usize,
 }
 
+/// Smallest y span of a measure's chart in its unit, so that a flat but noisy signal looks
+/// flat: 10° (against errors of 2-5° for marker-based systems and an SEM of about 9-10° for
+/// depth cameras, `clinical-spec.md` §6 measurement-error table, McGinley 2009 [146], Ressman
+/// 2020 [136]), 4 cm, 10 % of leg length (*Relearn defaults*).
+fn min_span(unit: Unit) -> f64 {
+    match unit {
+        Unit::Degrees => 10.0,
+        Unit::Centimetres => 4.0,
+        Unit::PercentLegLength | Unit::Percent => 10.0,
+        Unit::Seconds => 1.0,
+    }
+}
+
 /// Axis label of a unit.
 fn unit_axis(unit: Unit) -> &'static str {
     match unit {
@@ -167,7 +180,7 @@ fn template_layers(
     (bands, means)
 }
 
-const CHART_WIDTH: f64 = 640.0;
+const CHART_WIDTH: f64 = 520.0;
 /// Plot area width of a [`CHART_WIDTH`] chart (minus the axis margins of `svg`).
 const PLOT_PX: f64 = CHART_WIDTH - 72.0;
 
@@ -186,9 +199,10 @@ pub(crate) fn measure_figures(input: &ReportInput<'_>, moments: &[Moment]) -> Ve
         let id = format!("chart-{}", m.id());
         let mut chart = LineChart::new(&id, &heading);
         chart.width = CHART_WIDTH;
-        chart.height = 250.0;
+        chart.height = 240.0;
         chart.x_label = "time (s)".into();
         chart.y_label = unit_axis(m.unit()).into();
+        chart.y_min_span = min_span(m.unit());
         chart.x_domain = Some([0.0, input.analysis.duration_s.max(f64::EPSILON)]);
         chart.spans = spans.clone();
         chart.span_label = Some("repetition".into());
@@ -256,7 +270,7 @@ pub(crate) fn primary_figure(input: &ReportInput<'_>, moments: &[Moment]) -> Str
     let a = input.analysis;
     let rate = a.rate_hz.max(f64::EPSILON);
     let mut chart = LineChart::new("chart-primary", "Movement over time");
-    chart.width = CHART_WIDTH * 1.5;
+    chart.width = 960.0;
     chart.height = 260.0;
     chart.x_label = "time (s)".into();
     chart.y_label = "movement (0 = rest, 1 = turn)".into();

@@ -21,7 +21,7 @@ use relearn_motion::body::{BodyFrame, View};
 use relearn_motion::channels::{span_frame, BodyAxis, Channel, SpanFrame};
 use relearn_motion::compare::Reference;
 use relearn_motion::measures::{Measure, MeasureKind};
-use relearn_motion::score::Verdict;
+use relearn_motion::score::{DeviationSource, Verdict};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -33,8 +33,9 @@ pub const MAX_REPLAY_FPS: f64 = 30.0;
 pub(crate) struct Replay {
     /// The JSON the script animates (safe inside a `<script>` element).
     pub json: String,
-    /// One static SVG per view, drawn at the initial frame.
-    pub views: Vec<String>,
+    /// One static SVG per view, drawn at the initial frame, with its width relative to its
+    /// height (views of the same height share one scale).
+    pub views: Vec<(String, f64)>,
     /// Whether the demonstration is overlaid.
     pub has_template: bool,
     /// Replay frame rate.
@@ -311,9 +312,15 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
         })
         .collect();
 
-    // Show the first finding (the frame a printed page should carry), else the first
-    // repetition's turning point, else the start.
-    let first_moment = moments.iter().min_by(|a, b| a.frame.total_cmp(&b.frame));
+    // Show the first fault rule broken (the frame a printed page should carry), else the
+    // first difference from the demonstration, else the first repetition's turning point.
+    let earliest = |rule_only: bool| {
+        moments
+            .iter()
+            .filter(|m| !rule_only || m.source == DeviationSource::Rule)
+            .min_by(|a, b| a.frame.total_cmp(&b.frame))
+    };
+    let first_moment = earliest(true).or_else(|| earliest(false));
     let start_frame = first_moment
         .map(|m| m.frame.round().max(0.0) as usize)
         .or_else(|| {
@@ -468,7 +475,8 @@ impl Bounds {
     }
 }
 
-/// The SVG of one view at one frame; the script moves the same elements.
+/// The SVG of one view at one frame (the script moves the same elements), and its aspect
+/// ratio (width / height).
 fn view_svg(
     view: ViewSpec,
     bounds: &Bounds,
@@ -476,10 +484,15 @@ fn view_svg(
     patient: &[Option<i32>],
     template: Option<&[Option<i32>]>,
     joints: usize,
-) -> String {
+) -> (String, f64) {
     let ax = view.axis;
-    let extent = (bounds.max[ax] - bounds.min[ax]).max(bounds.max[2] - bounds.min[2]) as f64;
-    let pad = 0.08 * extent + 60.0;
+    // One padding for every view so that all views have the same height in mm: drawn at the
+    // same height on screen, they share one scale.
+    let extent = (0..3)
+        .map(|a| bounds.max[a] - bounds.min[a])
+        .max()
+        .unwrap_or(1000) as f64;
+    let pad = 0.06 * extent + 50.0;
     let x0 = bounds.min[ax] as f64 - pad;
     let w = (bounds.max[ax] - bounds.min[ax]) as f64 + 2.0 * pad;
     // Screen y grows downwards: y = −up.
@@ -581,12 +594,12 @@ fn view_svg(
     let _ = write!(
         o,
         r#"</g><circle class="ring" r="{}" fill="none" stroke="{}" stroke-width="{}" visibility="hidden"/>"#,
-        num(stroke * 5.0),
+        num(stroke * 3.2),
         palette::VERMILLION,
-        num(stroke * 1.2)
+        num(stroke * 1.1)
     );
-    let font = num(0.045 * h);
-    let label_y = num(y0 + h - 0.02 * h);
+    let font = num(0.028 * h);
+    let label_y = num(floor + 0.04 * h);
     if ax == 0 {
         let _ = write!(
             o,
@@ -604,7 +617,7 @@ fn view_svg(
         );
     }
     o.push_str("</svg>");
-    o
+    (o, w / h)
 }
 
 #[cfg(test)]

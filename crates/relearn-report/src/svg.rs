@@ -127,9 +127,18 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
     if max == min {
         return vec![min];
     }
-    let step = nice_step(max - min, target);
-    let first = (min / step).ceil() as i64;
-    let last = (max / step).floor() as i64;
+    ticks_with_step(min, max, nice_step(max - min, target))
+}
+
+/// Multiples of `step` inside `[min, max]`.
+fn ticks_with_step(min: f64, max: f64, step: f64) -> Vec<f64> {
+    if !(step.is_finite() && step > 0.0) {
+        return Vec::new();
+    }
+    // Half a part per billion of slack so that a bound that is a multiple of the step, up to
+    // rounding, gets its tick.
+    let first = (min / step - 1e-9).ceil() as i64;
+    let last = (max / step + 1e-9).floor() as i64;
     (first..=last)
         .map(|k| {
             let v = k as f64 * step;
@@ -146,8 +155,13 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
 /// `[min, max]` widened outward to the nearest multiples of a nice step (so the axis starts
 /// and ends on a tick). An empty interval is widened by one unit either side.
 pub fn nice_domain(min: f64, max: f64, target: usize) -> [f64; 2] {
+    nice_axis(min, max, target).0
+}
+
+/// [`nice_domain`] and the step its ends are multiples of (the step to put ticks at).
+pub fn nice_axis(min: f64, max: f64, target: usize) -> ([f64; 2], f64) {
     if !(min.is_finite() && max.is_finite()) || max < min {
-        return [0.0, 1.0];
+        return ([0.0, 1.0], nice_step(1.0, target));
     }
     let (min, max) = if max - min < 1e-9 {
         (min - 1.0, max + 1.0)
@@ -155,7 +169,10 @@ pub fn nice_domain(min: f64, max: f64, target: usize) -> [f64; 2] {
         (min, max)
     };
     let step = nice_step(max - min, target);
-    [(min / step).floor() * step, (max / step).ceil() * step]
+    (
+        [(min / step).floor() * step, (max / step).ceil() * step],
+        step,
+    )
 }
 
 /// A tick label with as many decimals as the step needs (`0.25` → 2, `5` → 0).
@@ -301,6 +318,9 @@ pub struct LineChart {
     pub x_domain: Option<[f64; 2]>,
     /// Y domain; `None`: from the data, widened to nice ticks.
     pub y_domain: Option<[f64; 2]>,
+    /// Smallest span of a y domain taken from the data (0: none), so that a nearly flat
+    /// signal is not magnified until its noise looks like movement.
+    pub y_min_span: f64,
     /// Lines, drawn in order over everything but markers.
     pub series: Vec<Series>,
     /// Bands, drawn under the lines.
@@ -328,6 +348,7 @@ impl LineChart {
             y_label: String::new(),
             x_domain: None,
             y_domain: None,
+            y_min_span: 0.0,
             series: Vec::new(),
             bands: Vec::new(),
             spans: Vec::new(),
@@ -471,7 +492,13 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
         x += item;
     }
     let legend_rows = if legend.is_empty() { 0 } else { rows.len() };
-    let margin_top = 12.0 + 18.0 * legend_rows as f64;
+    // Span labels sit in a strip above the plot, where no data can hide them.
+    let label_strip = if chart.spans.iter().any(|s| s.label.is_some()) {
+        13.0
+    } else {
+        0.0
+    };
+    let margin_top = 12.0 + 18.0 * legend_rows as f64 + label_strip;
     let margin_bottom = 44.0;
     let (px0, px1) = (margin_left, w - margin_right);
     let (py0, py1) = (margin_top, h - margin_bottom);
@@ -480,10 +507,15 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
         .x_domain
         .or_else(|| chart.data_x_range())
         .unwrap_or([0.0, 1.0]);
-    let y_domain = chart.y_domain.unwrap_or_else(|| {
-        let [lo, hi] = chart.data_y_range().unwrap_or([0.0, 1.0]);
-        nice_domain(lo, hi, TICK_TARGET_Y)
-    });
+    // A domain from the data ends on ticks of the step it was widened to.
+    let (y_domain, y_step) = match chart.y_domain {
+        Some(d) => (d, nice_step(d[1] - d[0], TICK_TARGET_Y)),
+        None => {
+            let [lo, hi] = chart.data_y_range().unwrap_or([0.0, 1.0]);
+            let widen = (chart.y_min_span - (hi - lo)).max(0.0) / 2.0;
+            nice_axis(lo - widen, hi + widen, TICK_TARGET_Y)
+        }
+    };
     let sx = LinearScale::new(x_domain, [px0, px1]);
     let sy = LinearScale::new(y_domain, [py1, py0]);
 
@@ -539,7 +571,7 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
                 labels,
                 r#"<text x="{}" y="{}">{}</text>"#,
                 num(0.5 * (a + b)),
-                num(py0 + 11.0),
+                num(py0 - 3.0),
                 escape_xml(l)
             );
         }
@@ -556,8 +588,7 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
     }
 
     // Grid and y ticks.
-    let y_ticks = nice_ticks(y_domain[0], y_domain[1], TICK_TARGET_Y);
-    let y_step = nice_step(y_domain[1] - y_domain[0], TICK_TARGET_Y);
+    let y_ticks = ticks_with_step(y_domain[0], y_domain[1], y_step);
     let mut grid = String::new();
     let mut tick_labels = String::new();
     for t in &y_ticks {
@@ -925,6 +956,18 @@ mod tests {
     }
 
     #[test]
+    fn a_nice_axis_starts_and_ends_on_its_ticks() {
+        let ([a, b], step) = nice_axis(-8.0, 98.0, 4);
+        assert_eq!(([a, b], step), ([-20.0, 100.0], 20.0));
+        let t = ticks_with_step(a, b, step);
+        assert_eq!(t.first(), Some(&-20.0));
+        assert_eq!(t.last(), Some(&100.0));
+        // Rounding does not lose an end tick.
+        assert_eq!(ticks_with_step(0.0, 0.30000000000000004, 0.1).len(), 4);
+        assert_eq!(ticks_with_step(0.0, 0.29999999999999993, 0.1).len(), 4);
+    }
+
+    #[test]
     fn tick_labels_have_the_decimals_the_step_needs() {
         assert_eq!(format_tick(5.0, 5.0), "5");
         assert_eq!(format_tick(0.25, 0.05), "0.25");
@@ -1064,6 +1107,38 @@ mod tests {
         let doc = standalone_document(&line_chart_svg(&sample_chart()));
         assert!(doc.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox="));
         assert_eq!(doc.matches("xmlns=").count(), 1);
+    }
+
+    #[test]
+    fn a_minimum_span_keeps_noise_small() {
+        let mut c = LineChart::new("n", "Noise");
+        c.series.push(Series {
+            label: None,
+            colour: palette::BLUE.into(),
+            width: 1.0,
+            dash: None,
+            points: vec![(0.0, -1.2), (1.0, 1.4), (2.0, 0.3)],
+        });
+        let tick_labels = |svg: &str| -> Vec<String> {
+            let g = svg
+                .split("<g text-anchor=\"end\"")
+                .nth(1)
+                .unwrap_or_default();
+            let g = g.split("</g>").next().unwrap_or_default();
+            g.split("</text>")
+                .filter_map(|t| t.rsplit('>').next())
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(
+            tick_labels(&line_chart_svg(&c)).first().map(String::as_str),
+            Some("-1.5")
+        );
+        c.y_min_span = 10.0;
+        let labels = tick_labels(&line_chart_svg(&c));
+        assert_eq!(labels.first().map(String::as_str), Some("-6"));
+        assert_eq!(labels.last().map(String::as_str), Some("6"));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The analysis report on a realistic input: a simulated patient squatting with a 12° left
 //! knee valgus, scored against a template learnt from valgus-free simulated squats.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use relearn_report::{render_analysis_html, ReportInput};

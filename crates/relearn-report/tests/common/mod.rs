@@ -1,6 +1,9 @@
 //! Realistic report inputs from the seeded squat simulator: a template learnt from valgus-free
 //! squats (and a few faulty ones), and a patient whose left knee drifts inward by 12°.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use relearn_motion::analysis::{analyze, Analysis};
 use relearn_motion::prepare::{prepare, PrepareSettings, PreparedRecording};
 use relearn_motion::segment::SegmentSettings;
