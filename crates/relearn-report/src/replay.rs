@@ -66,18 +66,19 @@ const SIDE: ViewSpec = ViewSpec {
 
 #[derive(Serialize)]
 struct RepMark {
-    /// Start and end, seconds.
-    a: f64,
-    b: f64,
+    /// First replay frame and one past the last (frames, not seconds, so that the script
+    /// compares exactly what it shows).
+    a: usize,
+    b: usize,
     /// What to show while it plays.
     text: String,
 }
 
 #[derive(Serialize)]
 struct MomentMark {
-    /// Start and end of the highlighted interval, seconds.
-    a: f64,
-    b: f64,
+    /// First replay frame of the highlighted interval and one past its last.
+    a: usize,
+    b: usize,
     /// The plain-language sentence.
     text: String,
     /// The joint to ring, when the finding names one.
@@ -296,8 +297,8 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
                 let _ = write!(text, " · score {:.0}/100 · {verdict}", s.score);
             }
             RepMark {
-                a: round2(rep.start_frame as f64 / rate),
-                b: round2(rep.end_frame as f64 / rate),
+                a: rep.start_frame.div_ceil(step),
+                b: rep.end_frame.div_ceil(step),
                 text,
             }
         })
@@ -305,8 +306,8 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
     let marks: Vec<MomentMark> = moments
         .iter()
         .map(|m| MomentMark {
-            a: round2((m.frame - m.half_width_frames) / rate),
-            b: round2((m.frame + m.half_width_frames) / rate),
+            a: ((m.frame - m.half_width_frames).max(0.0) / step as f64).ceil() as usize,
+            b: ((m.frame + m.half_width_frames).max(0.0) / step as f64).floor() as usize + 1,
             text: m.sentence.clone(),
             j: moment_joint(&m.measure, &keys, rec),
         })
@@ -426,10 +427,6 @@ pub(crate) fn delta_encode(
             encoded
         })
         .collect()
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 /// JSON that cannot end its `<script>` element or start a comment in it: `<`, `>` and `&`

@@ -19,7 +19,8 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-/// The page's DOM after its scripts ran, as headless Chromium dumps it.
+/// The page's DOM after its scripts ran (with 10 s of virtual time for timers), as headless
+/// Chromium dumps it.
 fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
     let args = [
         "--headless",
@@ -29,6 +30,7 @@ fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        "--virtual-time-budget=10000",
     ];
     // A hung browser must not hang the test suite.
     let mut cmd = if Path::new("/usr/bin/timeout").exists() {
@@ -99,4 +101,40 @@ fn replay_script_runs_in_headless_chromium_and_draws_what_the_library_drew() {
             assert_eq!(ours, theirs, "{view} {class}");
         }
     }
+
+    // The controls work: a test harness (an extra inline script, as a user's clicks) jumps to
+    // the next repetition, plays at double speed for one (virtual) second and records where
+    // the replay is.
+    let harness = r#"<script>
+window.addEventListener("load", function () {
+  var s = document.getElementById("replay-slider");
+  document.getElementById("replay-next").click();
+  var atNext = +s.value, repNext = document.getElementById("replay-rep").textContent;
+  document.getElementById("replay-speed").value = "2";
+  document.getElementById("replay-play").click();
+  setTimeout(function () {
+    document.documentElement.setAttribute("data-check",
+      atNext + "|" + repNext + "|" + s.value + "|" + document.getElementById("replay-play").textContent);
+  }, 1000);
+});
+</script></body>"#;
+    let played = dir.path().join("played.html");
+    std::fs::write(&played, html.replace("</body>", harness)).unwrap();
+    let dom = dump_dom(&browser, &played, &dir.path().join("profile"));
+    let check = dom
+        .split("data-check=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("harness did not run: {}", &dom[..dom.len().min(300)]));
+    let parts: Vec<&str> = check.split('|').collect();
+    let (at_next, rep_next, after, button) = (parts[0], parts[1], parts[2], parts[3]);
+    assert!(rep_next.starts_with("Repetition 2 of 3"), "{check}");
+    let (at_next, after): (f64, f64) = (at_next.parse().unwrap(), after.parse().unwrap());
+    // About 2 s of recording at 30 frames per second in one second at double speed.
+    assert!(
+        (after - at_next - 60.0).abs() <= 12.0,
+        "played {} frames: {check}",
+        after - at_next
+    );
+    assert_eq!(button, "Pause", "still playing");
 }

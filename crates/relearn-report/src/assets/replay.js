@@ -96,9 +96,10 @@
     if (i === current) { return; }
     current = i;
     var t = i / fps, P = d.patient[i], T = d.template ? d.template[i] : null;
+    // Repetitions and moments are given in replay frames (a: first, b: past the last).
     var active = [];
     for (var m = 0; m < d.moments.length; m++) {
-      if (d.moments[m].a <= t && t <= d.moments[m].b) { active.push(d.moments[m]); }
+      if (d.moments[m].a <= i && i < d.moments[m].b) { active.push(d.moments[m]); }
     }
     for (var k = 0; k < views.length; k++) {
       var view = views[k], b, j;
@@ -125,7 +126,7 @@
     setText(clock, clockText(t) + " / " + clockText(total));
     var rep = "Between repetitions";
     for (var r = 0; r < d.reps.length; r++) {
-      if (d.reps[r].a <= t && t < d.reps[r].b) { rep = d.reps[r].text; break; }
+      if (d.reps[r].a <= i && i < d.reps[r].b) { rep = d.reps[r].text; break; }
     }
     setText(repText, rep);
     var words = [];
@@ -135,38 +136,42 @@
     setText(momentText, words.length ? "\u26A0 " + words.join(" \u00B7 ") : "");
   }
 
-  var playing = false, pos = 0, last = 0;
+  // A timer rather than requestAnimationFrame: the skeleton needs at most 30 frames per
+  // second, and timers also run where no frames are painted (headless checks of the page).
+  var playing = false, pos = 0, last = 0, timer = null;
   function stop() {
     playing = false;
+    if (timer !== null) { window.clearTimeout(timer); timer = null; }
     playBtn.textContent = "Play";
     playBtn.setAttribute("aria-pressed", "false");
   }
-  function step(now) {
+  function tick() {
+    timer = null;
     if (!playing) { return; }
-    var dt = last ? (now - last) / 1000 : 0;
+    var now = Date.now();
+    pos += (now - last) / 1000 * fps * parseFloat(speedSel.value || "1");
     last = now;
-    pos += dt * fps * parseFloat(speedSel.value || "1");
     if (pos >= n - 1) { pos = n - 1; draw(pos); stop(); return; }
     draw(pos);
-    window.requestAnimationFrame(step);
+    timer = window.setTimeout(tick, 1000 / fps);
   }
   function play() {
     pos = current >= n - 1 ? 0 : current;
     playing = true;
-    last = 0;
+    last = Date.now();
     playBtn.textContent = "Pause";
     playBtn.setAttribute("aria-pressed", "true");
-    window.requestAnimationFrame(step);
+    timer = window.setTimeout(tick, 1000 / fps);
   }
   function jump(dir) {
-    var t = current / fps, target = null;
+    var target = null;
     for (var r = 0; r < d.reps.length; r++) {
       var a = d.reps[r].a;
-      if (dir > 0 && a > t + 1e-6 && target === null) { target = a; }
-      if (dir < 0 && a < t - 0.5 / fps) { target = a; }
+      if (dir > 0 && a > current && target === null) { target = a; }
+      if (dir < 0 && a < current) { target = a; }
     }
-    if (target === null) { target = dir > 0 ? total : 0; }
-    pos = target * fps;
+    if (target === null) { target = dir > 0 ? n - 1 : 0; }
+    pos = target;
     draw(pos);
   }
   playBtn.addEventListener("click", function () { if (playing) { stop(); } else { play(); } });
