@@ -172,7 +172,7 @@ pub(crate) fn one_decimal(v: f64) -> String {
 fn fault_clinical(f: &FaultFinding) -> String {
     let u = unit_suffix(&f.unit);
     format!(
-        "{}: {}{u} (limit {}{u}), {} at {:.0} % of the repetition",
+        "{}: {}{u} (limit {}{u}), {} at {:.0} %",
         f.name,
         one_decimal(f.value),
         one_decimal(f.limit),

@@ -124,7 +124,7 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
             fact(
                 o,
                 "Template",
-                &format!("{} ({} examples)", t.short_id(), t.examples.len()),
+                &format!("{} ({} example files)", t.short_id(), t.examples.len()),
             );
         }
         None => fact(o, "Template", "none: standard limits only"),
@@ -385,7 +385,7 @@ fn repetition_table(a: &Analysis, found: &[Moment]) -> String {
         };
         let _ = write!(
             o,
-            "<tr{class}><th scope=\"row\">{}</th><td>{}–{}</td><td>{}</td><td>{}</td>",
+            "<tr{class}><th scope=\"row\">{}</th><td class=\"nowrap\">{}–{}</td><td>{}</td><td class=\"nowrap\">{}</td>",
             rep.number,
             one_decimal(rep.start_s),
             one_decimal(rep.end_s),

@@ -217,7 +217,7 @@ fn moment_joint(measure_id: &str, keys: &[String], rec: &Recording) -> Option<us
         .find_map(|l| rec.skeleton.landmark(l))
 }
 
-/// Most frames a replay holds: 3 minutes at [`MAX_REPLAY_FPS`] (about 1.5 MB of data with a
+/// Most frames a replay holds: 3 minutes at [`MAX_REPLAY_FPS`] (about 1.8 MB of data with a
 /// demonstration overlaid). A longer recording is replayed at a lower frame rate so that the
 /// page stays small enough to open on a phone.
 pub const MAX_REPLAY_FRAMES: usize = 5400;

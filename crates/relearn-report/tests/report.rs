@@ -313,3 +313,33 @@ fn one_minute_recording_gives_a_page_well_under_two_megabytes() {
     );
     assert!(html.len() < 1_500_000, "{kb:.0} KiB");
 }
+
+#[test]
+fn recording_without_repetitions_still_gives_a_complete_page() {
+    let p = common::prepared(
+        &relearn_motion::simulate::SquatSimulation {
+            reps: 0,
+            edge_rest_s: 3.0,
+            ..Default::default()
+        },
+        "standing.csv",
+    );
+    // relearn-motion's segmentation currently finds one repetition in quiet standing with
+    // 3 mm noise; the page must cope with an analysis that has none, so it is made so here,
+    // as `analyze` would return it.
+    let mut a = common::analysis(&p, None);
+    a.repetitions.clear();
+    a.summary = relearn_motion::analysis::patient_summary(&[], None, None);
+    a.warnings.push(relearn_core::Warning::new(
+        "no_repetitions",
+        "no repeated movement was found: the measures are shown for the whole recording",
+    ));
+    let html = render_analysis_html(&ReportInput::new(&p, &a));
+    assert!(html.contains("No repetition was found in this recording."));
+    assert!(html.contains("We could not find a repeated movement"));
+    assert!(html.contains("no_repetitions"), "the warning is listed");
+    assert!(html.trim_end().ends_with("</html>"));
+    let d = replay_json(&html);
+    assert!(d["reps"].as_array().unwrap().is_empty());
+    assert!(!d["patient"].as_array().unwrap().is_empty());
+}
