@@ -5,9 +5,8 @@
 use crate::moments::Moment;
 use crate::svg::{line_chart_svg, palette, Band, LineChart, Marker, Series, Span};
 use crate::ReportInput;
-use relearn_core::stats;
 use relearn_motion::channels::Channel;
-use relearn_motion::measures::{Measure, Unit};
+use relearn_motion::measures::{subtract_start, Measure, Unit};
 
 /// Number of standard deviations either side of the demonstration's mean drawn as its normal
 /// band: 2, the |z| from which the scoring reports a difference (`TemplateSettings::deviation_z`
@@ -76,6 +75,21 @@ fn rep_spans(input: &ReportInput<'_>) -> Vec<Span> {
         .collect()
 }
 
+/// The patient's curve: one value per frame, against time in seconds.
+fn patient_series(values: &[f64], rate: f64) -> Series {
+    Series {
+        label: Some("patient".into()),
+        colour: palette::BLUE.into(),
+        width: 2.0,
+        dash: None,
+        points: values
+            .iter()
+            .enumerate()
+            .map(|(f, v)| (f as f64 / rate, *v))
+            .collect(),
+    }
+}
+
 fn markers(moments: &[&Moment], values: &[f64], rate: f64) -> Vec<Marker> {
     moments
         .iter()
@@ -96,17 +110,16 @@ fn markers(moments: &[&Moment], values: &[f64], rate: f64) -> Vec<Marker> {
 }
 
 /// The value a measure relative to the start of a repetition is offset by in the whole
-/// recording: the median of the first 0.5 s (at least 3 frames) of finite values, as
-/// `relearn_motion::measures::subtract_start` takes it.
+/// recording: what `relearn_motion::measures::subtract_start` (the definition the template's
+/// curves were made with) removes from the repetition's values.
 fn start_offset(values: &[f64], rate: f64) -> f64 {
-    let k = ((0.5 * rate) as usize).max(3);
-    let head: Vec<f64> = values
+    let mut shifted = values.to_vec();
+    subtract_start(&mut shifted, rate);
+    values
         .iter()
-        .copied()
-        .filter(|x| x.is_finite())
-        .take(k)
-        .collect();
-    stats::median(&head).unwrap_or(0.0)
+        .zip(&shifted)
+        .find(|(v, _)| v.is_finite())
+        .map_or(0.0, |(v, s)| v - s)
 }
 
 /// The demonstration's band and mean for one measure under every repetition.
@@ -209,17 +222,7 @@ pub(crate) fn measure_figures(input: &ReportInput<'_>, moments: &[Moment]) -> Ve
         let (bands, means) = template_layers(input, m, values, PLOT_PX);
         let has_band = !bands.is_empty();
         chart.bands = bands;
-        chart.series.push(Series {
-            label: Some("patient".into()),
-            colour: palette::BLUE.into(),
-            width: 2.0,
-            dash: None,
-            points: values
-                .iter()
-                .enumerate()
-                .map(|(f, v)| (f as f64 / rate, *v))
-                .collect(),
-        });
+        chart.series.push(patient_series(values, rate));
         chart.series.extend(means);
         chart.markers = markers(&mine, values, rate);
         chart.marker_label = Some("fault or deviation".into());
@@ -277,18 +280,7 @@ pub(crate) fn primary_figure(input: &ReportInput<'_>, moments: &[Moment]) -> Str
     chart.x_domain = Some([0.0, a.duration_s.max(f64::EPSILON)]);
     chart.spans = rep_spans(input);
     chart.span_label = Some("repetition".into());
-    chart.series.push(Series {
-        label: Some("patient".into()),
-        colour: palette::BLUE.into(),
-        width: 2.0,
-        dash: None,
-        points: a
-            .primary_signal
-            .iter()
-            .enumerate()
-            .map(|(f, v)| (f as f64 / rate, *v))
-            .collect(),
-    });
+    chart.series.push(patient_series(&a.primary_signal, rate));
     if let Some(t) = input.template.filter(|t| t.primary_curve.len() >= 2) {
         let last = (t.primary_curve.len() - 1) as f64;
         for r in &a.repetitions {

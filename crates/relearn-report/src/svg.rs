@@ -638,11 +638,7 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
         if d.is_empty() {
             continue;
         }
-        let dash = s
-            .dash
-            .as_ref()
-            .map(|p| format!(r#" stroke-dasharray="{}""#, escape_xml(p)))
-            .unwrap_or_default();
+        let dash = dash_attribute(s);
         let style = format!(
             r#"fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round"{dash}"#,
             escape_xml(&s.colour),
@@ -735,11 +731,7 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
             };
             match swatch {
                 Swatch::Line(s) => {
-                    let dash = s
-                        .dash
-                        .as_ref()
-                        .map(|p| format!(r#" stroke-dasharray="{}""#, escape_xml(p)))
-                        .unwrap_or_default();
+                    let dash = dash_attribute(s);
                     let _ = write!(
                         o,
                         r#"<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"{dash}/>"#,
@@ -785,6 +777,14 @@ pub fn line_chart_svg(chart: &LineChart) -> String {
     }
     o.push_str("</svg>");
     o
+}
+
+/// The ` stroke-dasharray` attribute of a dashed series (empty for a solid one).
+fn dash_attribute(s: &Series) -> String {
+    s.dash
+        .as_ref()
+        .map(|p| format!(r#" stroke-dasharray="{}""#, escape_xml(p)))
+        .unwrap_or_default()
 }
 
 /// Appends path data to the last path when it has the same style, else starts a new path.
