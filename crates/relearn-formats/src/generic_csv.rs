@@ -40,6 +40,7 @@ use relearn_core::{
     stats, Dimensions, LengthUnit, PositionTable, Recording, SignedAxis, Skeleton, SourceInfo,
     Warning,
 };
+use std::collections::HashMap;
 
 /// Largest spread of time steps, as a fraction of the median step, that still counts as a
 /// uniform rate: 10 %. A 30 Hz stream with this much jitter is off by more than 3 ms per
@@ -301,6 +302,7 @@ impl Layout {
         let mut slots = Vec::with_capacity(header.len());
         let mut time: Option<(usize, f64)> = None;
         let mut joints: Vec<String> = Vec::new();
+        let mut joint_index: HashMap<String, usize> = HashMap::new();
         // Per joint: the 1-based column of x, y, z and confidence.
         let mut columns: Vec<[Option<usize>; 4]> = Vec::new();
         let mut ignored = Vec::new();
@@ -331,14 +333,11 @@ impl Layout {
                     continue;
                 }
             };
-            let j = match joints.iter().position(|n| *n == joint) {
-                Some(j) => j,
-                None => {
-                    joints.push(joint);
-                    columns.push([None; 4]);
-                    joints.len() - 1
-                }
-            };
+            let j = *joint_index.entry(joint).or_insert_with_key(|joint| {
+                joints.push(joint.clone());
+                columns.push([None; 4]);
+                joints.len() - 1
+            });
             let entry = columns.get_mut(j).and_then(|c| c.get_mut(kind));
             if let Some(entry) = entry {
                 if let Some(first) = *entry {
@@ -656,21 +655,25 @@ fn resample(
         times_s.first().copied().unwrap_or(0.0),
         times_s.last().copied().unwrap_or(0.0),
     );
-    let frames = ((t1 - t0) * rate_hz + 1e-9).floor() as usize + 1;
+    // The same grid as `to_uniform_rate`: every 1/rate s from the first time stamp.
+    let grid_span = ((t1 - t0) * rate_hz + 1e-9).floor();
     // Resampling must not invent a recording far longer than the data: a time stamp typed
     // wrong (an hour instead of a second) would otherwise allocate hours of empty frames.
     let max_frames = 4 * rows + 1000;
-    if frames > max_frames {
+    // Written so that a NaN or infinite span is rejected too.
+    if grid_span.is_nan() || grid_span >= max_frames as f64 {
         return Err(FormatError::new(
             path,
             None,
             format!(
                 "expected time stamps spread like the {rows} rows (at most {max_frames} frames \
-                 at {rate_hz:.3} Hz), found a span from {t0} to {t1} s ({frames} frames); check \
-                 the time column for a jump"
+                 at {rate_hz:.3} Hz), found a span from {t0} to {t1} s ({} frames); check the \
+                 time column for a jump",
+                grid_span + 1.0
             ),
         ));
     }
+    let frames = grid_span as usize + 1;
     let column = |source: &[f32], stride: usize, index: usize| -> Vec<f64> {
         (0..rows)
             .map(|r| {
@@ -873,6 +876,9 @@ mod tests {
     #[test]
     fn a_time_jump_far_beyond_the_data_is_an_error() {
         let e = read("time_s,a_x,a_y\n0,1,2\n0.1,1,2\n0.2,1,2\n3600,1,2\n").unwrap_err();
+        assert!(e.message.contains("check the time column"), "{e}");
+        // A span beyond any number of frames must not overflow the frame count.
+        let e = read("time_s,a_x,a_y\n0,1,2\n0.1,1,2\n0.2,1,2\n1e308,1,2\n").unwrap_err();
         assert!(e.message.contains("check the time column"), "{e}");
     }
 

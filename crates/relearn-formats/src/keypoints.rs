@@ -172,11 +172,6 @@ impl KeypointJsonReader {
             rate_hz: Some(rate_hz),
         }
     }
-
-    /// The model this reader reads.
-    pub fn model(&self) -> &'static KeypointModel {
-        self.model
-    }
 }
 
 impl Reader for KeypointJsonReader {
@@ -196,9 +191,7 @@ impl Reader for KeypointJsonReader {
             name.to_ascii_lowercase().ends_with(".json") && name.contains(self.model.keraal_tag);
         let cues = JsonHead::scan(head);
         let content = if cues.has_people {
-            if self.model.third_value == ThirdValue::Confidence
-                && self.model.format_id == OPENPOSE.format_id
-            {
+            if self.model.format_id == OPENPOSE.format_id {
                 90
             } else {
                 0
