@@ -20,7 +20,10 @@ fn examples() -> Vec<PathBuf> {
 #[test]
 fn every_example_scenario_runs_as_text() {
     let files = examples();
-    assert!(files.len() >= 7, "expected the shipped examples, found {files:?}");
+    assert!(
+        files.len() >= 7,
+        "expected the shipped examples, found {files:?}"
+    );
     for file in files {
         Command::cargo_bin("relearn")
             .unwrap()
@@ -70,7 +73,11 @@ fn the_emergency_example_prints_the_stop_and_the_clearance() {
 fn a_bad_scenario_gives_one_line_with_file_and_location() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.toml");
-    std::fs::write(&file, "[scenario]\nname = \"x\"\n\n[patient]\nid = \"p\"\nage_years = \"old\"\n").unwrap();
+    std::fs::write(
+        &file,
+        "[scenario]\nname = \"x\"\n\n[patient]\nid = \"p\"\nage_years = \"old\"\n",
+    )
+    .unwrap();
     let out = Command::cargo_bin("relearn")
         .unwrap()
         .args(["programme", "simulate"])

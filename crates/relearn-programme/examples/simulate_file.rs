@@ -2,7 +2,9 @@
 //! the `relearn programme simulate` command is the user-facing way).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: simulate_file SCENARIO.toml")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: simulate_file SCENARIO.toml")?;
     let text = std::fs::read_to_string(&path)?;
     let scenario = relearn_programme::scenario::Scenario::from_toml_str(&text)
         .map_err(|e| format!("{path}: {e}"))?;

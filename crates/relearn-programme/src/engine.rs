@@ -295,7 +295,10 @@ impl ExerciseState {
             ));
         }
         if self.volume_factor < 1.0 {
-            parts.push(format!("volume at {} of prescribed", pct(self.volume_factor)));
+            parts.push(format!(
+                "volume at {} of prescribed",
+                pct(self.volume_factor)
+            ));
         }
         parts.join(", ")
     }
@@ -629,7 +632,13 @@ impl ProgrammeEngine {
         seq
     }
 
-    fn raise_task(&mut self, kind: TaskKind, raised: NaiveDate, due: Option<NaiveDate>, message: String) {
+    fn raise_task(
+        &mut self,
+        kind: TaskKind,
+        raised: NaiveDate,
+        due: Option<NaiveDate>,
+        message: String,
+    ) {
         let id = self.tasks.len() as u32 + 1;
         self.tasks.push(ClinicianTask {
             id,
@@ -704,11 +713,7 @@ impl ProgrammeEngine {
                 axis: None,
                 from,
                 to: ex.volume_factor,
-                description: format!(
-                    "volume {} → {}",
-                    pct(from),
-                    pct(ex.volume_factor)
-                ),
+                description: format!("volume {} → {}", pct(from), pct(ex.volume_factor)),
             });
         }
         None
@@ -741,7 +746,11 @@ impl ProgrammeEngine {
             axis: Some(axis.axis),
             from: from as f64,
             to: axis.current as f64,
-            description: format!("{}: {from_label} → {}", axis.axis.name(), axis.current_label()),
+            description: format!(
+                "{}: {from_label} → {}",
+                axis.axis.name(),
+                axis.current_label()
+            ),
         })
     }
 
@@ -776,15 +785,18 @@ impl ProgrammeEngine {
             axis: Some(axis.axis),
             from: from as f64,
             to: axis.current as f64,
-            description: format!("{}: {from_label} → {}", axis.axis.name(), axis.current_label()),
+            description: format!(
+                "{}: {from_label} → {}",
+                axis.axis.name(),
+                axis.current_label()
+            ),
         })
     }
 
     fn at_targets(&self, targets: &[(Vec<usize>, f64)]) -> bool {
         self.exercises.iter().zip(targets).all(|(e, t)| {
             e.volume_factor >= t.1 - 1e-9
-                && e
-                    .prescription
+                && e.prescription
                     .axes
                     .iter()
                     .zip(&t.0)
@@ -865,7 +877,11 @@ impl ProgrammeEngine {
             format!(
                 "{}{}{}: {}",
                 light.name(),
-                if pain.provisional { " (provisional)" } else { "" },
+                if pain.provisional {
+                    " (provisional)"
+                } else {
+                    ""
+                },
                 if log.activity == Activity::Sport {
                     " for a sport session (return-to-sport mode)"
                 } else {
@@ -888,9 +904,19 @@ impl ProgrammeEngine {
                     self.consecutive_reds
                 );
                 self.raise_task(TaskKind::PainReview, date, None, msg.clone());
-                self.decide(date, DecisionKind::ClinicianReview, None, "§2.2 two reds", msg, None, "engine");
+                self.decide(
+                    date,
+                    DecisionKind::ClinicianReview,
+                    None,
+                    "§2.2 two reds",
+                    msg,
+                    None,
+                    "engine",
+                );
             }
-            if self.consecutive_reds == self.settings.flare_up.consecutive_reds && self.flare.is_none() {
+            if self.consecutive_reds == self.settings.flare_up.consecutive_reds
+                && self.flare.is_none()
+            {
                 let targets = self
                     .red_run_snapshot
                     .clone()
@@ -1007,10 +1033,19 @@ impl ProgrammeEngine {
                 cues: &self.cues,
             };
             let plan = plan_feedback(&ctx, &trials, &self.settings.feedback, &mut rng);
-            let staircase = state.prescription.staircase.filter(|_| !log.kind.is_probe()).map(|rule| {
-                let outcomes: Vec<bool> = trials.iter().map(|t| t.success).collect();
-                run_staircase(rule, &outcomes, -STAIRCASE_STEPS_EACH_WAY, STAIRCASE_STEPS_EACH_WAY)
-            });
+            let staircase = state
+                .prescription
+                .staircase
+                .filter(|_| !log.kind.is_probe())
+                .map(|rule| {
+                    let outcomes: Vec<bool> = trials.iter().map(|t| t.success).collect();
+                    run_staircase(
+                        rule,
+                        &outcomes,
+                        -STAIRCASE_STEPS_EACH_WAY,
+                        STAIRCASE_STEPS_EACH_WAY,
+                    )
+                });
             let feedback_rationale = self.describe_feedback(&plan, log.kind);
             self.decide(
                 date,
@@ -1057,7 +1092,14 @@ impl ProgrammeEngine {
                 }
             }
             // Progression (§4.5, §7.2, §7.3 flare-up plan).
-            self.progress_exercise(idx, date, light, pain.provisional, block.as_deref(), flare_started_now);
+            self.progress_exercise(
+                idx,
+                date,
+                light,
+                pain.provisional,
+                block.as_deref(),
+                flare_started_now,
+            );
             report.exercises.push(ExerciseSessionReport {
                 exercise: id,
                 success,
@@ -1071,7 +1113,8 @@ impl ProgrammeEngine {
 
         // Practice structure (§4.4).
         if let (Some(overall), SessionKind::Practice) = (log.overall_success_rate(), log.kind) {
-            let decision = decide_structure(self.practice_structure, overall, &self.settings.practice);
+            let decision =
+                decide_structure(self.practice_structure, overall, &self.settings.practice);
             let harder = decision.to > decision.from;
             if harder && (light != TrafficLight::Green || block.is_some()) {
                 self.decide(
@@ -1124,7 +1167,11 @@ impl ProgrammeEngine {
         if kind.is_probe() {
             return format!(
                 "{} probe: no augmented feedback on any of {n} trials (§4.3)",
-                if kind == SessionKind::RetentionProbe { "retention" } else { "transfer" }
+                if kind == SessionKind::RetentionProbe {
+                    "retention"
+                } else {
+                    "transfer"
+                }
             );
         }
         let given = plan.given();
@@ -1136,8 +1183,16 @@ impl ProgrammeEngine {
         let mut s = format!(
             "{} schedule{}: feedback after {given} of {n} trials ({}; KP {kp}, KR {})",
             plan.schedule.name(),
-            if plan.self_controlled_active { " with self-controlled requests" } else { "" },
-            if n == 0 { "-".to_string() } else { pct(given as f64 / n as f64) },
+            if plan.self_controlled_active {
+                " with self-controlled requests"
+            } else {
+                ""
+            },
+            if n == 0 {
+                "-".to_string()
+            } else {
+                pct(given as f64 / n as f64)
+            },
             given - kp
         );
         if let Some((a, b)) = plan.scheduled_frequency {
@@ -1162,7 +1217,11 @@ impl ProgrammeEngine {
                 .collect();
             s.push_str(&format!(
                 "; live feedback on set(s) {} of {} (withdrawal of concurrent feedback, §4.3)",
-                if live.is_empty() { "none".to_string() } else { live.join(", ") },
+                if live.is_empty() {
+                    "none".to_string()
+                } else {
+                    live.join(", ")
+                },
                 plan.sets.len()
             ));
         }
@@ -1183,9 +1242,18 @@ impl ProgrammeEngine {
         if flare_started_now {
             let change = self.step_back(idx);
             let (kind, text) = match &change {
-                Some(c) if c.axis.is_some() => (DecisionKind::StepBack, format!("drop one level ({})", c.description)),
-                Some(c) => (DecisionKind::ReduceVolume, format!("reduce volume ({})", c.description)),
-                None => (DecisionKind::Hold, "no level left to drop and volume already reduced".to_string()),
+                Some(c) if c.axis.is_some() => (
+                    DecisionKind::StepBack,
+                    format!("drop one level ({})", c.description),
+                ),
+                Some(c) => (
+                    DecisionKind::ReduceVolume,
+                    format!("reduce volume ({})", c.description),
+                ),
+                None => (
+                    DecisionKind::Hold,
+                    "no level left to drop and volume already reduced".to_string(),
+                ),
             };
             self.decide(
                 date,
@@ -1202,7 +1270,15 @@ impl ProgrammeEngine {
             return;
         }
         if let Some(why) = block {
-            self.decide(date, DecisionKind::Pause, Some(id), "§3.1 red flag", why.to_string(), None, "engine");
+            self.decide(
+                date,
+                DecisionKind::Pause,
+                Some(id),
+                "§3.1 red flag",
+                why.to_string(),
+                None,
+                "engine",
+            );
             return;
         }
         if let Some(flare) = self.flare.clone() {
@@ -1220,7 +1296,9 @@ impl ProgrammeEngine {
                     "§2.2 red during a flare-up",
                     format!(
                         "pain red during the flare-up plan: step back ({}) (§2.2, §7.3)",
-                        change.as_ref().map_or("nothing left to reduce", |c| c.description.as_str())
+                        change
+                            .as_ref()
+                            .map_or("nothing left to reduce", |c| c.description.as_str())
                     ),
                     change,
                     "engine",
@@ -1242,7 +1320,9 @@ impl ProgrammeEngine {
                 );
                 return;
             }
-            if light == TrafficLight::Green && (!provisional || self.settings.progression.advance_on_provisional_green) {
+            if light == TrafficLight::Green
+                && (!provisional || self.settings.progression.advance_on_provisional_green)
+            {
                 let target = flare.targets.get(idx).cloned().unwrap_or_default();
                 match self.rebuild_step(idx, &target) {
                     Some(change) => {
@@ -1291,7 +1371,15 @@ impl ProgrammeEngine {
         let judgement = judge(&self.exercises[idx].evidence, &self.settings.progression);
         match judgement.verdict {
             Verdict::Hold => {
-                self.decide(date, DecisionKind::Hold, Some(id), "§4.5 hold", judgement.rationale, None, "engine");
+                self.decide(
+                    date,
+                    DecisionKind::Hold,
+                    Some(id),
+                    "§4.5 hold",
+                    judgement.rationale,
+                    None,
+                    "engine",
+                );
             }
             Verdict::Advance => match self.advance(idx) {
                 Some(change) => {
@@ -1328,7 +1416,8 @@ impl ProgrammeEngine {
                     None => DecisionKind::Hold,
                 };
                 let tail = change.as_ref().map_or(
-                    "no axis to step back and volume already reduced: hold at the lowest dose".to_string(),
+                    "no axis to step back and volume already reduced: hold at the lowest dose"
+                        .to_string(),
                     |c| {
                         if c.axis.is_some() {
                             format!("step back on the axis changed last ({})", c.description)
@@ -1392,7 +1481,15 @@ impl ProgrammeEngine {
                 "{recent} flare-ups within {window} days (more than {limit}): clinician review (§7.3 step 5)"
             );
             self.raise_task(TaskKind::FlareUpReview, date, None, msg.clone());
-            self.decide(date, DecisionKind::ClinicianReview, None, "§7.3 step 5 recurrence", msg, None, "engine");
+            self.decide(
+                date,
+                DecisionKind::ClinicianReview,
+                None,
+                "§7.3 step 5 recurrence",
+                msg,
+                None,
+                "engine",
+            );
         }
     }
 
@@ -1421,7 +1518,9 @@ impl ProgrammeEngine {
 
     fn check_flare_deadline(&mut self, date: NaiveDate) {
         let deadline = self.settings.flare_up.recovery_deadline_days;
-        let Some(flare) = self.flare.as_mut() else { return };
+        let Some(flare) = self.flare.as_mut() else {
+            return;
+        };
         if flare.review_requested || (date - flare.started).num_days() <= deadline {
             return;
         }
@@ -1431,7 +1530,15 @@ impl ProgrammeEngine {
             flare.started
         );
         self.raise_task(TaskKind::FlareUpReview, date, None, msg.clone());
-        self.decide(date, DecisionKind::ClinicianReview, None, "§7.3 step 5", msg, None, "engine");
+        self.decide(
+            date,
+            DecisionKind::ClinicianReview,
+            None,
+            "§7.3 step 5",
+            msg,
+            None,
+            "engine",
+        );
     }
 
     // ----- check-ins ------------------------------------------------------------------
@@ -1439,7 +1546,8 @@ impl ProgrammeEngine {
     fn on_checkin(&mut self, c: &CheckIn) {
         if let Some(p) = c.pain {
             self.morning_pain.push((c.date, p));
-            self.checkins.push((c.date, self.settings.pain.scale.to_ten_point(p)));
+            self.checkins
+                .push((c.date, self.settings.pain.scale.to_ten_point(p)));
             self.checkins.sort_by_key(|(d, _)| *d);
             if self.flare.is_none() {
                 if let Some(rise) = find_pain_rise(&self.checkins, &self.settings.flare_up) {
@@ -1459,7 +1567,15 @@ impl ProgrammeEngine {
                 if c.note.is_empty() { String::new() } else { format!(" (\"{}\")", c.note) }
             );
             self.raise_task(TaskKind::ScreenRedFlags, c.date, Some(c.date), msg.clone());
-            self.decide(c.date, DecisionKind::ClinicianReview, None, "§3.2 rule 4", msg, None, "engine");
+            self.decide(
+                c.date,
+                DecisionKind::ClinicianReview,
+                None,
+                "§3.2 rule 4",
+                msg,
+                None,
+                "engine",
+            );
         }
     }
 
@@ -1480,7 +1596,10 @@ impl ProgrammeEngine {
                 DecisionKind::RedFlag,
                 None,
                 "§3.2 screening",
-                format!("screening clear: no red-flag answer among {} questions (§3.2)", crate::red_flags::RedFlagQuestion::ALL.len()),
+                format!(
+                    "screening clear: no red-flag answer among {} questions (§3.2)",
+                    crate::red_flags::RedFlagQuestion::ALL.len()
+                ),
                 None,
                 "engine",
             );
@@ -1499,7 +1618,9 @@ impl ProgrammeEngine {
                         .collect::<Vec<_>>()
                         .join(", "),
                 };
-                let message = result.patient_message.unwrap_or(crate::red_flags::EMERGENCY_MESSAGE);
+                let message = result
+                    .patient_message
+                    .unwrap_or(crate::red_flags::EMERGENCY_MESSAGE);
                 self.raise_task(
                     TaskKind::EmergencyReview,
                     date,
@@ -1531,7 +1652,8 @@ impl ProgrammeEngine {
                             .join(", "),
                     };
                 }
-                let due = date + Duration::hours(i64::from(self.settings.red_flags.urgent_review_hours));
+                let due =
+                    date + Duration::hours(i64::from(self.settings.red_flags.urgent_review_hours));
                 self.raise_task(
                     TaskKind::UrgentReview,
                     date,
@@ -1561,7 +1683,11 @@ impl ProgrammeEngine {
                     None,
                     format!(
                         "ROUTINE red flag on {date}: review at the next visit. {summary}{}",
-                        if result.spa_note { format!(" Note: {SPA_NOTE}.") } else { String::new() }
+                        if result.spa_note {
+                            format!(" Note: {SPA_NOTE}.")
+                        } else {
+                            String::new()
+                        }
                     ),
                 );
                 self.decide(
@@ -1623,7 +1749,9 @@ impl ProgrammeEngine {
         let before = self.status.name();
         self.status = ProgrammeStatus::Active;
         for t in self.tasks.iter_mut() {
-            if matches!(t.kind, TaskKind::EmergencyReview | TaskKind::UrgentReview) && t.resolved.is_none() {
+            if matches!(t.kind, TaskKind::EmergencyReview | TaskKind::UrgentReview)
+                && t.resolved.is_none()
+            {
                 t.resolved = Some((date, by.to_string()));
             }
         }
@@ -1694,14 +1822,17 @@ impl ProgrammeEngine {
                 None => text.push_str("; baseline recorded"),
                 Some((bdate, b)) => {
                     let thresholds = self.settings.measures.change_thresholds(b);
-                    let change = classify_change(instrument.direction(), b.value, scored.value, &thresholds);
+                    let change =
+                        classify_change(instrument.direction(), b.value, scored.value, &thresholds);
                     text.push_str(&format!("; since baseline {bdate}: {}", change.rationale));
                     if thresholds.mcid.is_some() || thresholds.mcid_percent.is_some() {
                         self.latest_change.insert(instrument, change.class);
                     }
                     if instrument == Instrument::Psfs {
-                        let before: Vec<&str> = b.subscores.iter().map(|s| s.name.as_str()).collect();
-                        let now: Vec<&str> = scored.subscores.iter().map(|s| s.name.as_str()).collect();
+                        let before: Vec<&str> =
+                            b.subscores.iter().map(|s| s.name.as_str()).collect();
+                        let now: Vec<&str> =
+                            scored.subscores.iter().map(|s| s.name.as_str()).collect();
                         if before != now {
                             text.push_str("; warning: follow-up must rate the same activities as the baseline (§1.2)");
                         }
@@ -1738,8 +1869,14 @@ impl ProgrammeEngine {
                 None,
                 "engine",
             );
-            let series = self.reassessments.get(&instrument).cloned().unwrap_or_default();
-            if let Some(plateau) = detect_plateau(&series, &self.settings.measures, &self.settings.plateau) {
+            let series = self
+                .reassessments
+                .get(&instrument)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(plateau) =
+                detect_plateau(&series, &self.settings.measures, &self.settings.plateau)
+            {
                 let tag = format!("plateau in {name}");
                 if !self.has_open_task(TaskKind::PlateauReview, &tag) {
                     self.raise_task(
@@ -1749,7 +1886,15 @@ impl ProgrammeEngine {
                         format!("{tag}: review the programme. {}", plateau.rationale),
                     );
                 }
-                self.decide(date, DecisionKind::Plateau, None, "plateau rule", plateau.rationale, None, "engine");
+                self.decide(
+                    date,
+                    DecisionKind::Plateau,
+                    None,
+                    "plateau rule",
+                    plateau.rationale,
+                    None,
+                    "engine",
+                );
             }
         }
     }
@@ -1761,7 +1906,10 @@ impl ProgrammeEngine {
             .exercises
             .iter()
             .filter_map(|e| {
-                let idx = self.exercises.iter().position(|s| s.prescription.id == e.exercise)?;
+                let idx = self
+                    .exercises
+                    .iter()
+                    .position(|s| s.prescription.id == e.exercise)?;
                 Some(ProbeResult {
                     success: e.success_rate(),
                     level: self.exercises[idx].prescription.level,
@@ -1769,10 +1917,11 @@ impl ProgrammeEngine {
                 })
             })
             .collect();
-        let best = probes
-            .iter()
-            .copied()
-            .max_by(|a, b| (a.level, a.success).partial_cmp(&(b.level, b.success)).unwrap_or(std::cmp::Ordering::Equal));
+        let best = probes.iter().copied().max_by(|a, b| {
+            (a.level, a.success)
+                .partial_cmp(&(b.level, b.success))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         let Some(best) = best else { return };
         if self.progression_block().is_some() {
             return;
@@ -1780,9 +1929,19 @@ impl ProgrammeEngine {
         match (self.phase, log.kind) {
             (Phase::Acquisition, SessionKind::RetentionProbe) => {
                 match acquisition_exit(&best, &self.settings.phase) {
-                    Ok(rationale) => self.change_phase(log.date, Phase::Consolidation, rationale, "engine"),
+                    Ok(rationale) => {
+                        self.change_phase(log.date, Phase::Consolidation, rationale, "engine")
+                    }
                     Err(reason) => {
-                        self.decide(log.date, DecisionKind::Note, None, "§7.3 acquisition exit", reason, None, "engine");
+                        self.decide(
+                            log.date,
+                            DecisionKind::Note,
+                            None,
+                            "§7.3 acquisition exit",
+                            reason,
+                            None,
+                            "engine",
+                        );
                     }
                 }
             }
@@ -1790,9 +1949,19 @@ impl ProgrammeEngine {
                 let outcomes: Vec<(Instrument, ChangeClass)> =
                     self.latest_change.iter().map(|(i, c)| (*i, *c)).collect();
                 match consolidation_exit(&best, &outcomes, &self.settings.phase) {
-                    Ok(rationale) => self.change_phase(log.date, Phase::Maintenance, rationale, "engine"),
+                    Ok(rationale) => {
+                        self.change_phase(log.date, Phase::Maintenance, rationale, "engine")
+                    }
                     Err(reason) => {
-                        self.decide(log.date, DecisionKind::Note, None, "§7.3 consolidation exit", reason, None, "engine");
+                        self.decide(
+                            log.date,
+                            DecisionKind::Note,
+                            None,
+                            "§7.3 consolidation exit",
+                            reason,
+                            None,
+                            "engine",
+                        );
                     }
                 }
             }
@@ -1803,7 +1972,15 @@ impl ProgrammeEngine {
     fn change_phase(&mut self, date: NaiveDate, to: Phase, rationale: String, by: &str) {
         let from = self.phase;
         self.phase = to;
-        self.decide(date, DecisionKind::PhaseChange, None, "§7.3 phases", rationale, None, by);
+        self.decide(
+            date,
+            DecisionKind::PhaseChange,
+            None,
+            "§7.3 phases",
+            rationale,
+            None,
+            by,
+        );
         self.raise_task(
             TaskKind::RetestOutcomes,
             date,
@@ -1848,7 +2025,10 @@ impl ProgrammeEngine {
         let Some(entry) = self.log.get(target).cloned() else {
             return Err(Error::ScenarioInvalid {
                 location: format!("override of decision {target}"),
-                message: format!("no decision {target} in the log (it has {})", self.log.len()),
+                message: format!(
+                    "no decision {target} in the log (it has {})",
+                    self.log.len()
+                ),
             });
         };
         let overridable = matches!(
@@ -1946,13 +2126,20 @@ impl ProgrammeEngine {
             rationale: format!(
                 "{by} overrode decision {target} ({} {}) with {}: {reason}{}",
                 entry.kind.label(),
-                entry.change.as_ref().map_or(String::new(), |c| format!("[{}]", c.description)),
+                entry
+                    .change
+                    .as_ref()
+                    .map_or(String::new(), |c| format!("[{}]", c.description)),
                 match action {
                     OverrideAction::Advance => "advance",
                     OverrideAction::Hold => "hold",
                     OverrideAction::StepBack => "step back",
                 },
-                if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) }
+                if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join("; "))
+                }
             ),
             change: new_change,
             overrides: Some(target),

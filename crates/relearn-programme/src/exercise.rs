@@ -355,15 +355,27 @@ mod tests {
     fn external_cue_is_preferred_and_internal_only_when_allowed() {
         let lib = CueLibrary {
             cues: vec![
-                cue("knee-out", Focus::Internal, FeedbackKind::Kp, Some("valgus")),
-                cue("light-line", Focus::External, FeedbackKind::Kp, Some("valgus")),
+                cue(
+                    "knee-out",
+                    Focus::Internal,
+                    FeedbackKind::Kp,
+                    Some("valgus"),
+                ),
+                cue(
+                    "light-line",
+                    Focus::External,
+                    FeedbackKind::Kp,
+                    Some("valgus"),
+                ),
                 cue("tummy", Focus::Internal, FeedbackKind::Kp, Some("brace")),
             ],
         };
         let all: Vec<String> = lib.cues.iter().map(|c| c.id.clone()).collect();
         let c = lib.select(&all, FeedbackKind::Kp, Some("valgus"), true, 0);
         assert_eq!(c.map(|c| c.id.as_str()), Some("light-line"));
-        assert!(lib.select(&all, FeedbackKind::Kp, Some("brace"), false, 0).is_none());
+        assert!(lib
+            .select(&all, FeedbackKind::Kp, Some("brace"), false, 0)
+            .is_none());
         let c = lib.select(&all, FeedbackKind::Kp, Some("brace"), true, 0);
         assert_eq!(c.map(|c| c.id.as_str()), Some("tummy"));
     }

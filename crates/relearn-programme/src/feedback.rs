@@ -290,7 +290,10 @@ pub fn plan_feedback(
         let decision: Result<(String, Option<String>), String> = if trial.safety_critical
             && trial.fault.is_some()
         {
-            Ok(("safety-critical fault: feedback every time (§4.2)".into(), None))
+            Ok((
+                "safety-critical fault: feedback every time (§4.2)".into(),
+                None,
+            ))
         } else if self_controlled_active {
             if trial.requested_feedback {
                 Ok((
@@ -322,12 +325,18 @@ pub fn plan_feedback(
                             None,
                         ))
                     } else {
-                        Err(format!("faded schedule at {} %: not this trial", fmt_num(f * 100.0)))
+                        Err(format!(
+                            "faded schedule at {} %: not this trial",
+                            fmt_num(f * 100.0)
+                        ))
                     }
                 }
                 FeedbackSchedule::Bandwidth => {
                     if trial.fault.is_some() {
-                        Ok(("fault beyond its threshold: outside the bandwidth (§4.2)".into(), None))
+                        Ok((
+                            "fault beyond its threshold: outside the bandwidth (§4.2)".into(),
+                            None,
+                        ))
                     } else if trial.error_pct.abs() > bandwidth {
                         Ok((
                             format!(
@@ -368,7 +377,12 @@ pub fn plan_feedback(
                         } else {
                             let mean = window.iter().map(|t| t.error_pct).sum::<f64>()
                                 / window.len() as f64;
-                            format!("Reps {}-{}: average {:+.0} % from target", start + 1, n, mean)
+                            format!(
+                                "Reps {}-{}: average {:+.0} % from target",
+                                start + 1,
+                                n,
+                                mean
+                            )
                         };
                         Ok((
                             format!(
@@ -379,7 +393,10 @@ pub fn plan_feedback(
                             Some(msg),
                         ))
                     } else {
-                        Err(format!("{} feedback: within a block of {block}", schedule.name()))
+                        Err(format!(
+                            "{} feedback: within a block of {block}",
+                            schedule.name()
+                        ))
                     }
                 }
             }
@@ -531,7 +548,12 @@ mod tests {
             cue_ids: &ids,
             cues: &lib,
         };
-        plan_feedback(&ctx, t, &FeedbackSettings::default(), &mut SplitMix64::new(11))
+        plan_feedback(
+            &ctx,
+            t,
+            &FeedbackSettings::default(),
+            &mut SplitMix64::new(11),
+        )
     }
 
     #[test]
@@ -574,8 +596,17 @@ mod tests {
             kind: FeedbackKind::Kr,
             ..FeedbackPolicy::default()
         };
-        assert_eq!(plan(FeedbackSchedule::Bandwidth, &p, 2, false, &trials(10, true)).given(), 0);
-        let bad = plan(FeedbackSchedule::Bandwidth, &p, 2, false, &trials(10, false));
+        assert_eq!(
+            plan(FeedbackSchedule::Bandwidth, &p, 2, false, &trials(10, true)).given(),
+            0
+        );
+        let bad = plan(
+            FeedbackSchedule::Bandwidth,
+            &p,
+            2,
+            false,
+            &trials(10, false),
+        );
         assert_eq!(bad.given(), 10);
         let first = &bad.trials[0];
         assert_eq!(first.kind, Some(FeedbackKind::Kr));
@@ -589,10 +620,19 @@ mod tests {
     fn summary_and_average_every_five() {
         let p = FeedbackPolicy::default();
         let s = plan(FeedbackSchedule::Summary, &p, 2, false, &trials(12, true));
-        let given: Vec<usize> = s.trials.iter().filter(|t| t.give).map(|t| t.trial).collect();
+        let given: Vec<usize> = s
+            .trials
+            .iter()
+            .filter(|t| t.give)
+            .map(|t| t.trial)
+            .collect();
         assert_eq!(given, vec![5, 10, 12]);
         let a = plan(FeedbackSchedule::Average, &p, 2, false, &trials(10, false));
-        assert!(a.trials[4].message.as_deref().unwrap_or("").contains("average"));
+        assert!(a.trials[4]
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("average"));
     }
 
     #[test]
@@ -605,7 +645,12 @@ mod tests {
         assert!(!early.self_controlled_active);
         let later = plan(FeedbackSchedule::Bandwidth, &p, 2, false, &trials(8, true));
         assert!(later.self_controlled_active);
-        let given: Vec<usize> = later.trials.iter().filter(|t| t.give).map(|t| t.trial).collect();
+        let given: Vec<usize> = later
+            .trials
+            .iter()
+            .filter(|t| t.give)
+            .map(|t| t.trial)
+            .collect();
         assert_eq!(given, vec![1, 5]);
     }
 

@@ -82,7 +82,10 @@ impl PainRise {
 /// longest run of check-ins ending with the latest, all at least `nprs_rise_points` above
 /// the mean of the check-ins in the `baseline_window_days` before the run, lasting more than
 /// `rise_more_than_days` calendar days.
-pub fn find_pain_rise(checkins: &[(NaiveDate, f64)], settings: &FlareUpSettings) -> Option<PainRise> {
+pub fn find_pain_rise(
+    checkins: &[(NaiveDate, f64)],
+    settings: &FlareUpSettings,
+) -> Option<PainRise> {
     let (latest_date, latest) = *checkins.last()?;
     // The earliest start whose whole run up to the latest check-in is raised above the mean
     // of the window before it: the longest current rise.
@@ -122,7 +125,13 @@ mod tests {
     #[test]
     fn three_raised_days_make_a_flare_up_two_do_not() {
         let s = FlareUpSettings::default();
-        let mut c = vec![(d(1), 2.0), (d(2), 2.0), (d(3), 3.0), (d(4), 5.0), (d(5), 5.0)];
+        let mut c = vec![
+            (d(1), 2.0),
+            (d(2), 2.0),
+            (d(3), 3.0),
+            (d(4), 5.0),
+            (d(5), 5.0),
+        ];
         assert!(find_pain_rise(&c, &s).is_none());
         c.push((d(6), 5.0));
         let rise = find_pain_rise(&c, &s);
@@ -134,7 +143,13 @@ mod tests {
     #[test]
     fn a_small_rise_is_not_a_flare_up() {
         let s = FlareUpSettings::default();
-        let c = vec![(d(1), 2.0), (d(2), 3.0), (d(3), 3.5), (d(4), 3.5), (d(5), 3.5)];
+        let c = vec![
+            (d(1), 2.0),
+            (d(2), 3.0),
+            (d(3), 3.5),
+            (d(4), 3.5),
+            (d(5), 3.5),
+        ];
         assert!(find_pain_rise(&c, &s).is_none());
     }
 }

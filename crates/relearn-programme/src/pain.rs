@@ -337,11 +337,23 @@ mod tests {
 
     #[test]
     fn green_amber_red_with_defaults() {
-        assert_eq!(classify(ratings(2.0, 2.0, Some(2.0))).light, TrafficLight::Green);
-        assert_eq!(classify(ratings(2.0, 4.0, Some(2.0))).light, TrafficLight::Amber);
-        assert_eq!(classify(ratings(2.0, 6.0, Some(2.0))).light, TrafficLight::Red);
+        assert_eq!(
+            classify(ratings(2.0, 2.0, Some(2.0))).light,
+            TrafficLight::Green
+        );
+        assert_eq!(
+            classify(ratings(2.0, 4.0, Some(2.0))).light,
+            TrafficLight::Amber
+        );
+        assert_eq!(
+            classify(ratings(2.0, 6.0, Some(2.0))).light,
+            TrafficLight::Red
+        );
         // Not settled by the next morning.
-        assert_eq!(classify(ratings(2.0, 2.0, Some(3.0))).light, TrafficLight::Red);
+        assert_eq!(
+            classify(ratings(2.0, 2.0, Some(3.0))).light,
+            TrafficLight::Red
+        );
     }
 
     #[test]
@@ -378,8 +390,8 @@ mod tests {
             scale: PainScale::Vas,
             ..PainSettings::default()
         };
-        let p = classify_pain(&ratings(20.0, 45.0, Some(20.0)), WeeklyTrend::default(), &s)
-            .unwrap();
+        let p =
+            classify_pain(&ratings(20.0, 45.0, Some(20.0)), WeeklyTrend::default(), &s).unwrap();
         assert_eq!(p.light, TrafficLight::Amber);
         assert!(classify_pain(&ratings(20.0, 145.0, None), WeeklyTrend::default(), &s).is_err());
     }
@@ -419,7 +431,9 @@ mod tests {
             ..PainSettings::default()
         };
         assert_eq!(
-            classify_pain(&ratings(3.0, 1.0, Some(3.0)), t, &off).unwrap().light,
+            classify_pain(&ratings(3.0, 1.0, Some(3.0)), t, &off)
+                .unwrap()
+                .light,
             TrafficLight::Green
         );
     }

@@ -202,7 +202,10 @@ pub struct ScheduledContact {
 
 /// The maintenance contacts after discharge on `discharge` (§7.3): PROMs and movement
 /// measures at every contact; performance tests at the configured months.
-pub fn maintenance_schedule(discharge: NaiveDate, settings: &PhaseSettings) -> Vec<ScheduledContact> {
+pub fn maintenance_schedule(
+    discharge: NaiveDate,
+    settings: &PhaseSettings,
+) -> Vec<ScheduledContact> {
     settings
         .taper_contact_months
         .iter()
@@ -238,8 +241,22 @@ mod tests {
             pain: TrafficLight::Green,
         };
         assert!(acquisition_exit(&ok, &s).is_ok());
-        assert!(acquisition_exit(&ProbeResult { level: ExerciseLevel::L1, ..ok }, &s).is_err());
-        assert!(acquisition_exit(&ProbeResult { pain: TrafficLight::Amber, ..ok }, &s).is_err());
+        assert!(acquisition_exit(
+            &ProbeResult {
+                level: ExerciseLevel::L1,
+                ..ok
+            },
+            &s
+        )
+        .is_err());
+        assert!(acquisition_exit(
+            &ProbeResult {
+                pain: TrafficLight::Amber,
+                ..ok
+            },
+            &s
+        )
+        .is_err());
         assert!(acquisition_exit(&ProbeResult { success: 0.7, ..ok }, &s).is_err());
     }
 
@@ -271,16 +288,31 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap_or_default();
         let plan = maintenance_schedule(d, &PhaseSettings::default());
         let dates: Vec<String> = plan.iter().map(|c| c.date.to_string()).collect();
-        assert_eq!(dates, vec!["2025-02-28", "2025-04-30", "2025-07-31", "2026-01-31"]);
+        assert_eq!(
+            dates,
+            vec!["2025-02-28", "2025-04-30", "2025-07-31", "2026-01-31"]
+        );
         assert_eq!(plan[1].retests.len(), 4);
         assert_eq!(plan[0].retests.len(), 3);
     }
 
     #[test]
     fn auto_schedule_follows_phase_and_supervision() {
-        assert_eq!(Phase::Acquisition.default_schedule(true), FeedbackSchedule::Faded);
-        assert_eq!(Phase::Consolidation.default_schedule(true), FeedbackSchedule::Bandwidth);
-        assert_eq!(Phase::Acquisition.default_schedule(false), FeedbackSchedule::Summary);
-        assert_eq!(Phase::Maintenance.default_schedule(true), FeedbackSchedule::SelfControlled);
+        assert_eq!(
+            Phase::Acquisition.default_schedule(true),
+            FeedbackSchedule::Faded
+        );
+        assert_eq!(
+            Phase::Consolidation.default_schedule(true),
+            FeedbackSchedule::Bandwidth
+        );
+        assert_eq!(
+            Phase::Acquisition.default_schedule(false),
+            FeedbackSchedule::Summary
+        );
+        assert_eq!(
+            Phase::Maintenance.default_schedule(true),
+            FeedbackSchedule::SelfControlled
+        );
     }
 }

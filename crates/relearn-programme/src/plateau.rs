@@ -108,7 +108,11 @@ mod tests {
     fn three_odi_scores_within_ten_points_are_a_plateau() {
         // 40 %, 40 %, 40 %: spread 0 < MDC90 10.
         let series = vec![odi(1, 2), odi(8, 2), odi(15, 2)];
-        let p = detect_plateau(&series, &MeasureSettings::default(), &PlateauSettings::default());
+        let p = detect_plateau(
+            &series,
+            &MeasureSettings::default(),
+            &PlateauSettings::default(),
+        );
         assert!(p.is_some());
         assert_eq!(p.map(|p| p.threshold), Some(10.0));
     }
@@ -117,9 +121,17 @@ mod tests {
     fn change_beyond_the_mdc_is_not_a_plateau() {
         // 60 %, 40 %, 40 %: spread 20 ≥ 10.
         let series = vec![odi(1, 3), odi(8, 2), odi(15, 2)];
-        assert!(detect_plateau(&series, &MeasureSettings::default(), &PlateauSettings::default())
-            .is_none());
-        assert!(detect_plateau(&series[1..], &MeasureSettings::default(), &PlateauSettings::default())
-            .is_none());
+        assert!(detect_plateau(
+            &series,
+            &MeasureSettings::default(),
+            &PlateauSettings::default()
+        )
+        .is_none());
+        assert!(detect_plateau(
+            &series[1..],
+            &MeasureSettings::default(),
+            &PlateauSettings::default()
+        )
+        .is_none());
     }
 }

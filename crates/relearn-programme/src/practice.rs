@@ -184,7 +184,11 @@ pub fn practice_order(
                 let candidates: Vec<usize> = (0..remaining.len())
                     .filter(|i| remaining[*i].1 > 0 && Some(*i) != last)
                     .collect();
-                let safe: Vec<usize> = candidates.iter().copied().filter(|c| feasible(*c)).collect();
+                let safe: Vec<usize> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| feasible(*c))
+                    .collect();
                 let pool = if safe.is_empty() { &candidates } else { &safe };
                 let choice = if pool.is_empty() {
                     // Only the last task has repetitions left: the repeat is unavoidable.
@@ -249,7 +253,10 @@ mod tests {
             let mut rng = SplitMix64::new(seed);
             let order = practice_order(PracticeStructure::Random, &tasks(), &mut rng);
             assert_eq!(order.len(), 12);
-            assert!(order.windows(2).all(|w| w[0] != w[1]), "seed {seed}: {order:?}");
+            assert!(
+                order.windows(2).all(|w| w[0] != w[1]),
+                "seed {seed}: {order:?}"
+            );
             assert_eq!(order.iter().filter(|t| *t == "a").count(), 4);
         }
     }

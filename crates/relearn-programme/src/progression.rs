@@ -166,8 +166,8 @@ pub fn judge(evidence: &[SessionEvidence], settings: &ProgressionSettings) -> Ju
     };
     let earlier = &evidence[..evidence.len() - 1];
     let needed = settings.consecutive_sessions.max(1);
-    let run_ok = earlier.len() + 1 >= needed
-        && earlier.iter().rev().take(needed - 1).all(qualifies);
+    let run_ok =
+        earlier.len() + 1 >= needed && earlier.iter().rev().take(needed - 1).all(qualifies);
     let probe_in_run = latest.kind == SessionKind::RetentionProbe
         || earlier
             .iter()
@@ -278,14 +278,20 @@ mod tests {
 
     #[test]
     fn two_sessions_at_80_percent_advance() {
-        assert_eq!(judge_all(&[ev(0.8, G, P), ev(0.85, G, P)]), Verdict::Advance);
+        assert_eq!(
+            judge_all(&[ev(0.8, G, P), ev(0.85, G, P)]),
+            Verdict::Advance
+        );
         assert_eq!(judge_all(&[ev(0.85, G, P)]), Verdict::Hold);
         assert_eq!(judge_all(&[ev(0.7, G, P), ev(0.9, G, P)]), Verdict::Hold);
     }
 
     #[test]
     fn probe_plus_session_advances() {
-        assert_eq!(judge_all(&[ev(0.6, G, P), ev(0.8, G, R), ev(0.9, G, P)]), Verdict::Advance);
+        assert_eq!(
+            judge_all(&[ev(0.6, G, P), ev(0.8, G, R), ev(0.9, G, P)]),
+            Verdict::Advance
+        );
         assert_eq!(judge_all(&[ev(0.9, G, P), ev(0.8, G, R)]), Verdict::Advance);
     }
 
@@ -293,8 +299,14 @@ mod tests {
     fn hold_and_step_back_bands() {
         assert_eq!(judge_all(&[ev(0.9, G, P), ev(0.6, G, P)]), Verdict::Hold);
         assert_eq!(judge_all(&[ev(0.9, G, P), ev(0.9, A, P)]), Verdict::Hold);
-        assert_eq!(judge_all(&[ev(0.9, G, P), ev(0.45, G, P)]), Verdict::StepBack);
-        assert_eq!(judge_all(&[ev(0.9, G, P), ev(0.95, Rd, P)]), Verdict::StepBack);
+        assert_eq!(
+            judge_all(&[ev(0.9, G, P), ev(0.45, G, P)]),
+            Verdict::StepBack
+        );
+        assert_eq!(
+            judge_all(&[ev(0.9, G, P), ev(0.95, Rd, P)]),
+            Verdict::StepBack
+        );
     }
 
     #[test]
@@ -316,8 +328,14 @@ mod tests {
             require_retention_probe: true,
             ..ProgressionSettings::default()
         };
-        assert_eq!(judge(&[ev(0.9, G, P), ev(0.9, G, P)], &s).verdict, Verdict::Hold);
-        assert_eq!(judge(&[ev(0.9, G, R), ev(0.9, G, P)], &s).verdict, Verdict::Advance);
+        assert_eq!(
+            judge(&[ev(0.9, G, P), ev(0.9, G, P)], &s).verdict,
+            Verdict::Hold
+        );
+        assert_eq!(
+            judge(&[ev(0.9, G, R), ev(0.9, G, P)], &s).verdict,
+            Verdict::Advance
+        );
     }
 
     fn axis(axis: ProgressionAxis, current: usize, locked: bool) -> AxisState {

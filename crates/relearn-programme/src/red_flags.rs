@@ -296,7 +296,11 @@ pub fn screen(answers: &RedFlagAnswers, settings: &RedFlagSettings) -> RedFlagSc
                 Some(L::Urgent),
                 format!(
                     "FX-3 together with {} → URGENT (§3.2 rule 2)",
-                    if yes(Q::Fx1) { "FX-1" } else { "sudden severe onset" }
+                    if yes(Q::Fx1) {
+                        "FX-1"
+                    } else {
+                        "sudden severe onset"
+                    }
                 ),
             ),
             Q::Mal4 if yes(Q::Mal1) || yes(Q::Mal2) || yes(Q::Mal3) => (
@@ -358,7 +362,10 @@ mod tests {
 
     fn answers(ids: &[&str]) -> RedFlagAnswers {
         RedFlagAnswers {
-            yes: ids.iter().filter_map(|id| RedFlagQuestion::from_id(id)).collect(),
+            yes: ids
+                .iter()
+                .filter_map(|id| RedFlagQuestion::from_id(id))
+                .collect(),
             ..RedFlagAnswers::default()
         }
     }
@@ -377,7 +384,10 @@ mod tests {
 
     #[test]
     fn any_emergency_answer_wins() {
-        assert_eq!(level(&["CES-3", "GEN-1", "MAL-1"]), Some(EscalationLevel::Emergency));
+        assert_eq!(
+            level(&["CES-3", "GEN-1", "MAL-1"]),
+            Some(EscalationLevel::Emergency)
+        );
         assert_eq!(level(&["VAS-1"]), Some(EscalationLevel::Emergency));
         let s = screen(&answers(&["CES-1"]), &RedFlagSettings::default());
         assert_eq!(s.patient_message, Some(EMERGENCY_MESSAGE));
@@ -412,7 +422,10 @@ mod tests {
             .all(|f| f.level == EscalationLevel::Urgent));
         assert_eq!(level(&["INF-3"]), Some(EscalationLevel::Routine));
         let s = screen(&answers(&["INF-3", "INF-1"]), &RedFlagSettings::default());
-        assert!(s.findings.iter().all(|f| f.level == EscalationLevel::Urgent));
+        assert!(s
+            .findings
+            .iter()
+            .all(|f| f.level == EscalationLevel::Urgent));
     }
 
     #[test]
@@ -420,10 +433,16 @@ mod tests {
         let s = screen(&answers(&["SPA-1", "SPA-2"]), &RedFlagSettings::default());
         assert!(!s.spa_note);
         assert_eq!(s.level, Some(EscalationLevel::Routine));
-        let s = screen(&answers(&["SPA-1", "SPA-2", "SPA-4"]), &RedFlagSettings::default());
+        let s = screen(
+            &answers(&["SPA-1", "SPA-2", "SPA-4"]),
+            &RedFlagSettings::default(),
+        );
         assert!(s.spa_note);
         assert_eq!(s.level, Some(EscalationLevel::Routine));
-        let s = screen(&answers(&["SPA-2", "SPA-3", "SPA-4"]), &RedFlagSettings::default());
+        let s = screen(
+            &answers(&["SPA-2", "SPA-3", "SPA-4"]),
+            &RedFlagSettings::default(),
+        );
         assert!(!s.spa_note);
         assert_eq!(s.level, None);
     }

@@ -47,7 +47,9 @@ impl<'de> Deserialize<'de> for Date {
         };
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .map(Date)
-            .map_err(|e| serde::de::Error::custom(format!("date `{text}`: {e}; expected YYYY-MM-DD")))
+            .map_err(|e| {
+                serde::de::Error::custom(format!("date `{text}`: {e}; expected YYYY-MM-DD"))
+            })
     }
 }
 
@@ -524,7 +526,10 @@ impl Scenario {
         let mut cue_ids = BTreeSet::new();
         for (i, c) in self.cues.iter().enumerate() {
             if !cue_ids.insert(c.id.clone()) {
-                return Err(invalid(format!("cues[{i}]"), format!("duplicate cue id `{}`", c.id)));
+                return Err(invalid(
+                    format!("cues[{i}]"),
+                    format!("duplicate cue id `{}`", c.id),
+                ));
             }
         }
         let cues = CueLibrary {
@@ -543,7 +548,10 @@ impl Scenario {
         let mut families = Vec::new();
         for (i, f) in self.library.iter().enumerate() {
             let level = ExerciseLevel::from_number(f.level).ok_or_else(|| {
-                invalid(format!("library[{i}].level"), format!("{} is not a level 1-5 (§7.1)", f.level))
+                invalid(
+                    format!("library[{i}].level"),
+                    format!("{} is not a level 1-5 (§7.1)", f.level),
+                )
             })?;
             families.push(ExerciseFamily {
                 id: f.id.clone(),
@@ -560,14 +568,20 @@ impl Scenario {
                 return Err(invalid(&loc, format!("duplicate exercise id `{}`", e.id)));
             }
             let family = families.iter().find(|f| f.id == e.family).ok_or_else(|| {
-                invalid(format!("{loc}.family"), format!("no library family `{}`", e.family))
+                invalid(
+                    format!("{loc}.family"),
+                    format!("no library family `{}`", e.family),
+                )
             })?;
             if e.reps.is_none() && e.hold_s.is_none() {
                 return Err(invalid(&loc, "give `reps` or `hold_s`"));
             }
             for (j, c) in e.cues.iter().enumerate() {
                 if !cue_ids.contains(c) {
-                    return Err(invalid(format!("{loc}.cues[{j}]"), format!("no cue `{c}` in [[cues]]")));
+                    return Err(invalid(
+                        format!("{loc}.cues[{j}]"),
+                        format!("no cue `{c}` in [[cues]]"),
+                    ));
                 }
             }
             let mut axes = Vec::new();
@@ -590,7 +604,11 @@ impl Scenario {
                 if !family.axes.contains(&a.axis) {
                     return Err(invalid(
                         &aloc,
-                        format!("family `{}` does not progress along {}", family.id, a.axis.name()),
+                        format!(
+                            "family `{}` does not progress along {}",
+                            family.id,
+                            a.axis.name()
+                        ),
                     ));
                 }
                 let steps = match (&a.steps, a.axis) {
@@ -611,7 +629,11 @@ impl Scenario {
                 if steps.is_empty() || a.current >= steps.len() {
                     return Err(invalid(
                         &aloc,
-                        format!("current step {} outside the {} steps", a.current, steps.len()),
+                        format!(
+                            "current step {} outside the {} steps",
+                            a.current,
+                            steps.len()
+                        ),
                     ));
                 }
                 axes.push(AxisState {
@@ -699,7 +721,13 @@ impl Scenario {
             let event = self.convert_event(e, &loc)?;
             let date = event.date();
             if date < self.programme.start.0 {
-                return Err(invalid(&loc, format!("date {date} is before the programme start {}", self.programme.start.0)));
+                return Err(invalid(
+                    &loc,
+                    format!(
+                        "date {date} is before the programme start {}",
+                        self.programme.start.0
+                    ),
+                ));
             }
             if let Some(p) = previous {
                 if date < p {
@@ -723,17 +751,32 @@ impl Scenario {
                 for (j, x) in s.exercises.iter().enumerate() {
                     let xloc = format!("{loc}.exercises[{j}]");
                     let p = self.prescription(&x.id).ok_or_else(|| {
-                        invalid(&xloc, format!("no prescription `{}` in [[exercises]]", x.id))
+                        invalid(
+                            &xloc,
+                            format!("no prescription `{}` in [[exercises]]", x.id),
+                        )
                     })?;
                     if x.successes > x.reps {
-                        return Err(invalid(&xloc, format!("successes {} > reps {}", x.successes, x.reps)));
+                        return Err(invalid(
+                            &xloc,
+                            format!("successes {} > reps {}", x.successes, x.reps),
+                        ));
                     }
                     if !x.trials.is_empty() && x.trials.len() != x.reps as usize {
-                        return Err(invalid(&xloc, format!("{} trials listed for {} reps", x.trials.len(), x.reps)));
+                        return Err(invalid(
+                            &xloc,
+                            format!("{} trials listed for {} reps", x.trials.len(), x.reps),
+                        ));
                     }
                     let listed = x.trials.iter().filter(|t| t.success).count();
                     if !x.trials.is_empty() && listed != x.successes as usize {
-                        return Err(invalid(&xloc, format!("{listed} successful trials listed but successes = {}", x.successes)));
+                        return Err(invalid(
+                            &xloc,
+                            format!(
+                                "{listed} successful trials listed but successes = {}",
+                                x.successes
+                            ),
+                        ));
                     }
                     exercises.push(ExerciseLog {
                         exercise: x.id.clone(),
@@ -790,7 +833,10 @@ impl Scenario {
                 let mut set = BTreeSet::new();
                 for (j, id) in yes.iter().enumerate() {
                     let q = RedFlagQuestion::from_id(id).ok_or_else(|| {
-                        invalid(format!("{loc}.yes[{j}]"), format!("`{id}` is not a §3.2 question id (CES-1 … GEN-1)"))
+                        invalid(
+                            format!("{loc}.yes[{j}]"),
+                            format!("`{id}` is not a §3.2 question id (CES-1 … GEN-1)"),
+                        )
                     })?;
                     set.insert(q);
                 }
@@ -837,10 +883,16 @@ impl Scenario {
                 locked,
             } => {
                 let p = self.prescription(exercise).ok_or_else(|| {
-                    invalid(format!("{loc}.exercise"), format!("no prescription `{exercise}`"))
+                    invalid(
+                        format!("{loc}.exercise"),
+                        format!("no prescription `{exercise}`"),
+                    )
                 })?;
                 if !p.axes.iter().any(|a| a.axis == *axis) {
-                    return Err(invalid(format!("{loc}.axis"), format!("`{exercise}` has no {} axis", axis.name())));
+                    return Err(invalid(
+                        format!("{loc}.axis"),
+                        format!("`{exercise}` has no {} axis", axis.name()),
+                    ));
                 }
                 ProgrammeEvent::LockAxis {
                     date: date.0,
@@ -867,7 +919,10 @@ impl Scenario {
 
 fn convert_measure(m: &ScenarioMeasure, loc: &str) -> Result<MeasureInput> {
     let instrument = Instrument::from_id(&m.instrument).ok_or_else(|| {
-        invalid(format!("{loc}.instrument"), format!("unknown instrument `{}`", m.instrument))
+        invalid(
+            format!("{loc}.instrument"),
+            format!("unknown instrument `{}`", m.instrument),
+        )
     })?;
     let need = |field: &str| invalid(loc, format!("{} needs `{field}`", instrument.short_name()));
     let items = |count: usize| -> Result<Vec<Option<i64>>> {
@@ -875,12 +930,19 @@ fn convert_measure(m: &ScenarioMeasure, loc: &str) -> Result<MeasureInput> {
         if answers.len() != count {
             return Err(invalid(
                 format!("{loc}.answers"),
-                format!("{} has {count} items, found {}", instrument.short_name(), answers.len()),
+                format!(
+                    "{} has {count} items, found {}",
+                    instrument.short_name(),
+                    answers.len()
+                ),
             ));
         }
         for item in &m.missing {
             if *item == 0 || *item > count {
-                return Err(invalid(format!("{loc}.missing"), format!("item {item} is not 1-{count}")));
+                return Err(invalid(
+                    format!("{loc}.missing"),
+                    format!("item {item} is not 1-{count}"),
+                ));
             }
         }
         Ok(answers
@@ -893,8 +955,15 @@ fn convert_measure(m: &ScenarioMeasure, loc: &str) -> Result<MeasureInput> {
         v.into_iter()
             .enumerate()
             .map(|(i, a)| {
-                a.map(|x| u8::try_from(x).map_err(|_| invalid(format!("{loc}.answers[{i}]"), format!("{x} is not a valid answer"))))
-                    .transpose()
+                a.map(|x| {
+                    u8::try_from(x).map_err(|_| {
+                        invalid(
+                            format!("{loc}.answers[{i}]"),
+                            format!("{x} is not a valid answer"),
+                        )
+                    })
+                })
+                .transpose()
             })
             .collect()
     };
@@ -905,7 +974,10 @@ fn convert_measure(m: &ScenarioMeasure, loc: &str) -> Result<MeasureInput> {
                 None => Ok(None),
                 Some(0) => Ok(Some(false)),
                 Some(1) => Ok(Some(true)),
-                Some(x) => Err(invalid(format!("{loc}.answers[{i}]"), format!("{x}: use 1 for yes, 0 for no"))),
+                Some(x) => Err(invalid(
+                    format!("{loc}.answers[{i}]"),
+                    format!("{x}: use 1 for yes, 0 for no"),
+                )),
             })
             .collect()
     };
@@ -967,8 +1039,10 @@ fn convert_measure(m: &ScenarioMeasure, loc: &str) -> Result<MeasureInput> {
         Instrument::GaitSpeed => MeasureInput::GaitSpeed {
             speed_m_s: match (m.speed_m_s, m.distance_m, m.seconds) {
                 (Some(v), _, _) => v,
-                (None, Some(d), Some(t)) => crate::measures::performance::gait_speed_from_walk(d, t)
-                    .map_err(|e| invalid(loc, e.to_string()))?,
+                (None, Some(d), Some(t)) => {
+                    crate::measures::performance::gait_speed_from_walk(d, t)
+                        .map_err(|e| invalid(loc, e.to_string()))?
+                }
                 _ => return Err(need("speed_m_s (or distance_m and seconds)")),
             },
         },

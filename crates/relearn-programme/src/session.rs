@@ -137,8 +137,12 @@ impl ExerciseLog {
         let n = self.reps_done as usize;
         let mut outcomes: Vec<bool> = (0..n).map(|i| i < self.successes as usize).collect();
         rng.shuffle(&mut outcomes);
-        let faults: Vec<&FaultObservation> =
-            self.quality.faults.iter().filter(|f| f.exceeded()).collect();
+        let faults: Vec<&FaultObservation> = self
+            .quality
+            .faults
+            .iter()
+            .filter(|f| f.exceeded())
+            .collect();
         let mut fault_turn = 0usize;
         outcomes
             .into_iter()

@@ -52,8 +52,14 @@ impl ProgrammeSettings {
                 })
             }
         };
-        share("progression.advance_success", self.progression.advance_success)?;
-        share("progression.step_back_below", self.progression.step_back_below)?;
+        share(
+            "progression.advance_success",
+            self.progression.advance_success,
+        )?;
+        share(
+            "progression.step_back_below",
+            self.progression.step_back_below,
+        )?;
         if self.progression.step_back_below > self.progression.advance_success {
             return Err(Error::InvalidSetting {
                 name: "progression.step_back_below".into(),
@@ -64,7 +70,10 @@ impl ProgrammeSettings {
         share("feedback.faded_end", self.feedback.faded_end)?;
         share("practice.move_up_success", self.practice.move_up_success)?;
         share("practice.step_back_below", self.practice.step_back_below)?;
-        share("flare_up.volume_reduction_factor", self.flare_up.volume_reduction_factor)?;
+        share(
+            "flare_up.volume_reduction_factor",
+            self.flare_up.volume_reduction_factor,
+        )?;
         share(
             "progression.volume_reduction_factor",
             self.progression.volume_reduction_factor,

@@ -141,7 +141,13 @@ fn compress_order(order: &[String], limit: usize) -> String {
     let shown: Vec<String> = runs
         .iter()
         .take(limit)
-        .map(|(t, n)| if *n > 1 { format!("{t}×{n}") } else { t.clone() })
+        .map(|(t, n)| {
+            if *n > 1 {
+                format!("{t}×{n}")
+            } else {
+                t.clone()
+            }
+        })
         .collect();
     let mut s = shown.join(" ");
     if runs.len() > limit {
@@ -177,7 +183,10 @@ pub fn render_text(report: &SimulationReport) -> String {
             .iter()
             .map(|m| format!("{} ({:?})", m.name, m.role))
             .collect();
-        out.push_str(&format!("Care team (one shared cue library): {}\n", team.join(", ")));
+        out.push_str(&format!(
+            "Care team (one shared cue library): {}\n",
+            team.join(", ")
+        ));
     }
     if let Some(a) = &report.assessment {
         for f in &a.findings {
@@ -190,7 +199,8 @@ pub fn render_text(report: &SimulationReport) -> String {
                         m.name,
                         m.value,
                         m.unit,
-                        m.reference.map_or(String::new(), |r| format!(" (reference {r})"))
+                        m.reference
+                            .map_or(String::new(), |r| format!(" (reference {r})"))
                     )
                 })
                 .collect();
@@ -211,15 +221,24 @@ pub fn render_text(report: &SimulationReport) -> String {
         ));
     }
     for e in &report.events {
-        out.push_str(&format!("\n{}  {} (events[{}])\n", e.date, e.event, e.index));
+        out.push_str(&format!(
+            "\n{}  {} (events[{}])\n",
+            e.date, e.event, e.index
+        ));
         for d in &e.decisions {
             out.push_str(&format!(
                 "  #{} [{}]{}: {}{}\n",
                 d.seq,
                 d.kind.label(),
-                d.exercise.as_ref().map_or(String::new(), |x| format!(" {x}")),
+                d.exercise
+                    .as_ref()
+                    .map_or(String::new(), |x| format!(" {x}")),
                 d.rationale,
-                if d.by != "engine" { format!(" — by {}", d.by) } else { String::new() }
+                if d.by != "engine" {
+                    format!(" — by {}", d.by)
+                } else {
+                    String::new()
+                }
             ));
             if d.kind == DecisionKind::Feedback {
                 let plan = e.session.as_ref().and_then(|s| {
@@ -257,7 +276,11 @@ pub fn render_text(report: &SimulationReport) -> String {
             }
         }
         if let Some(s) = &e.session {
-            if !s.next_practice_order.is_empty() && e.decisions.iter().any(|d| d.kind == DecisionKind::PracticeStructure) {
+            if !s.next_practice_order.is_empty()
+                && e.decisions
+                    .iter()
+                    .any(|d| d.kind == DecisionKind::PracticeStructure)
+            {
                 out.push_str(&format!(
                     "  next session, {} practice: {}\n",
                     s.next_practice_structure.name(),
@@ -272,7 +295,11 @@ pub fn render_text(report: &SimulationReport) -> String {
         f.status.name(),
         f.phase.name(),
         f.practice_structure.name(),
-        if f.flare_up_active { ", flare-up plan running" } else { "" }
+        if f.flare_up_active {
+            ", flare-up plan running"
+        } else {
+            ""
+        }
     ));
     for x in &f.exercises {
         out.push_str(&format!(
@@ -304,7 +331,10 @@ mod tests {
 
     #[test]
     fn order_is_compressed_into_runs() {
-        let order: Vec<String> = ["a", "a", "a", "b", "c", "c"].iter().map(|s| s.to_string()).collect();
+        let order: Vec<String> = ["a", "a", "a", "b", "c", "c"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(compress_order(&order, 10), "a×3 b c×2");
         assert_eq!(compress_order(&order, 1), "a×3 … (6 repetitions)");
     }

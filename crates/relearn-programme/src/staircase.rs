@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn convergence_targets_match_levitt() {
         assert!((StaircaseRule::ThreeDownOneUp.target_success() - 0.7937).abs() < 1e-4);
-        assert!((StaircaseRule::TwoDownOneUp.target_success() - 0.7071).abs() < 1e-4);
+        assert!(
+            (StaircaseRule::TwoDownOneUp.target_success() - std::f64::consts::FRAC_1_SQRT_2).abs()
+                < 1e-12
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! frequency under a faded schedule falls to the configured level; identical inputs give
 //! identical decisions.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -71,7 +73,14 @@ fn events(steps: &[Step]) -> Vec<ProgrammeEvent> {
         .map(|(i, s)| {
             let date = start + Duration::days(1 + i as i64);
             match s {
-                Step::Session { pre, during, next, bridge_ok, carry_ok, probe } => {
+                Step::Session {
+                    pre,
+                    during,
+                    next,
+                    bridge_ok,
+                    carry_ok,
+                    probe,
+                } => {
                     let log = |id: &str, reps: u32, ok: u32| ExerciseLog {
                         exercise: id.into(),
                         sets_done: 2,
@@ -82,7 +91,11 @@ fn events(steps: &[Step]) -> Vec<ProgrammeEvent> {
                     };
                     ProgrammeEvent::Session(SessionLog {
                         date,
-                        kind: if *probe { SessionKind::RetentionProbe } else { SessionKind::Practice },
+                        kind: if *probe {
+                            SessionKind::RetentionProbe
+                        } else {
+                            SessionKind::Practice
+                        },
                         activity: Activity::Exercise,
                         supervised: true,
                         pain: PainRatings {
@@ -101,13 +114,20 @@ fn events(steps: &[Step]) -> Vec<ProgrammeEvent> {
                 Step::Screening(ids) => ProgrammeEvent::RedFlagScreening {
                     date,
                     answers: RedFlagAnswers {
-                        yes: ids.iter().map(|i| RedFlagQuestion::ALL[*i]).collect::<BTreeSet<_>>(),
+                        yes: ids
+                            .iter()
+                            .map(|i| RedFlagQuestion::ALL[*i])
+                            .collect::<BTreeSet<_>>(),
                         ..RedFlagAnswers::default()
                     },
                 },
                 Step::Clearance(clinician) => ProgrammeEvent::Clearance {
                     date,
-                    by: if *clinician { "A. Physio".into() } else { "B. Trainer".into() },
+                    by: if *clinician {
+                        "A. Physio".into()
+                    } else {
+                        "B. Trainer".into()
+                    },
                     reason: "test".into(),
                 },
                 Step::CheckIn(p, n) => ProgrammeEvent::CheckIn(CheckIn {

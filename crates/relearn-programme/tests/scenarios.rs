@@ -27,7 +27,10 @@ fn advance_needs_two_consecutive_sessions_at_80_percent_one_axis_at_a_time() {
     assert_eq!(bridge[0].date.to_string(), "2025-01-09");
     assert!(bridge[0].rationale.contains("87.5 % and 91.67 %"));
     // Axes in the clinician's order: volume to its last step, then range.
-    let axes: Vec<_> = bridge.iter().filter_map(|d| d.change.as_ref()?.axis).collect();
+    let axes: Vec<_> = bridge
+        .iter()
+        .filter_map(|d| d.change.as_ref()?.axis)
+        .collect();
     use relearn_programme::exercise::ProgressionAxis::{Range, Volume};
     assert_eq!(axes, vec![Volume, Volume, Range, Range]);
     // Never two advances of one exercise on one day.
@@ -54,7 +57,11 @@ fn retention_probe_and_transfer_probe_drive_the_phases() {
     assert!(contacts[1].rationale.contains("performance tests"));
     assert!(!contacts[0].rationale.contains("performance tests"));
     // Re-test PROMs at every phase change.
-    let retests = r.tasks.iter().filter(|t| t.kind == TaskKind::RetestOutcomes).count();
+    let retests = r
+        .tasks
+        .iter()
+        .filter(|t| t.kind == TaskKind::RetestOutcomes)
+        .count();
     assert_eq!(retests, 2);
 }
 
@@ -74,21 +81,34 @@ fn outcome_measures_are_classified_against_mcid_and_mdc() {
 fn red_pain_day_steps_back_on_the_axis_changed_last_and_amber_holds() {
     let r = run("red-day-regression");
     let red = on(&r, "2025-02-10");
-    assert!(red.iter().any(|d| d.kind == K::PainLight && d.rationale.starts_with("red")));
-    let step = red.iter().find(|d| d.kind == K::StepBack).expect("step back");
-    assert!(step.rationale.contains("range: 50 % of target range → 25 % of target range"));
+    assert!(red
+        .iter()
+        .any(|d| d.kind == K::PainLight && d.rationale.starts_with("red")));
+    let step = red
+        .iter()
+        .find(|d| d.kind == K::StepBack)
+        .expect("step back");
+    assert!(step
+        .rationale
+        .contains("range: 50 % of target range → 25 % of target range"));
     let amber = on(&r, "2025-02-12");
-    assert!(amber.iter().any(|d| d.kind == K::Hold && d.rationale.contains("pain amber")));
+    assert!(amber
+        .iter()
+        .any(|d| d.kind == K::Hold && d.rationale.contains("pain amber")));
     // Not settled by the next morning is red too.
     let unsettled = on(&r, "2025-02-21");
-    assert!(unsettled.iter().any(|d| d.rationale.contains("not settled")));
+    assert!(unsettled
+        .iter()
+        .any(|d| d.rationale.contains("not settled")));
     assert!(unsettled.iter().any(|d| d.kind == K::StepBack));
     // Success below 50 % with no changed axis left reduces volume.
     let volume = on(&r, "2025-02-25");
     assert!(volume.iter().any(|d| d.kind == K::ReduceVolume));
     // Quality outside limits holds even at 87 % success.
     let quality = on(&r, "2025-02-26");
-    assert!(quality.iter().any(|d| d.kind == K::Hold && d.rationale.contains("quality outside")));
+    assert!(quality
+        .iter()
+        .any(|d| d.kind == K::Hold && d.rationale.contains("quality outside")));
     // The next advance restores the volume first.
     let restore = on(&r, "2025-03-03");
     assert!(restore
@@ -117,8 +137,13 @@ fn two_reds_in_a_row_start_the_flare_up_plan_and_a_clinician_review() {
 fn check_in_pain_rise_starts_a_flare_up_and_no_recovery_in_14_days_asks_for_review() {
     let r = run("flare-up");
     let rise = on(&r, "2025-03-29");
-    let flare = rise.iter().find(|d| d.kind == K::FlareUp).expect("flare-up");
-    assert!(flare.rationale.contains("NPRS 4 ≥ recent baseline 1.33 + 2 for 3 days"));
+    let flare = rise
+        .iter()
+        .find(|d| d.kind == K::FlareUp)
+        .expect("flare-up");
+    assert!(flare
+        .rationale
+        .contains("NPRS 4 ≥ recent baseline 1.33 + 2 for 3 days"));
     assert!(rise.iter().any(|d| d.kind == K::StepBack));
     let review = on(&r, "2025-04-14");
     assert!(review
@@ -131,7 +156,10 @@ fn check_in_pain_rise_starts_a_flare_up_and_no_recovery_in_14_days_asks_for_revi
 fn emergency_stops_the_programme_until_a_clinician_clears_it() {
     let r = run("emergency-red-flag");
     let emergency = on(&r, "2025-04-09");
-    let flag = emergency.iter().find(|d| d.kind == K::RedFlag).expect("red flag");
+    let flag = emergency
+        .iter()
+        .find(|d| d.kind == K::RedFlag)
+        .expect("red flag");
     assert!(flag.rationale.starts_with("EMERGENCY"));
     assert!(flag.rationale.contains("Seek emergency care today"));
     assert!(r.tasks.iter().any(|t| t.kind == TaskKind::EmergencyReview));
@@ -160,15 +188,22 @@ fn urgent_suspends_loading_and_blocks_progression_until_cleared() {
     let day = on(&r, "2025-05-08");
     let paused: Vec<_> = day.iter().filter(|d| d.kind == K::Pause).collect();
     assert_eq!(paused.len(), 2);
-    assert!(paused
-        .iter()
-        .any(|d| d.exercise.as_deref() == Some("carry") && d.rationale.contains("loading exercise")));
+    assert!(paused.iter().any(
+        |d| d.exercise.as_deref() == Some("carry") && d.rationale.contains("loading exercise")
+    ));
     assert!(day.iter().all(|d| d.kind != K::Advance));
     assert!(day
         .iter()
         .any(|d| d.kind == K::PracticeStructure && d.rationale.contains("red flag is open")));
-    let task = r.tasks.iter().find(|t| t.kind == TaskKind::UrgentReview).expect("task");
-    assert_eq!(task.due.map(|d| d.to_string()).as_deref(), Some("2025-05-09"));
+    let task = r
+        .tasks
+        .iter()
+        .find(|t| t.kind == TaskKind::UrgentReview)
+        .expect("task");
+    assert_eq!(
+        task.due.map(|d| d.to_string()).as_deref(),
+        Some("2025-05-09")
+    );
 }
 
 #[test]
@@ -187,7 +222,9 @@ fn clinician_override_is_recorded_with_who_and_why_and_undoes_the_change() {
     // The locked load axis makes the next advance move the context axis.
     let next = of_kind(&r, K::Advance, Some("carry"));
     let last = next.last().expect("advance");
-    assert!(last.rationale.contains("context: clinic corridor → home stairs"));
+    assert!(last
+        .rationale
+        .contains("context: clinic corridor → home stairs"));
     let carry = &r.final_state.exercises[1].prescription;
     assert!(carry.contains("load: 4.0 kg (locked)"), "{carry}");
 }
@@ -215,8 +252,17 @@ fn plateau_prompts_a_review_using_the_mdc_or_the_psfs_mcid() {
     assert!(names.contains(&"PSFS"));
     // Gait speed moved 0.08 m/s ≥ the 0.05 small meaningful change: no plateau.
     assert!(!names.contains(&"Gait speed"));
-    assert!(r.tasks.iter().filter(|t| t.kind == TaskKind::PlateauReview).count() >= 3);
-    let berg = plateaus.iter().find(|d| d.rationale.starts_with("Berg")).expect("Berg");
+    assert!(
+        r.tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::PlateauReview)
+            .count()
+            >= 3
+    );
+    let berg = plateaus
+        .iter()
+        .find(|d| d.rationale.starts_with("Berg"))
+        .expect("Berg");
     assert!(berg.rationale.contains("MDC 4"));
 }
 
@@ -228,9 +274,16 @@ fn every_instrument_is_scored_with_its_licence_status() {
     for d in &baseline {
         assert!(d.rationale.contains("licence]"), "{}", d.rationale);
     }
-    assert!(baseline.iter().any(|d| d.rationale.starts_with("STarT Back 6") && d.rationale.contains("medium risk")));
-    assert!(baseline.iter().any(|d| d.rationale.starts_with("ODI 40") && d.rationale.contains("denominator 45")));
-    assert!(baseline.iter().any(|d| d.rationale.starts_with("30s-CST 10") && d.rationale.contains("below average for men aged 70-74")));
+    assert!(baseline
+        .iter()
+        .any(|d| d.rationale.starts_with("STarT Back 6") && d.rationale.contains("medium risk")));
+    assert!(baseline
+        .iter()
+        .any(|d| d.rationale.starts_with("ODI 40") && d.rationale.contains("denominator 45")));
+    assert!(baseline
+        .iter()
+        .any(|d| d.rationale.starts_with("30s-CST 10")
+            && d.rationale.contains("below average for men aged 70-74")));
 }
 
 #[test]
@@ -253,10 +306,16 @@ fn faded_feedback_falls_from_every_trial_to_a_quarter() {
     let first = r.events[0].session.as_ref().expect("session");
     let plan = first.exercises[0].feedback.as_ref().expect("plan");
     // Internal cue allowed only in the first session when no external cue fits.
-    assert!(plan.trials.iter().any(|t| t.cue.as_deref() == Some("tummy")));
+    assert!(plan
+        .trials
+        .iter()
+        .any(|t| t.cue.as_deref() == Some("tummy")));
     let later = r.events[1].session.as_ref().expect("session");
     let later_plan = later.exercises[0].feedback.as_ref().expect("plan");
-    assert!(later_plan.trials.iter().all(|t| t.cue.as_deref() != Some("tummy")));
+    assert!(later_plan
+        .trials
+        .iter()
+        .all(|t| t.cue.as_deref() != Some("tummy")));
     // Every message after an estimate prompt and a 2 s delay.
     assert!(plan
         .trials
@@ -296,7 +355,12 @@ fn bandwidth_summary_average_and_self_controlled_schedules() {
     let s2 = r.events[2].session.as_ref().expect("session");
     let reach = s2.exercises[0].feedback.as_ref().expect("plan");
     assert!(reach.self_controlled_active);
-    let asked: Vec<usize> = reach.trials.iter().filter(|t| t.give).map(|t| t.trial).collect();
+    let asked: Vec<usize> = reach
+        .trials
+        .iter()
+        .filter(|t| t.give)
+        .map(|t| t.trial)
+        .collect();
     assert_eq!(asked, vec![1, 4, 7]);
 }
 
@@ -323,23 +387,25 @@ fn practice_structure_moves_blocked_serial_random_and_back() {
 fn pain_variants_return_to_sport_vas_within_24h_and_weekly_rule() {
     let r = run("return-to-sport");
     // VAS 30 mm = 3/10, within the green zone of 3.
-    assert!(on(&r, "2025-09-02")
-        .iter()
-        .any(|d| d.kind == K::PainLight && d.rationale.starts_with("green") && d.rationale.contains("24-hour pain 2")));
+    assert!(on(&r, "2025-09-02").iter().any(|d| d.kind == K::PainLight
+        && d.rationale.starts_with("green")
+        && d.rationale.contains("24-hour pain 2")));
     // Sport sessions are monitored in return-to-sport mode.
     let sport = on(&r, "2025-09-18");
     assert!(sport
         .iter()
         .any(|d| d.kind == K::PainLight && d.rationale.starts_with("red for a sport session")));
     // One rising week: amber; two: red.
-    assert!(on(&r, "2025-09-23")
-        .iter()
-        .any(|d| d.kind == K::PainLight && d.rationale.starts_with("amber") && d.rationale.contains("weekly")));
-    assert!(on(&r, "2025-09-30")
-        .iter()
-        .any(|d| d.kind == K::PainLight && d.rationale.starts_with("red") && d.rationale.contains("2 weeks in a row")));
+    assert!(on(&r, "2025-09-23").iter().any(|d| d.kind == K::PainLight
+        && d.rationale.starts_with("amber")
+        && d.rationale.contains("weekly")));
+    assert!(on(&r, "2025-09-30").iter().any(|d| d.kind == K::PainLight
+        && d.rationale.starts_with("red")
+        && d.rationale.contains("2 weeks in a row")));
     // 2-down/1-up staircase variant.
-    assert!(of_kind(&r, K::Staircase, None)[0].rationale.contains("70.71 %"));
+    assert!(of_kind(&r, K::Staircase, None)[0]
+        .rationale
+        .contains("70.71 %"));
 }
 
 #[test]
@@ -347,7 +413,12 @@ fn sport_sessions_outside_return_to_sport_mode_are_only_recorded() {
     let text = EXAMPLES
         .iter()
         .find(|(n, _)| *n == "return-to-sport")
-        .map(|(_, t)| t.replace("return_to_sport_mode = true", "return_to_sport_mode = false"))
+        .map(|(_, t)| {
+            t.replace(
+                "return_to_sport_mode = true",
+                "return_to_sport_mode = false",
+            )
+        })
         .expect("example");
     let scenario = Scenario::from_toml_str(&text).unwrap();
     let r = relearn_programme::simulate::simulate(&scenario).unwrap();
@@ -358,11 +429,15 @@ fn sport_sessions_outside_return_to_sport_mode_are_only_recorded() {
 
 #[test]
 fn bad_scenarios_name_the_location() {
-    let Err(Error::ScenarioSyntax { line, .. }) = Scenario::from_toml_str("[scenario]\nname = 3\n") else {
+    let Err(Error::ScenarioSyntax { line, .. }) = Scenario::from_toml_str("[scenario]\nname = 3\n")
+    else {
         panic!("expected a syntax error");
     };
     assert_eq!(line, 2);
-    let text = EXAMPLES[1].1.replace("id = \"squat\", reps = 30, successes = 27", "id = \"lunge\", reps = 30, successes = 27");
+    let text = EXAMPLES[1].1.replace(
+        "id = \"squat\", reps = 30, successes = 27",
+        "id = \"lunge\", reps = 30, successes = 27",
+    );
     match Scenario::from_toml_str(&text) {
         Err(Error::ScenarioInvalid { location, message }) => {
             assert!(location.starts_with("events[1].exercises[0]"), "{location}");
@@ -370,7 +445,9 @@ fn bad_scenarios_name_the_location() {
         }
         other => panic!("expected an invalid scenario, got {other:?}"),
     }
-    let unordered = EXAMPLES[1].1.replace("date = 2025-02-06", "date = 2025-02-01");
+    let unordered = EXAMPLES[1]
+        .1
+        .replace("date = 2025-02-06", "date = 2025-02-01");
     assert!(matches!(
         Scenario::from_toml_str(&unordered),
         Err(Error::ScenarioInvalid { .. })

@@ -18,7 +18,10 @@ fn simulator_json_shape_carries_version_and_settings() {
     let report = common::run("smooth-progression");
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["program"]["name"], "relearn-programme");
-    assert!(json["engine"].as_str().unwrap_or("").starts_with("relearn-programme "));
+    assert!(json["engine"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("relearn-programme "));
     assert_eq!(json["settings"]["pain"]["ceiling"], 5.0);
     assert_eq!(json["settings"]["feedback"]["faded_end"], 0.25);
     assert!(json["events"][2]["decisions"][0]["rationale"].is_string());

@@ -188,9 +188,9 @@ impl Instrument {
     pub fn anchor_text(self) -> Option<&'static str> {
         match self {
             Instrument::Nprs => Some("0 = no pain, 10 = worst pain imaginable"),
-            Instrument::Psfs => Some(
-                "0 = unable to perform, 10 = able to perform at the level before the problem",
-            ),
+            Instrument::Psfs => {
+                Some("0 = unable to perform, 10 = able to perform at the level before the problem")
+            }
             _ => None,
         }
     }
@@ -503,7 +503,10 @@ mod tests {
         assert_eq!(Instrument::PromisPf.licence(), LicenceStatus::Licensed);
         assert_eq!(Instrument::Rmdq.licence(), LicenceStatus::FreeScoringOnly);
         assert_eq!(Instrument::Pcs.licence(), LicenceStatus::FreeScoringOnly);
-        assert_eq!(Instrument::StartBack.licence(), LicenceStatus::FreeScoringOnly);
+        assert_eq!(
+            Instrument::StartBack.licence(),
+            LicenceStatus::FreeScoringOnly
+        );
         assert_eq!(Instrument::Tsk17.licence(), LicenceStatus::Free);
         assert_eq!(Instrument::Berg.licence(), LicenceStatus::Free);
     }
@@ -520,9 +523,18 @@ mod tests {
     #[test]
     fn ids_round_trip() {
         assert_eq!(Instrument::from_id("TSK-11"), Some(Instrument::Tsk11));
-        assert_eq!(Instrument::from_id("5xSTS"), Some(Instrument::FiveTimesSitToStand));
-        assert_eq!(Instrument::from_id("30s-CST"), Some(Instrument::ThirtySecondChairStand));
-        assert_eq!(Instrument::from_id("gait_speed"), Some(Instrument::GaitSpeed));
+        assert_eq!(
+            Instrument::from_id("5xSTS"),
+            Some(Instrument::FiveTimesSitToStand)
+        );
+        assert_eq!(
+            Instrument::from_id("30s-CST"),
+            Some(Instrument::ThirtySecondChairStand)
+        );
+        assert_eq!(
+            Instrument::from_id("gait_speed"),
+            Some(Instrument::GaitSpeed)
+        );
         assert_eq!(Instrument::from_id("unknown"), None);
     }
 }

@@ -24,7 +24,8 @@ fn check_positive(instrument: &'static str, what: &str, value: f64) -> Result<()
 
 /// 5xSTS: age band (lowest, highest age) and the time above which performance is worse than
 /// average, s (Bohannon 2006 meta-analysis [30]).
-pub const FIVE_STS_AGE_NORMS: [(u32, u32, f64); 3] = [(60, 69, 11.4), (70, 79, 12.6), (80, 89, 14.8)];
+pub const FIVE_STS_AGE_NORMS: [(u32, u32, f64); 3] =
+    [(60, 69, 11.4), (70, 79, 12.6), (80, 89, 14.8)];
 
 /// 5xSTS upper limit of normal in healthy adults (mean age 39), s (Klukowska 2021 [35]);
 /// applied below age 60, where [30] has no band.
@@ -50,7 +51,11 @@ pub fn score_five_times_sit_to_stand(
     {
         Some((lo, hi, limit)) => s.interpretation.push(format!(
             "{} average for age {lo}-{hi} (limit {} s; Bohannon 2006 [30])",
-            if seconds > *limit { "worse than" } else { "within" },
+            if seconds > *limit {
+                "worse than"
+            } else {
+                "within"
+            },
             fmt_num(*limit)
         )),
         None if age < 60 => s.interpretation.push(format!(
@@ -113,7 +118,11 @@ pub fn score_timed_up_and_go(
     {
         Some((lo, hi, mean, upper)) => s.interpretation.push(format!(
             "{} average for age {lo}-{hi} (mean {} s, upper CI {} s; Bohannon 2006 [36])",
-            if seconds > *upper { "worse than" } else { "within" },
+            if seconds > *upper {
+                "worse than"
+            } else {
+                "within"
+            },
             fmt_num(*mean),
             fmt_num(*upper)
         )),
@@ -148,16 +157,47 @@ pub fn score_timed_up_and_go(
     Ok(s)
 }
 
-/// 30 s chair stand normal ranges (25th-75th centile), Rikli & Jones 1999 [41]:
-/// (lowest age, highest age, women, men 1999, men 2013 manual), each (low, high) stands.
-pub const CHAIR_STAND_NORMS: [(u32, u32, (u32, u32), (u32, u32), (u32, u32)); 7] = [
-    (60, 64, (12, 17), (14, 19), (14, 19)),
-    (65, 69, (11, 16), (12, 18), (13, 18)),
-    (70, 74, (10, 15), (12, 17), (12, 17)),
-    (75, 79, (10, 15), (11, 17), (11, 17)),
-    (80, 84, (9, 14), (10, 15), (10, 15)),
-    (85, 89, (8, 13), (8, 14), (8, 13)),
-    (90, 94, (4, 11), (7, 12), (7, 12)),
+/// One age band of the 30 s chair-stand norms: normal range = 25th-75th centile, in stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChairStandNorm {
+    /// Lowest age of the band, years.
+    pub age_from: u32,
+    /// Highest age of the band, years.
+    pub age_to: u32,
+    /// Women (low, high).
+    pub women: (u32, u32),
+    /// Men, Rikli & Jones 1999 (low, high) (**default**).
+    pub men_1999: (u32, u32),
+    /// Men, 2013 manual (low, high) (*unverified*).
+    pub men_2013: (u32, u32),
+}
+
+const fn norm(
+    age_from: u32,
+    age_to: u32,
+    women: (u32, u32),
+    men_1999: (u32, u32),
+    men_2013: (u32, u32),
+) -> ChairStandNorm {
+    ChairStandNorm {
+        age_from,
+        age_to,
+        women,
+        men_1999,
+        men_2013,
+    }
+}
+
+/// 30 s chair stand normal ranges, 7183 community-dwelling adults aged 60-94 (Rikli & Jones
+/// 1999 [41]; §1.12 table).
+pub const CHAIR_STAND_NORMS: [ChairStandNorm; 7] = [
+    norm(60, 64, (12, 17), (14, 19), (14, 19)),
+    norm(65, 69, (11, 16), (12, 18), (13, 18)),
+    norm(70, 74, (10, 15), (12, 17), (12, 17)),
+    norm(75, 79, (10, 15), (11, 17), (11, 17)),
+    norm(80, 84, (9, 14), (10, 15), (10, 15)),
+    norm(85, 89, (8, 13), (8, 14), (8, 13)),
+    norm(90, 94, (4, 11), (7, 12), (7, 12)),
 ];
 
 /// 30-second chair stand (§1.12). Higher = better; below the lower bound of the age and sex
@@ -175,13 +215,14 @@ pub fn score_chair_stand(
     let age = person.age_years;
     let row = CHAIR_STAND_NORMS
         .iter()
-        .find(|(lo, hi, ..)| age >= *lo && age <= *hi);
+        .find(|n| age >= n.age_from && age <= n.age_to);
     match (row, person.sex) {
-        (Some((lo, hi, women, men99, men13)), sex @ (Sex::Female | Sex::Male)) => {
+        (Some(n), sex @ (Sex::Female | Sex::Male)) => {
+            let (lo, hi) = (n.age_from, n.age_to);
             let (low, high) = match (sex, settings.male_norms) {
-                (Sex::Female, _) => *women,
-                (_, ChairStandMaleNorms::Rikli1999) => *men99,
-                (_, ChairStandMaleNorms::Manual2013) => *men13,
+                (Sex::Female, _) => n.women,
+                (_, ChairStandMaleNorms::Rikli1999) => n.men_1999,
+                (_, ChairStandMaleNorms::Manual2013) => n.men_2013,
             };
             let verdict = if stands < low {
                 "below average"
@@ -295,8 +336,9 @@ pub fn score_gait_speed(speed_m_s: f64) -> Result<MeasureScore> {
     } else {
         "community ambulator"
     };
-    s.interpretation
-        .push(format!("{band} (Perry 1995 [44]; Fritz & Lusardi 2009 [45])"));
+    s.interpretation.push(format!(
+        "{band} (Perry 1995 [44]; Fritz & Lusardi 2009 [45])"
+    ));
     if speed_m_s < GAIT_SPEED_ADVERSE_RISK_BELOW_M_S {
         s.interpretation
             .push("< 0.6 m/s: increased risk of adverse outcomes in older adults [45]".into());
@@ -394,7 +436,11 @@ pub fn score_functional_reach(
             let mean = if sex == Sex::Female { women } else { men };
             s.interpretation.push(format!(
                 "{} the mean for {} aged {lo}-{hi} ({} cm; Duncan 1990 [53])",
-                if reach_cm < *mean { "below" } else { "at or above" },
+                if reach_cm < *mean {
+                    "below"
+                } else {
+                    "at or above"
+                },
                 if sex == Sex::Female { "women" } else { "men" },
                 fmt_num(*mean)
             ));
@@ -449,21 +495,26 @@ mod tests {
         )
         .unwrap();
         assert!(fast.interpretation[0].starts_with("within the healthy-adult"));
-        assert!(score_five_times_sit_to_stand(-1.0, &person(40, Sex::Male), &SitToStandSettings::default()).is_err());
+        assert!(score_five_times_sit_to_stand(
+            -1.0,
+            &person(40, Sex::Male),
+            &SitToStandSettings::default()
+        )
+        .is_err());
     }
 
     #[test]
     fn tug_norms_and_cut_offs() {
-        let s = score_timed_up_and_go(12.5, &person(75, Sex::Male), &TugSettings::default())
-            .unwrap();
+        let s =
+            score_timed_up_and_go(12.5, &person(75, Sex::Male), &TugSettings::default()).unwrap();
         assert!(s.interpretation[0].starts_with("worse than average"));
         assert!(s.interpretation[1].contains("STEADI"));
-        let s = score_timed_up_and_go(14.0, &person(85, Sex::Male), &TugSettings::default())
-            .unwrap();
+        let s =
+            score_timed_up_and_go(14.0, &person(85, Sex::Male), &TugSettings::default()).unwrap();
         assert!(s.interpretation[0].starts_with("worse than average"));
         assert!(s.interpretation[1].contains("high risk"));
-        let s = score_timed_up_and_go(8.0, &person(65, Sex::Male), &TugSettings::default())
-            .unwrap();
+        let s =
+            score_timed_up_and_go(8.0, &person(65, Sex::Male), &TugSettings::default()).unwrap();
         assert!(s.interpretation[1].contains("freely mobile"));
     }
 
@@ -472,8 +523,8 @@ mod tests {
         let s = score_chair_stand(11, &person(67, Sex::Female), &ChairStandSettings::default())
             .unwrap();
         assert!(s.interpretation[0].starts_with("within the normal range for women aged 65-69"));
-        let s = score_chair_stand(12, &person(67, Sex::Male), &ChairStandSettings::default())
-            .unwrap();
+        let s =
+            score_chair_stand(12, &person(67, Sex::Male), &ChairStandSettings::default()).unwrap();
         assert!(s.interpretation[0].starts_with("within"));
         let manual = ChairStandSettings {
             male_norms: ChairStandMaleNorms::Manual2013,
@@ -481,8 +532,8 @@ mod tests {
         };
         let s = score_chair_stand(12, &person(67, Sex::Male), &manual).unwrap();
         assert!(s.interpretation[0].starts_with("below average"));
-        let s = score_chair_stand(7, &person(50, Sex::Male), &ChairStandSettings::default())
-            .unwrap();
+        let s =
+            score_chair_stand(7, &person(50, Sex::Male), &ChairStandSettings::default()).unwrap();
         assert!(s.interpretation[0].contains("no norm"));
         assert!(s.interpretation[1].contains("< 8"));
     }

@@ -20,12 +20,7 @@ fn check_count<T>(instrument: &'static str, items: &[T], expected: usize) -> Res
     }
 }
 
-fn check_range(
-    instrument: &'static str,
-    answers: &[Option<u8>],
-    min: u8,
-    max: u8,
-) -> Result<()> {
+fn check_range(instrument: &'static str, answers: &[Option<u8>], min: u8, max: u8) -> Result<()> {
     for (i, a) in answers.iter().enumerate() {
         if let Some(v) = a {
             if *v < min || *v > max {
@@ -243,7 +238,10 @@ fn sum_with_person_mean(
         });
     }
     let mean = answered.iter().sum::<f64>() / answered.len() as f64;
-    Ok((answered.iter().sum::<f64>() + mean * missing as f64, missing))
+    Ok((
+        answered.iter().sum::<f64>() + mean * missing as f64,
+        missing,
+    ))
 }
 
 /// TSK-17 (§1.5): items 1-4; items 4, 8, 12 and 16 reverse-scored (5 − response); sum 17-68;
@@ -535,9 +533,8 @@ pub fn score_promis_pf(t_score: f64, se: Option<f64>) -> Result<MeasureScore> {
         t if t >= 30.0 => "moderate limitation",
         _ => "severe limitation",
     };
-    s.interpretation.push(format!(
-        "{band} (§1.9 Relearn default bands, unverified)"
-    ));
+    s.interpretation
+        .push(format!("{band} (§1.9 Relearn default bands, unverified)"));
     Ok(s)
 }
 
@@ -591,7 +588,10 @@ mod tests {
         for item in a.iter_mut().take(12) {
             *item = Some(true);
         }
-        assert_eq!(score_rmdq(&a, &RmdqSettings::default()).unwrap().value, 12.0);
+        assert_eq!(
+            score_rmdq(&a, &RmdqSettings::default()).unwrap().value,
+            12.0
+        );
         a[23] = None;
         a[22] = None;
         // 12 ticked of 22 answered → 12 × 24 / 22 = 13.09
@@ -606,7 +606,10 @@ mod tests {
     fn odi_worked_example_with_one_missing_section() {
         // All ten sections: sum 20 / 50 × 100 = 40 %.
         let full = some(&[2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
-        assert_eq!(score_odi(&full, &OdiSettings::default()).unwrap().value, 40.0);
+        assert_eq!(
+            score_odi(&full, &OdiSettings::default()).unwrap().value,
+            40.0
+        );
         // Sex life missing: sum 18 / 45 × 100 = 40 %.
         let mut one = full.clone();
         one[7] = None;
@@ -629,7 +632,12 @@ mod tests {
         assert_eq!(s.value, 56.0);
         assert!(s.interpretation[0].contains("high kinesiophobia"));
         // All answers 1: 13 + 4 × 4 = 29.
-        assert_eq!(score_tsk17(&some(&[1; 17]), &TskSettings::default()).unwrap().value, 29.0);
+        assert_eq!(
+            score_tsk17(&some(&[1; 17]), &TskSettings::default())
+                .unwrap()
+                .value,
+            29.0
+        );
     }
 
     #[test]

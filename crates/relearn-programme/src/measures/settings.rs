@@ -608,19 +608,40 @@ mod tests {
     #[test]
     fn berg_mdc_depends_on_baseline() {
         let s = MeasureSettings::default();
-        assert_eq!(s.change_thresholds(&score(Instrument::Berg, 50.0)).mdc, Some(4.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Berg, 40.0)).mdc, Some(5.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Berg, 30.0)).mdc, Some(7.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Berg, 10.0)).mdc, Some(5.0));
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Berg, 50.0)).mdc,
+            Some(4.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Berg, 40.0)).mdc,
+            Some(5.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Berg, 30.0)).mdc,
+            Some(7.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Berg, 10.0)).mdc,
+            Some(5.0)
+        );
     }
 
     #[test]
     fn rmdq_stratford_variant_uses_the_larger_overlapping_band() {
         let mut s = MeasureSettings::default();
         s.rmdq.mcid_rule = RmdqMcidRule::StratfordByBaseline;
-        assert_eq!(s.change_thresholds(&score(Instrument::Rmdq, 3.0)).mcid, Some(2.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Rmdq, 6.0)).mcid, Some(4.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Rmdq, 18.0)).mcid, Some(8.0));
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Rmdq, 3.0)).mcid,
+            Some(2.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Rmdq, 6.0)).mcid,
+            Some(4.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Rmdq, 18.0)).mcid,
+            Some(8.0)
+        );
     }
 
     #[test]
@@ -637,7 +658,13 @@ mod tests {
     fn pcs_monticone_variant_depends_on_baseline() {
         let mut s = MeasureSettings::default();
         s.pcs.mcid_rule = PcsMcidRule::MonticoneByBaseline;
-        assert_eq!(s.change_thresholds(&score(Instrument::Pcs, 35.0)).mcid, Some(11.0));
-        assert_eq!(s.change_thresholds(&score(Instrument::Pcs, 20.0)).mcid, Some(8.0));
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Pcs, 35.0)).mcid,
+            Some(11.0)
+        );
+        assert_eq!(
+            s.change_thresholds(&score(Instrument::Pcs, 20.0)).mcid,
+            Some(8.0)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: load the example scenarios shipped in
 //! `examples/programme/` and query the decisions.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::panic)]
 
 use relearn_programme::scenario::Scenario;
 use relearn_programme::simulate::{simulate, SimulationReport};
@@ -9,16 +9,46 @@ use relearn_programme::{DecisionEntry, DecisionKind};
 
 /// Every example scenario: (file name, text).
 pub const EXAMPLES: [(&str, &str); 10] = [
-    ("smooth-progression", include_str!("../../../../examples/programme/smooth-progression.toml")),
-    ("red-day-regression", include_str!("../../../../examples/programme/red-day-regression.toml")),
-    ("flare-up", include_str!("../../../../examples/programme/flare-up.toml")),
-    ("emergency-red-flag", include_str!("../../../../examples/programme/emergency-red-flag.toml")),
-    ("urgent-red-flag-and-override", include_str!("../../../../examples/programme/urgent-red-flag-and-override.toml")),
-    ("plateau", include_str!("../../../../examples/programme/plateau.toml")),
-    ("faded-feedback", include_str!("../../../../examples/programme/faded-feedback.toml")),
-    ("feedback-schedules", include_str!("../../../../examples/programme/feedback-schedules.toml")),
-    ("practice-structure", include_str!("../../../../examples/programme/practice-structure.toml")),
-    ("return-to-sport", include_str!("../../../../examples/programme/return-to-sport.toml")),
+    (
+        "smooth-progression",
+        include_str!("../../../../examples/programme/smooth-progression.toml"),
+    ),
+    (
+        "red-day-regression",
+        include_str!("../../../../examples/programme/red-day-regression.toml"),
+    ),
+    (
+        "flare-up",
+        include_str!("../../../../examples/programme/flare-up.toml"),
+    ),
+    (
+        "emergency-red-flag",
+        include_str!("../../../../examples/programme/emergency-red-flag.toml"),
+    ),
+    (
+        "urgent-red-flag-and-override",
+        include_str!("../../../../examples/programme/urgent-red-flag-and-override.toml"),
+    ),
+    (
+        "plateau",
+        include_str!("../../../../examples/programme/plateau.toml"),
+    ),
+    (
+        "faded-feedback",
+        include_str!("../../../../examples/programme/faded-feedback.toml"),
+    ),
+    (
+        "feedback-schedules",
+        include_str!("../../../../examples/programme/feedback-schedules.toml"),
+    ),
+    (
+        "practice-structure",
+        include_str!("../../../../examples/programme/practice-structure.toml"),
+    ),
+    (
+        "return-to-sport",
+        include_str!("../../../../examples/programme/return-to-sport.toml"),
+    ),
 ];
 
 /// Run one example by name.
