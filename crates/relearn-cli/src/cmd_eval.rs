@@ -5,7 +5,7 @@ use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{leave_one_subject_out, Confusion, FoldResult, SubjectExample};
-use relearn_motion::template::{Label, TemplateSettings};
+use relearn_motion::template::{ChannelSet, Label, TemplateSettings};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +30,30 @@ pub struct UiprmdArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Ablation: signals compared (all, measures, joints); default: the template default.
+    #[arg(long, value_parser = parse_channel_set)]
+    pub channels: Option<ChannelSet>,
+    /// Ablation: include RMS z features (true/false).
+    #[arg(long)]
+    pub rms_z: Option<bool>,
+    /// Ablation: phase windows of the mean-z features.
+    #[arg(long)]
+    pub phase_windows: Option<usize>,
+    /// Ablation: compare signals as their change from the starting posture (true/false).
+    #[arg(long)]
+    pub relative_to_start: Option<bool>,
+    /// Ablation: L2 penalty of the correct/incorrect model.
+    #[arg(long)]
+    pub l2: Option<f64>,
+}
+
+fn parse_channel_set(s: &str) -> std::result::Result<ChannelSet, String> {
+    match s {
+        "all" => Ok(ChannelSet::All),
+        "measures" => Ok(ChannelSet::Measures),
+        "joints" => Ok(ChannelSet::Joints),
+        _ => Err(format!("expected all, measures or joints; found {s:?}")),
+    }
 }
 
 /// UI-PRMD movement names (Vakanski et al. 2018).
@@ -129,7 +153,22 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     if !args.movements.is_empty() {
         files.retain(|f| args.movements.contains(&f.movement));
     }
-    let settings = TemplateSettings::default();
+    let mut settings = TemplateSettings::default();
+    if let Some(c) = args.channels {
+        settings.channels = c;
+    }
+    if let Some(r) = args.rms_z {
+        settings.features.rms_z = r;
+    }
+    if let Some(w) = args.phase_windows {
+        settings.features.phase_windows = w.max(1);
+    }
+    if let Some(r) = args.relative_to_start {
+        settings.features.relative_to_start = r;
+    }
+    if let Some(l) = args.l2 {
+        settings.classifier_l2 = l;
+    }
     let read_args = ReadArgs {
         format: Some("ui-prmd".into()),
         up: None,

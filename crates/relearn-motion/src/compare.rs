@@ -99,6 +99,54 @@ pub struct Reference {
     pub band: usize,
     /// Median duration of the correct repetitions, seconds.
     pub duration_s: f64,
+    /// Which features [`Reference::compare`] produces.
+    pub features: FeatureSettings,
+}
+
+/// Which features describe a repetition for the template's models.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSettings {
+    /// Include each channel's RMS z (distance from the normal band in either direction).
+    pub rms_z: bool,
+    /// Number of equal phase windows over which each channel's mean z is taken (1 = the whole
+    /// movement); mean z keeps the direction of a difference.
+    pub phase_windows: usize,
+    /// Compare each signal as its change from the starting posture of the repetition (the
+    /// mean of its first [`START_POSTURE_PCT`] %), so that a person's static signature (stance
+    /// width, leg shape, how the camera fits their skeleton) does not look like a fault; the
+    /// fault rules still read absolute values.
+    pub relative_to_start: bool,
+}
+
+/// Share of the movement (percent) whose mean is the starting posture.
+pub const START_POSTURE_PCT: f64 = 5.0;
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            rms_z: true,
+            phase_windows: 1,
+            relative_to_start: false,
+        }
+    }
+}
+
+/// Subtracts each channel's starting posture (mean of the first [`START_POSTURE_PCT`] % of
+/// points) from a time-normalised repetition, in place.
+pub fn subtract_start_posture(values: &mut [f64], points: usize, channels: usize) {
+    let k = ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+    for c in 0..channels {
+        let head: Vec<f64> = (0..k)
+            .filter_map(|i| values.get(i * channels + c).copied())
+            .collect();
+        if let Some(base) = relearn_core::stats::mean(&head) {
+            for i in 0..points {
+                if let Some(v) = values.get_mut(i * channels + c) {
+                    *v -= base;
+                }
+            }
+        }
+    }
 }
 
 /// A repetition aligned to the reference.
@@ -114,6 +162,8 @@ pub struct Comparison {
     pub features: Vec<f64>,
     /// For each reference point, the repetition's phase (percent) it was matched to.
     pub phase_map: Vec<f64>,
+    /// RMS z of each channel over the movement.
+    pub channel_rms_z: Vec<f64>,
 }
 
 impl Reference {
@@ -125,9 +175,19 @@ impl Reference {
     /// Names of the features [`Reference::compare`] produces, in order.
     pub fn feature_names(&self) -> Vec<String> {
         let mut v = Vec::with_capacity(2 * self.channels.len() + 2);
+        let w = self.features.phase_windows.max(1);
         for c in &self.channels {
-            v.push(format!("{}:rms_z", c.id()));
-            v.push(format!("{}:mean_z", c.id()));
+            if self.features.rms_z {
+                v.push(format!("{}:rms_z", c.id()));
+            }
+            for k in 0..w {
+                v.push(format!(
+                    "{}:mean_z[{}-{}%]",
+                    c.id(),
+                    100 * k / w,
+                    100 * (k + 1) / w
+                ));
+            }
         }
         v.push("dtw_distance".into());
         v.push("log_duration_ratio".into());
@@ -147,6 +207,19 @@ impl Reference {
     pub fn compare(&self, rep: &RepCurves) -> crate::Result<Comparison> {
         let c = self.channels.len();
         let p = self.points;
+        let shifted;
+        let rep = if self.features.relative_to_start {
+            let mut values = rep.values.clone();
+            subtract_start_posture(&mut values, rep.points, c);
+            shifted = RepCurves {
+                values,
+                points: rep.points,
+                duration_s: rep.duration_s,
+            };
+            &shifted
+        } else {
+            rep
+        };
         let a = self.scaled(&self.mean);
         let b = self.scaled(&rep.values);
         let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(self.band))?;
@@ -171,11 +244,20 @@ impl Reference {
                 z[i] = (x - m) / s;
             }
         }
-        let mut features = Vec::with_capacity(2 * c + 2);
+        let w = self.features.phase_windows.max(1);
+        let mut features = Vec::with_capacity((w + 1) * c + 2);
+        let mut channel_rms_z = Vec::with_capacity(c);
         for k in 0..c {
             let col: Vec<f64> = (0..p).map(|i| z[i * c + k]).collect();
-            features.push(relearn_core::stats::rms(&col).unwrap_or(f64::NAN));
-            features.push(relearn_core::stats::mean(&col).unwrap_or(f64::NAN));
+            let rms = relearn_core::stats::rms(&col).unwrap_or(f64::NAN);
+            channel_rms_z.push(rms);
+            if self.features.rms_z {
+                features.push(rms);
+            }
+            for win in 0..w {
+                let (a, b) = (win * p / w, ((win + 1) * p / w).max(win * p / w + 1).min(p));
+                features.push(relearn_core::stats::mean(&col[a..b]).unwrap_or(f64::NAN));
+            }
         }
         let distance = al.distance / ((p * c.max(1)) as f64).sqrt();
         features.push(distance);
@@ -191,6 +273,7 @@ impl Reference {
             distance,
             features,
             phase_map,
+            channel_rms_z,
         })
     }
 }
@@ -204,6 +287,7 @@ pub fn build_reference(
     points: usize,
     band: usize,
     sd_floor_fraction: f64,
+    features: FeatureSettings,
 ) -> crate::Result<Reference> {
     let c = channels.len();
     if curves.is_empty() || c == 0 {
@@ -211,6 +295,24 @@ pub fn build_reference(
             "no correct repetitions to learn the movement from".into(),
         ));
     }
+    let shifted: Vec<RepCurves>;
+    let curves = if features.relative_to_start {
+        shifted = curves
+            .iter()
+            .map(|r| {
+                let mut values = r.values.clone();
+                subtract_start_posture(&mut values, r.points, c);
+                RepCurves {
+                    values,
+                    points: r.points,
+                    duration_s: r.duration_s,
+                }
+            })
+            .collect();
+        &shifted[..]
+    } else {
+        curves
+    };
     // Channel scale: pooled SD over all points of all correct repetitions.
     let mut scale = vec![1.0; c];
     for (k, s) in scale.iter_mut().enumerate() {
@@ -263,6 +365,7 @@ pub fn build_reference(
         scale,
         band,
         duration_s,
+        features,
     };
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {

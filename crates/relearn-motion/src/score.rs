@@ -338,7 +338,7 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             t.reference.points,
         );
         let cmp = t.reference.compare(&curves)?;
-        let prob = verdict_probability(t, &cmp.features);
+        let prob = verdict_probability(t, &cmp);
         let verdict = if prob >= 0.5 {
             Verdict::Correct
         } else {

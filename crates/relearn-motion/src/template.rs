@@ -13,7 +13,9 @@
 
 use crate::body::View;
 use crate::channels::{available_channels, Channel};
-use crate::compare::{build_reference, rep_curves, Reference, RepCurves};
+use crate::compare::{
+    build_reference, rep_curves, Comparison, FeatureSettings, Reference, RepCurves,
+};
 use crate::error::{Error, Result};
 use crate::faults::{self, Check, FaultRule, RepMeasures};
 use crate::measures::{MeasureKind, MeasureSet};
@@ -93,6 +95,10 @@ pub struct TemplateSettings {
     /// A rule is switched off for a template when more than this share of the correct
     /// repetitions break it (0.5).
     pub rule_off_share: f64,
+    /// Which signals are compared.
+    pub channels: ChannelSet,
+    /// Which features the models read.
+    pub features: FeatureSettings,
     /// Preparation pipeline settings.
     pub prepare: PrepareSettings,
     /// Segmentation settings.
@@ -111,10 +117,24 @@ impl Default for TemplateSettings {
             single_rep_ratio: 1.6,
             deviation_z: 2.0,
             rule_off_share: 0.5,
+            channels: ChannelSet::All,
+            features: FeatureSettings::default(),
             prepare: PrepareSettings::default(),
             segment: SegmentSettings::default(),
         }
     }
+}
+
+/// Which signals a template compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelSet {
+    /// Clinical measures and joint positions.
+    All,
+    /// Clinical measures only (falls back to joint positions when the skeleton has none).
+    Measures,
+    /// Joint positions only.
+    Joints,
 }
 
 /// How a template decides correct versus incorrect.
@@ -400,7 +420,14 @@ pub fn build_template(
         .iter()
         .map(|e| repetition_spans(e.prepared, &axis, typical, settings))
         .collect();
-    let channels = shared_channels(examples);
+    let mut channels = shared_channels(examples);
+    let has_measures = channels.iter().filter(|c| c.is_measure()).count() >= 3;
+    match settings.channels {
+        ChannelSet::All => {}
+        ChannelSet::Measures if has_measures => channels.retain(Channel::is_measure),
+        ChannelSet::Measures => {}
+        ChannelSet::Joints => channels.retain(|c| !c.is_measure()),
+    }
     if channels.is_empty() {
         return Err(Error::Template(
             "the examples share no joints or measures".into(),
@@ -431,13 +458,15 @@ pub fn build_template(
         points,
         band,
         settings.sd_floor_fraction,
+        settings.features,
     )?;
 
     // Features of every repetition.
-    let mut rows = Vec::with_capacity(curves.len());
+    let mut comparisons = Vec::with_capacity(curves.len());
     for (_, _, c) in &curves {
-        rows.push(reference.compare(c)?.features);
+        comparisons.push(reference.compare(c)?);
     }
+    let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
     let n_incorrect = labels.iter().filter(|l| **l == Label::Incorrect).count();
@@ -461,11 +490,11 @@ pub fn build_template(
             model: LogisticModel::fit(&x, &y, settings.classifier_l2)?,
         }
     } else {
-        let devs: Vec<f64> = rows
+        let devs: Vec<f64> = comparisons
             .iter()
             .zip(&labels)
             .filter(|(_, l)| **l == Label::Correct)
-            .map(|(r, _)| overall_deviation(r, reference.channel_count()))
+            .map(|(c, _)| overall_deviation(c))
             .collect();
         VerdictModel::OneClass {
             typical: stats::median(&devs).unwrap_or(1.0),
@@ -624,14 +653,14 @@ pub fn build_template(
     };
     let mut right = 0usize;
     let mut total = 0usize;
-    for (row, l) in rows.iter().zip(&labels) {
+    for (cmp, l) in comparisons.iter().zip(&labels) {
         let want = match l {
             Label::Correct => true,
             Label::Incorrect => false,
             Label::Rating(_) => continue,
         };
         total += 1;
-        if (verdict_probability(&template, row) >= 0.5) == want {
+        if (verdict_probability(&template, cmp) >= 0.5) == want {
             right += 1;
         }
     }
@@ -654,22 +683,19 @@ fn rule_measurable(rule: &FaultRule, series: &[(crate::measures::Measure, Vec<f6
     }
 }
 
-/// Overall deviation of a repetition: RMS of the per-channel RMS z (from the feature vector).
-pub fn overall_deviation(features: &[f64], channels: usize) -> f64 {
-    let rms: Vec<f64> = (0..channels)
-        .filter_map(|k| features.get(2 * k).copied())
-        .collect();
-    stats::rms(&rms).unwrap_or(f64::NAN)
+/// Overall deviation of a repetition: RMS of the per-channel RMS z.
+pub fn overall_deviation(cmp: &Comparison) -> f64 {
+    stats::rms(&cmp.channel_rms_z).unwrap_or(f64::NAN)
 }
 
 /// Probability-like score (0-1) that a repetition is correct, from the template's verdict
 /// model. For the one-class model: 1 up to the typical deviation, falling linearly to 0.5 at
 /// the limit and to 0 at twice the limit's excess.
-pub fn verdict_probability(t: &Template, features: &[f64]) -> f64 {
+pub fn verdict_probability(t: &Template, cmp: &Comparison) -> f64 {
     match &t.verdict {
-        VerdictModel::Classifier { model } => model.probability(features),
+        VerdictModel::Classifier { model } => model.probability(&cmp.features),
         VerdictModel::OneClass { typical, limit, .. } => {
-            let d = overall_deviation(features, t.reference.channel_count());
+            let d = overall_deviation(cmp);
             if !d.is_finite() {
                 return 0.0;
             }
