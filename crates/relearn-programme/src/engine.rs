@@ -989,6 +989,21 @@ impl ProgrammeEngine {
             let success = ex_log.success_rate();
             // Probe checks (§4.3).
             if log.kind.is_probe() {
+                let expected = self.settings.progression.probe_repetitions;
+                if ex_log.reps_done != expected {
+                    self.decide(
+                        date,
+                        DecisionKind::Note,
+                        Some(&id),
+                        "§4.3 retention probe",
+                        format!(
+                            "probe of {} repetitions; the protocol is {expected} (§4.3 Relearn default): compare probes of equal length",
+                            ex_log.reps_done
+                        ),
+                        None,
+                        "engine",
+                    );
+                }
                 let last = self.exercises[idx].last_practice;
                 if last.is_some_and(|d| (date - d).num_days() < 1) {
                     self.decide(

@@ -38,6 +38,9 @@ pub struct ProgressionSettings {
     pub load_step_pct: f64,
     /// Range axis step when steps are generated, percent of target range: 25 (§7.2).
     pub range_step_pct: f64,
+    /// Repetitions of a retention or transfer probe: 5 (*Relearn default*, §4.3); a probe
+    /// with another count is used but flagged.
+    pub probe_repetitions: u32,
 }
 
 impl Default for ProgressionSettings {
@@ -52,6 +55,7 @@ impl Default for ProgressionSettings {
             volume_reduction_factor: 0.5,
             load_step_pct: 5.0,
             range_step_pct: 25.0,
+            probe_repetitions: 5,
         }
     }
 }
