@@ -325,7 +325,7 @@ mod tests {
 
     /// A standing Kinect-like skeleton, y up, in the given unit scale.
     fn standing(scale: f64, up: SignedAxis) -> Recording {
-        let sk = Skeleton::new("kinect-v2", &known::KINECT_V2).unwrap();
+        let sk = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2).unwrap();
         let mut p = PositionTable::missing(5, sk.len());
         let put = |p: &mut PositionTable, name: &str, x: f64, h: f64| {
             let j = sk.joint_index(name).unwrap();

@@ -480,7 +480,7 @@ mod tests {
     use crate::skeleton::known;
 
     fn tiny() -> Recording {
-        let sk = Skeleton::new("kinect-v2", &known::KINECT_V2).unwrap();
+        let sk = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2).unwrap();
         let mut p = PositionTable::missing(10, sk.len());
         p.set(3, 0, Vec3::new(1.0, 2.0, 3.0));
         Recording::new(SourceInfo::default(), sk, 30.0, p).unwrap()
@@ -508,7 +508,7 @@ mod tests {
 
     #[test]
     fn zero_rate_and_mismatched_joints_are_rejected() {
-        let sk = Skeleton::new("kinect-v2", &known::KINECT_V2).unwrap();
+        let sk = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2).unwrap();
         assert!(Recording::new(
             SourceInfo::default(),
             sk.clone(),

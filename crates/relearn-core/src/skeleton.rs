@@ -305,29 +305,48 @@ pub type JointDef<'a> = (&'a str, Option<&'a str>, Option<Landmark>);
 
 impl Skeleton {
     /// Builds a skeleton from joint definitions, validating that names are unique, parents
-    /// exist and the parent table has no cycle.
+    /// exist and the parent table has no cycle. A joint given no landmark gets the one its
+    /// name resolves to ([`Landmark::from_joint_name`]).
     pub fn new(name: &str, defs: &[JointDef<'_>]) -> Result<Skeleton> {
+        Skeleton::build(name, defs, true)
+    }
+
+    /// Like [`Skeleton::new`], but the landmarks are exactly as given: `None` means the joint
+    /// is no landmark, whatever its name (device tables such as UI-PRMD's, where the row named
+    /// "Neck" sits at the upper trunk).
+    pub fn with_exact_landmarks(name: &str, defs: &[JointDef<'_>]) -> Result<Skeleton> {
+        Skeleton::build(name, defs, false)
+    }
+
+    fn build(name: &str, defs: &[JointDef<'_>], resolve: bool) -> Result<Skeleton> {
         let mut joints: Vec<Joint> = Vec::with_capacity(defs.len());
+        let mut index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(defs.len());
         for (i, (jname, _, landmark)) in defs.iter().enumerate() {
             if jname.is_empty() {
                 return Err(Error::InvalidSkeleton(format!(
                     "joint {i} has an empty name"
                 )));
             }
-            if defs[..i].iter().any(|(other, _, _)| other == jname) {
+            if index.insert(jname, i).is_some() {
                 return Err(Error::InvalidSkeleton(format!(
                     "duplicate joint name {jname:?}"
                 )));
             }
+            let landmark = if resolve {
+                landmark.or_else(|| Landmark::from_joint_name(jname))
+            } else {
+                *landmark
+            };
             joints.push(Joint {
                 name: (*jname).to_string(),
                 parent: None,
-                landmark: landmark.or_else(|| Landmark::from_joint_name(jname)),
+                landmark,
             });
         }
         for (i, (jname, parent, _)) in defs.iter().enumerate() {
             if let Some(p) = parent {
-                let idx = defs.iter().position(|(n, _, _)| n == p).ok_or_else(|| {
+                let idx = *index.get(p).ok_or_else(|| {
                     Error::InvalidSkeleton(format!("joint {jname:?} has unknown parent {p:?}"))
                 })?;
                 if let Some(j) = joints.get_mut(i) {
@@ -648,7 +667,7 @@ pub mod known {
     pub fn by_name(name: &str) -> Option<Skeleton> {
         ALL.iter()
             .find(|(n, _)| *n == name)
-            .and_then(|(n, defs)| Skeleton::new(n, defs).ok())
+            .and_then(|(n, defs)| Skeleton::with_exact_landmarks(n, defs).ok())
     }
 
     /// The known skeleton whose joint names are exactly `names` (same order, compared without
@@ -668,7 +687,7 @@ pub mod known {
                         .zip(names)
                         .all(|((d, _, _), n)| norm(d) == norm(n.as_ref()))
             })
-            .and_then(|(n, defs)| Skeleton::new(n, defs).ok())
+            .and_then(|(n, defs)| Skeleton::with_exact_landmarks(n, defs).ok())
     }
 }
 
@@ -700,7 +719,7 @@ mod tests {
     #[test]
     fn every_known_skeleton_is_valid_and_has_the_leg_landmarks() {
         for (name, defs) in known::ALL {
-            let sk = Skeleton::new(name, defs).unwrap();
+            let sk = Skeleton::with_exact_landmarks(name, defs).unwrap();
             assert_eq!(sk.len(), defs.len());
             assert!(
                 sk.has_landmarks(&[

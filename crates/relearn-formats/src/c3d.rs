@@ -859,7 +859,7 @@ fn markers_skeleton(path: &str, labels: &[String]) -> Result<Skeleton> {
             (l.as_str(), None, landmark)
         })
         .collect();
-    Skeleton::new("generic", &defs).map_err(err)
+    Skeleton::with_exact_landmarks("generic", &defs).map_err(err)
 }
 
 /// The vertical axis when the file states it.

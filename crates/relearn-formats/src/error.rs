@@ -44,7 +44,11 @@ pub struct FormatError {
 impl FormatError {
     /// Builds an error.
     pub fn new(path: &str, location: Option<Location>, message: impl Into<String>) -> Self {
-        FormatError { path: path.to_string(), location, message: message.into() }
+        FormatError {
+            path: path.to_string(),
+            location,
+            message: message.into(),
+        }
     }
 
     /// An error at a 1-based line.

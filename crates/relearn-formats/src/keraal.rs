@@ -84,7 +84,7 @@ impl Reader for KeraalKinectReader {
                 Ok(())
             },
         )?;
-        let skeleton = Skeleton::new("kinect-v2", &known::KINECT_V2)
+        let skeleton = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2)
             .map_err(|e| text::model_error(&path, e))?;
         let table = PositionTable::from_values(frames, JOINTS, values)
             .map_err(|e| text::model_error(&path, e))?;

@@ -650,7 +650,8 @@ fn build(
     table: Vec<f32>,
     rate_hz: f64,
 ) -> Result<Recording> {
-    let skeleton = Skeleton::new(skeleton_name, joints).map_err(|e| text::model_error(path, e))?;
+    let skeleton = Skeleton::with_exact_landmarks(skeleton_name, joints)
+        .map_err(|e| text::model_error(path, e))?;
     let positions = PositionTable::from_values(frames, joints.len(), table)
         .map_err(|e| text::model_error(path, e))?;
     let mut rec = Recording::new(SourceInfo::default(), skeleton, rate_hz, positions)

@@ -146,8 +146,14 @@ pub fn open_decompressed(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
 
 /// The file name of `path` without a trailing `.gz`.
 pub fn file_name_without_gz(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    match name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".GZ"))
+    {
         Some(stem) => stem.to_string(),
         None => name,
     }
@@ -191,7 +197,11 @@ pub fn detect<'r>(
                 None,
                 format!(
                     "unknown format {id:?}; known formats: {}",
-                    readers().iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
+                    readers()
+                        .iter()
+                        .map(|r| r.id())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         });
@@ -209,7 +219,11 @@ pub fn detect<'r>(
             None,
             format!(
                 "not a recording format Relearn recognises; pass --format with one of: {}",
-                readers().iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
+                readers()
+                    .iter()
+                    .map(|r| r.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )
     })
@@ -231,7 +245,11 @@ fn read_stream(
     let chosen = detect(&name, &head, format, &p)?;
     let mut chained = std::io::Cursor::new(head).chain(reader);
     let mut buffered = BufReader::with_capacity(1 << 16, &mut chained);
-    let mut input = Input { path, reader: &mut buffered, siblings };
+    let mut input = Input {
+        path,
+        reader: &mut buffered,
+        siblings,
+    };
     let mut rec = chosen.read(&mut input)?;
     rec.source.path = p;
     rec.source.format = chosen.id().to_string();

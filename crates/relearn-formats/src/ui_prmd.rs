@@ -110,7 +110,7 @@ impl Reader for UiPrmdReader {
                 ),
             ));
         }
-        let skeleton = Skeleton::new("ui-prmd-22", &known::UI_PRMD_22)
+        let skeleton = Skeleton::with_exact_landmarks("ui-prmd-22", &known::UI_PRMD_22)
             .map_err(|e| text::model_error(&path, e))?;
         let absolute = rebuild_absolute(&skeleton, &relative, &angles);
         let table = PositionTable::from_values(frames, JOINTS, absolute)
