@@ -176,7 +176,7 @@ pub fn simulate_squat(sim: &SquatSimulation) -> crate::Result<(Recording, Simula
         t += len + if k + 1 == sim.reps { edge } else { rest };
     }
     let frames = t;
-    let skeleton = Skeleton::new("kinect-v2", &known::KINECT_V2)?;
+    let skeleton = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2)?;
     let mut positions = PositionTable::missing(frames, skeleton.len());
     let (sy, cy) = sim.yaw_deg.to_radians().sin_cos();
     let idx = |name: &str| skeleton.joint_index(name).unwrap_or(0);
