@@ -25,6 +25,10 @@
 //!   [`staircase::run_staircase`] (§4.5), [`phase`] and [`flare_up`] (§7.3),
 //!   [`plateau::detect_plateau`].
 
+// Doc comments cite the reference list of clinical-spec.md §8 as `[n]`; those brackets are
+// citations, not intra-doc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 pub mod assessment;
 pub mod decision_log;
 pub mod engine;
