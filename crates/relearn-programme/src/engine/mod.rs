@@ -309,6 +309,39 @@ impl ExerciseState {
         parts.join(", ")
     }
 
+    /// Move one axis one step harder (`up`) or easier and describe the change. The caller
+    /// has checked that the step exists.
+    fn move_axis(&mut self, ai: usize, up: bool) -> DoseChange {
+        let axis = &mut self.prescription.axes[ai];
+        let from_label = axis.current_label().to_string();
+        let from = axis.current;
+        axis.current = if up { from + 1 } else { from.saturating_sub(1) };
+        DoseChange {
+            axis_index: Some(ai),
+            axis: Some(axis.axis),
+            from: from as f64,
+            to: axis.current as f64,
+            description: format!(
+                "{}: {from_label} → {}",
+                axis.axis.name(),
+                axis.current_label()
+            ),
+        }
+    }
+
+    /// Set the volume factor and describe the change.
+    fn set_volume(&mut self, to: f64) -> DoseChange {
+        let from = self.volume_factor;
+        self.volume_factor = to;
+        DoseChange {
+            axis_index: None,
+            axis: None,
+            from,
+            to,
+            description: format!("volume {} → {}", pct(from), pct(to)),
+        }
+    }
+
     fn reps_per_session(&self) -> u32 {
         let d = &self.prescription.dose;
         let reps = d.reps.unwrap_or(1);
@@ -692,35 +725,14 @@ impl ProgrammeEngine {
         let ex = &mut self.exercises[idx];
         ex.evidence.clear();
         if let Some(ai) = axis_to_step_back(&ex.prescription.axes, &ex.changes) {
-            let axis = &mut ex.prescription.axes[ai];
-            let from_label = axis.current_label().to_string();
-            let from = axis.current;
-            axis.current -= 1;
             if let Some(pos) = ex.changes.iter().rposition(|c| *c == ai) {
                 ex.changes.remove(pos);
             }
-            return Some(DoseChange {
-                axis_index: Some(ai),
-                axis: Some(axis.axis),
-                from: from as f64,
-                to: axis.current as f64,
-                description: format!(
-                    "{}: {from_label} → {}",
-                    axis.axis.name(),
-                    axis.current_label()
-                ),
-            });
+            return Some(ex.move_axis(ai, false));
         }
         if ex.volume_factor >= 1.0 - 1e-9 {
-            let from = ex.volume_factor;
-            ex.volume_factor = from * factor;
-            return Some(DoseChange {
-                axis_index: None,
-                axis: None,
-                from,
-                to: ex.volume_factor,
-                description: format!("volume {} → {}", pct(from), pct(ex.volume_factor)),
-            });
+            let to = ex.volume_factor * factor;
+            return Some(ex.set_volume(to));
         }
         None
     }
@@ -731,33 +743,11 @@ impl ProgrammeEngine {
         let ex = &mut self.exercises[idx];
         ex.evidence.clear();
         if ex.volume_factor < 1.0 - 1e-9 {
-            let from = ex.volume_factor;
-            ex.volume_factor = 1.0;
-            return Some(DoseChange {
-                axis_index: None,
-                axis: None,
-                from,
-                to: 1.0,
-                description: format!("volume {} → 100 %", pct(from)),
-            });
+            return Some(ex.set_volume(1.0));
         }
         let ai = axis_to_advance(&ex.prescription.axes)?;
-        let axis = &mut ex.prescription.axes[ai];
-        let from_label = axis.current_label().to_string();
-        let from = axis.current;
-        axis.current += 1;
         ex.changes.push(ai);
-        Some(DoseChange {
-            axis_index: Some(ai),
-            axis: Some(axis.axis),
-            from: from as f64,
-            to: axis.current as f64,
-            description: format!(
-                "{}: {from_label} → {}",
-                axis.axis.name(),
-                axis.current_label()
-            ),
-        })
+        Some(ex.move_axis(ai, true))
     }
 
     /// One rebuild step towards the pre-flare-up positions (§7.3 step 4).
@@ -765,15 +755,7 @@ impl ProgrammeEngine {
         let ex = &mut self.exercises[idx];
         ex.evidence.clear();
         if ex.volume_factor < target.1 - 1e-9 {
-            let from = ex.volume_factor;
-            ex.volume_factor = target.1;
-            return Some(DoseChange {
-                axis_index: None,
-                axis: None,
-                from,
-                to: target.1,
-                description: format!("volume {} → {}", pct(from), pct(target.1)),
-            });
+            return Some(ex.set_volume(target.1));
         }
         let ai = ex
             .prescription
@@ -781,22 +763,8 @@ impl ProgrammeEngine {
             .iter()
             .enumerate()
             .position(|(i, a)| target.0.get(i).is_some_and(|t| a.current < *t))?;
-        let axis = &mut ex.prescription.axes[ai];
-        let from_label = axis.current_label().to_string();
-        let from = axis.current;
-        axis.current += 1;
         ex.changes.push(ai);
-        Some(DoseChange {
-            axis_index: Some(ai),
-            axis: Some(axis.axis),
-            from: from as f64,
-            to: axis.current as f64,
-            description: format!(
-                "{}: {from_label} → {}",
-                axis.axis.name(),
-                axis.current_label()
-            ),
-        })
+        Some(ex.move_axis(ai, true))
     }
 
     fn at_targets(&self, targets: &[(Vec<usize>, f64)]) -> bool {
