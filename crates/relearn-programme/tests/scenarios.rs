@@ -458,3 +458,100 @@ fn bad_scenarios_name_the_location() {
         Err(Error::InvalidSetting { .. })
     ));
 }
+
+/// Run an example with extra events appended.
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+fn with_events(example: &str, extra: &str) -> relearn_programme::simulate::SimulationReport {
+    let text = EXAMPLES
+        .iter()
+        .find(|(n, _)| *n == example)
+        .map(|(_, t)| format!("{t}\n{extra}"))
+        .expect("example");
+    let scenario = Scenario::from_toml_str(&text).unwrap();
+    relearn_programme::simulate::simulate(&scenario).unwrap()
+}
+
+#[test]
+fn overrides_need_a_clinician_and_cannot_advance_past_an_open_red_flag() {
+    // The example up to (not including) its clearance, so the URGENT flag is still open, with
+    // a trainer added to the care team and two overrides of decision 6 (the carry hold).
+    let example = EXAMPLES
+        .iter()
+        .find(|(n, _)| *n == "urgent-red-flag-and-override")
+        .map(|(_, t)| *t)
+        .expect("example");
+    let head = example
+        .split("[[events]]\ntype = \"clearance\"")
+        .next()
+        .unwrap_or_default()
+        .replacen(
+            "[programme]",
+            "[[care_team]]\nname = \"B. Trainer\"\nrole = \"trainer\"\n\n[programme]",
+            1,
+        );
+    let text = format!(
+        r#"{head}
+[[events]]
+type = "override"
+date = 2025-05-08
+by = "A. Physio"
+reason = "she is doing well"
+decision = 6
+action = "advance"
+
+[[events]]
+type = "override"
+date = 2025-05-08
+by = "B. Trainer"
+reason = "keen to progress"
+decision = 6
+action = "hold"
+"#
+    );
+    let r =
+        relearn_programme::simulate::simulate(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let notes = of_kind(&r, K::Note, Some("carry"));
+    assert!(notes
+        .iter()
+        .any(|d| d.rationale.contains("to advance refused") && d.rationale.contains("URGENT")));
+    assert!(notes
+        .iter()
+        .any(|d| d.rationale.contains("B. Trainer refused: only a clinician")));
+    assert!(of_kind(&r, K::Override, None).is_empty());
+}
+
+#[test]
+fn more_than_two_flare_ups_in_three_months_ask_for_a_review() {
+    // The example ends inside a check-in flare-up; one green session rebuilds it, then two
+    // more red pairs each start a flare-up rebuilt by two green sessions.
+    let red = "{ pre = 2, during = 7, next_morning = 2 }";
+    let green = "{ pre = 1, during = 1, next_morning = 1 }";
+    let mut extra = String::new();
+    for (dates, pains) in [
+        (vec!["2025-04-18"], vec![green]),
+        (
+            vec!["2025-04-20", "2025-04-21", "2025-04-25", "2025-04-26"],
+            vec![red, red, green, green],
+        ),
+        (
+            vec!["2025-05-01", "2025-05-02", "2025-05-06", "2025-05-07"],
+            vec![red, red, green, green],
+        ),
+    ] {
+        for (date, pain) in dates.into_iter().zip(pains) {
+            extra.push_str(&format!(
+                "[[events]]\ntype = \"session\"\ndate = {date}\npain = {pain}\nexercises = [{{ id = \"bird-dog\", reps = 24, successes = 20 }}]\n\n"
+            ));
+        }
+    }
+    let r = with_events("flare-up", &extra);
+    let flare_ups = of_kind(&r, K::FlareUp, None);
+    assert_eq!(flare_ups.len(), 4);
+    assert_eq!(of_kind(&r, K::FlareUpResolved, None).len(), 4);
+    let reviews: Vec<_> = of_kind(&r, K::ClinicianReview, None)
+        .into_iter()
+        .filter(|d| d.rationale.contains("flare-ups within 90 days"))
+        .collect();
+    assert_eq!(reviews.len(), 2);
+    assert!(reviews[0].rationale.starts_with("3 flare-ups"));
+}
