@@ -42,6 +42,12 @@ pub struct UiprmdArgs {
     /// Ablation: compare signals as their change from the starting posture (true/false).
     #[arg(long)]
     pub relative_to_start: Option<bool>,
+    /// Ablation: include fault-direction projections (true/false).
+    #[arg(long)]
+    pub fault_projection: Option<bool>,
+    /// Ablation: bound on |z| before features (0 = none).
+    #[arg(long)]
+    pub z_limit: Option<f64>,
     /// Ablation: L2 penalty of the correct/incorrect model.
     #[arg(long)]
     pub l2: Option<f64>,
@@ -161,10 +167,16 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         settings.features.rms_z = r;
     }
     if let Some(w) = args.phase_windows {
-        settings.features.phase_windows = w.max(1);
+        settings.features.phase_windows = w;
     }
     if let Some(r) = args.relative_to_start {
         settings.features.relative_to_start = r;
+    }
+    if let Some(f) = args.fault_projection {
+        settings.features.fault_projection = f;
+    }
+    if let Some(z) = args.z_limit {
+        settings.features.z_limit = z;
     }
     if let Some(l) = args.l2 {
         settings.classifier_l2 = l;

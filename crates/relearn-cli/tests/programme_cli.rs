@@ -1,6 +1,12 @@
 //! End-to-end tests of `relearn programme`: every example scenario runs as text and as JSON,
 //! and a bad scenario fails with one line naming the file and the TOML location.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use std::path::PathBuf;
 
 use assert_cmd::Command;

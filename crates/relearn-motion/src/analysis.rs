@@ -250,7 +250,7 @@ pub fn patient_summary(
                 }
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (_, count, msg) in counts.iter().take(2) {
             out.push(format!("In {count} of {n}, your {msg}."));
         }
@@ -267,7 +267,7 @@ pub fn patient_summary(
                 }
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         if counts.is_empty() {
             out.push("No fault was found against the standard limits.".into());
         }

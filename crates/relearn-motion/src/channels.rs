@@ -134,7 +134,7 @@ pub fn body_size_m(p: &PreparedRecording) -> f64 {
     }
     let rec = &p.recording;
     let mut spreads = Vec::new();
-    for f in (0..rec.frame_count()).step_by(((rec.frame_count() / 50).max(1)) as usize) {
+    for f in (0..rec.frame_count()).step_by((rec.frame_count() / 50).max(1)) {
         let pts: Vec<Vec3> = (0..rec.skeleton.len())
             .filter_map(|j| rec.positions.get(f, j))
             .collect();

@@ -42,7 +42,7 @@ pub fn rep_curves(
 ) -> RepCurves {
     let raw = extract(p, channels, start, end);
     let c = channels.len();
-    let frames = if c == 0 { 0 } else { raw.len() / c };
+    let frames = raw.len().checked_div(c).unwrap_or(0);
     let mut values = vec![f64::NAN; points * c];
     for k in 0..c {
         let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
@@ -101,6 +101,18 @@ pub struct Reference {
     pub duration_s: f64,
     /// Which features [`Reference::compare`] produces.
     pub features: FeatureSettings,
+    /// The fault direction: mean of the incorrect examples minus the reference mean, divided by
+    /// the effective SD, `points × channels` (`None` without incorrect examples). Projecting a
+    /// repetition's z-curve onto it asks "does it deviate the way the incorrect examples do?"
+    /// (a matched filter; Fisher's discriminant with a diagonal covariance, Hastie et al., ESL
+    /// §4.3), so a person's harmless style, orthogonal to the fault, does not count.
+    #[serde(default)]
+    pub fault_direction: Option<Vec<f64>>,
+    /// Mean starting posture of the correct examples per channel, when the curves are compared
+    /// relative to the start ([`FeatureSettings::relative_to_start`]); add it to `mean` to get
+    /// absolute values ([`Reference::absolute_mean`]) for plots and the replay.
+    #[serde(default)]
+    pub start_posture: Option<Vec<f64>>,
 }
 
 /// Which features describe a repetition for the template's models.
@@ -116,6 +128,16 @@ pub struct FeatureSettings {
     /// width, leg shape, how the camera fits their skeleton) does not look like a fault; the
     /// fault rules still read absolute values.
     pub relative_to_start: bool,
+    /// Include the projection of each channel's z-curve onto the fault direction (the mean
+    /// difference of the incorrect examples from the reference, in z units), when the template
+    /// has incorrect examples.
+    pub fault_projection: bool,
+    /// z-scores are bounded to ±`z_limit` before features are taken: beyond about 4 SD a
+    /// repetition is as abnormal as it gets, and larger values mostly come from tracking
+    /// glitches (an occluded knee), which must not outweigh every other signal (a Huber-style
+    /// bound; Huber 1964). 0 disables the bound.
+    #[serde(default)]
+    pub z_limit: f64,
 }
 
 /// Share of the movement (percent) whose mean is the starting posture.
@@ -126,7 +148,9 @@ impl Default for FeatureSettings {
         FeatureSettings {
             rms_z: true,
             phase_windows: 1,
-            relative_to_start: false,
+            relative_to_start: true,
+            fault_projection: true,
+            z_limit: 4.0,
         }
     }
 }
@@ -175,7 +199,7 @@ impl Reference {
     /// Names of the features [`Reference::compare`] produces, in order.
     pub fn feature_names(&self) -> Vec<String> {
         let mut v = Vec::with_capacity(2 * self.channels.len() + 2);
-        let w = self.features.phase_windows.max(1);
+        let w = self.features.phase_windows;
         for c in &self.channels {
             if self.features.rms_z {
                 v.push(format!("{}:rms_z", c.id()));
@@ -188,6 +212,12 @@ impl Reference {
                     100 * (k + 1) / w
                 ));
             }
+        }
+        if self.features.fault_projection && self.fault_direction.is_some() {
+            for c in &self.channels {
+                v.push(format!("{}:fault_projection", c.id()));
+            }
+            v.push("all:fault_projection".into());
         }
         v.push("dtw_distance".into());
         v.push("log_duration_ratio".into());
@@ -244,11 +274,13 @@ impl Reference {
                 z[i] = (x - m) / s;
             }
         }
-        let w = self.features.phase_windows.max(1);
+        let w = self.features.phase_windows;
         let mut features = Vec::with_capacity((w + 1) * c + 2);
         let mut channel_rms_z = Vec::with_capacity(c);
+        let lim = self.features.z_limit;
+        let bounded = |v: f64| if lim > 0.0 { v.clamp(-lim, lim) } else { v };
         for k in 0..c {
-            let col: Vec<f64> = (0..p).map(|i| z[i * c + k]).collect();
+            let col: Vec<f64> = (0..p).map(|i| bounded(z[i * c + k])).collect();
             let rms = relearn_core::stats::rms(&col).unwrap_or(f64::NAN);
             channel_rms_z.push(rms);
             if self.features.rms_z {
@@ -258,6 +290,27 @@ impl Reference {
                 let (a, b) = (win * p / w, ((win + 1) * p / w).max(win * p / w + 1).min(p));
                 features.push(relearn_core::stats::mean(&col[a..b]).unwrap_or(f64::NAN));
             }
+        }
+        if let (true, Some(d)) = (self.features.fault_projection, &self.fault_direction) {
+            let (mut num_all, mut den_all) = (0.0, 0.0);
+            for k in 0..c {
+                let (mut num, mut den) = (0.0, 0.0);
+                for i in 0..p {
+                    let (zi, di) = (bounded(z[i * c + k]), d[i * c + k]);
+                    if zi.is_finite() && di.is_finite() {
+                        num += zi * di;
+                        den += di * di;
+                    }
+                }
+                num_all += num;
+                den_all += den;
+                features.push(if den > 1e-12 { num / den.sqrt() } else { 0.0 });
+            }
+            features.push(if den_all > 1e-12 {
+                num_all / den_all.sqrt()
+            } else {
+                0.0
+            });
         }
         let distance = al.distance / ((p * c.max(1)) as f64).sqrt();
         features.push(distance);
@@ -295,6 +348,19 @@ pub fn build_reference(
             "no correct repetitions to learn the movement from".into(),
         ));
     }
+    let start_posture = features.relative_to_start.then(|| {
+        let k =
+            ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+        (0..c)
+            .map(|ch| {
+                let heads: Vec<f64> = curves
+                    .iter()
+                    .flat_map(|r| (0..k).filter_map(move |i| r.values.get(i * c + ch).copied()))
+                    .collect();
+                relearn_core::stats::mean(&heads).unwrap_or(0.0)
+            })
+            .collect::<Vec<f64>>()
+    });
     let shifted: Vec<RepCurves>;
     let curves = if features.relative_to_start {
         shifted = curves
@@ -366,6 +432,8 @@ pub fn build_reference(
         band,
         duration_s,
         features,
+        fault_direction: None,
+        start_posture,
     };
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
@@ -391,6 +459,44 @@ pub fn build_reference(
         }
     }
     Ok(reference)
+}
+
+impl Reference {
+    /// The mean curves in absolute values (`mean` plus the starting posture when curves are
+    /// compared relative to the start), `points × channels`.
+    pub fn absolute_mean(&self) -> Vec<f64> {
+        let c = self.channels.len().max(1);
+        match &self.start_posture {
+            Some(start) => self
+                .mean
+                .iter()
+                .enumerate()
+                .map(|(i, m)| m + start.get(i % c).copied().unwrap_or(0.0))
+                .collect(),
+            None => self.mean.clone(),
+        }
+    }
+
+    /// Learns the fault direction from the incorrect examples' curves (aligned to the
+    /// reference, averaged, minus the reference mean, over the effective SD).
+    pub fn learn_fault_direction(&mut self, incorrect: &[RepCurves]) -> crate::Result<()> {
+        if incorrect.is_empty() {
+            self.fault_direction = None;
+            return Ok(());
+        }
+        let n = self.points * self.channels.len();
+        let aligned: Vec<Vec<f64>> = incorrect
+            .iter()
+            .map(|r| self.compare(r).map(|c| c.z))
+            .collect::<crate::Result<_>>()?;
+        let mut d = vec![f64::NAN; n];
+        for (i, slot) in d.iter_mut().enumerate() {
+            let col: Vec<f64> = aligned.iter().map(|a| a[i]).collect();
+            *slot = relearn_core::stats::mean(&col).unwrap_or(f64::NAN);
+        }
+        self.fault_direction = Some(d);
+        Ok(())
+    }
 }
 
 /// Smallest variability credited to a channel whatever the examples show, in its unit: 1° for

@@ -511,7 +511,7 @@ mod tests {
     #[test]
     fn valgus_above_10_degrees_at_peak_flexion_is_a_fault_on_that_side_only() {
         let flex: Vec<f64> = (0..50)
-            .map(|i| 100.0 * (i as f64 / 49.0 * 3.14159).sin())
+            .map(|i| 100.0 * (i as f64 / 49.0 * std::f64::consts::PI).sin())
             .collect();
         let valgus_l: Vec<f64> = flex.iter().map(|f| f * 0.14).collect();
         let valgus_r: Vec<f64> = flex.iter().map(|f| f * 0.05).collect();

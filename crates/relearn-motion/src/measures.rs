@@ -250,6 +250,29 @@ impl Measure {
         )
     }
 
+    /// The range of values a human body can produce for this measure, in its unit. A value
+    /// outside it can only come from a tracking failure (an occluded knee swapped with the
+    /// other, a limb flipped) and is dropped rather than reported (*Relearn default*, wide
+    /// limits from normal joint ranges of motion: knee 0-160°, hip -30-140°, trunk ±90°; the
+    /// frontal-plane projection angle ±60° exceeds any reported valgus collapse).
+    pub fn plausible_range(&self) -> (f64, f64) {
+        use MeasureKind::*;
+        match self.kind {
+            KneeFlexion => (-20.0, 170.0),
+            ElbowFlexion => (-20.0, 170.0),
+            HipFlexion => (-45.0, 150.0),
+            HipAbduction => (-45.0, 90.0),
+            TrunkFlexion => (-60.0, 120.0),
+            TrunkLateralLean => (-60.0, 60.0),
+            KneeFrontalPlaneProjection => (-60.0, 60.0),
+            PelvicDrop => (-30.0, 30.0),
+            ShoulderElevation => (-20.0, 20.0),
+            ArmElevation => (0.0, 180.0),
+            SquatDepth => (-20.0, 120.0),
+            LumbarFlexion => (-60.0, 90.0),
+        }
+    }
+
     /// True when a 2-D camera with this view can measure it.
     pub fn visible_in(&self, view: View) -> bool {
         use MeasureKind::*;
@@ -430,6 +453,12 @@ pub fn compute_measures(rec: &Recording, view: View, leg_length_m: Option<f64>) 
         }
         if m.relative_to_start() {
             subtract_start(&mut v, rec.rate_hz);
+        }
+        let (lo, hi) = m.plausible_range();
+        for x in v.iter_mut() {
+            if *x < lo || *x > hi {
+                *x = f64::NAN;
+            }
         }
         if v.iter().any(|x| x.is_finite()) {
             series.push((m, v));

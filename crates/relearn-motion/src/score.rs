@@ -217,9 +217,7 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
             },
             format!(
                 "{} bends unevenly: the {} ({:.0} % asymmetry, limit {:.0} %)",
-                f.name
-                    .trim_start_matches("Left-right asymmetry of ")
-                    .to_string(),
+                f.name.trim_start_matches("Left-right asymmetry of "),
                 f.body_part,
                 f.value.abs(),
                 f.limit.abs()

@@ -297,7 +297,7 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
 /// The primary signal normalised so that rest is 0 and a typical repetition peaks at 1.
 pub fn normalise_excursion(signal: &[f64], rate_hz: f64, smooth_s: f64) -> Vec<f64> {
     let n = signal.len();
-    let half = ((smooth_s * rate_hz / 2.0).round() as usize).max(0);
+    let half = (smooth_s * rate_hz / 2.0).round() as usize;
     let smooth: Vec<f64> = (0..n)
         .map(|i| {
             let lo = i.saturating_sub(half);

@@ -111,7 +111,7 @@ impl Default for TemplateSettings {
             points: 101,
             dtw_band_pct: 10.0,
             sd_floor_fraction: 0.25,
-            classifier_l2: 10.0,
+            classifier_l2: 100.0,
             rating_l2: 10.0,
             one_class_quantile: 0.95,
             single_rep_ratio: 1.6,
@@ -460,6 +460,16 @@ pub fn build_template(
         settings.sd_floor_fraction,
         settings.features,
     )?;
+
+    let incorrect_curves: Vec<RepCurves> = curves
+        .iter()
+        .filter(|(i, _, _)| examples[*i].label == Label::Incorrect)
+        .map(|(_, _, c)| c.clone())
+        .collect();
+    let mut reference = reference;
+    if settings.features.fault_projection {
+        reference.learn_fault_direction(&incorrect_curves)?;
+    }
 
     // Features of every repetition.
     let mut comparisons = Vec::with_capacity(curves.len());

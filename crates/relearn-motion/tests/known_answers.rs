@@ -1,6 +1,12 @@
 //! Known-answer tests on simulated movements (`style-guide.md` §4): a squat with an injected
 //! knee valgus of known size, and recordings with a known number of repetitions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use relearn_core::Side;
 use relearn_motion::measures::{value_at_peak_of, Measure, MeasureKind, AT_PEAK_TOLERANCE};
 use relearn_motion::prepare::{prepare, PrepareSettings};

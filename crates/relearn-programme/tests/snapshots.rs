@@ -1,6 +1,13 @@
 //! Snapshot tests (insta) of the simulator's text output for every example scenario: any
 //! change to a rule, a rationale or a default shows up as a reviewable diff.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use relearn_programme::simulate::render_text;

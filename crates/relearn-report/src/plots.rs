@@ -133,6 +133,7 @@ fn template_layers(
         return (Vec::new(), Vec::new());
     };
     let r = &t.reference;
+    let absolute = r.absolute_mean();
     let Some(k) = r
         .channels
         .iter()
@@ -167,7 +168,7 @@ fn template_layers(
         let mut band = Vec::with_capacity(idx.len());
         let mut mean = Vec::with_capacity(idx.len());
         for i in idx {
-            let (Some(mu), Some(sd)) = (r.mean.get(i * c + k), r.sd_eff.get(i * c + k)) else {
+            let (Some(mu), Some(sd)) = (absolute.get(i * c + k), r.sd_eff.get(i * c + k)) else {
                 continue;
             };
             // Linear time mapping: point i of the demonstration onto the repetition's frames.

@@ -153,14 +153,15 @@ pub(crate) fn template_pose(
     phase: f64,
 ) -> Vec<Option<Vec3>> {
     let c = reference.channels.len();
+    let absolute = reference.absolute_mean();
     let last = reference.points.saturating_sub(1);
     let u = phase.clamp(0.0, 1.0) * last as f64;
     let i0 = (u.floor() as usize).min(last);
     let i1 = (i0 + 1).min(last);
     let w = u - i0 as f64;
     let value = |k: usize| -> Option<f64> {
-        let a = *reference.mean.get(i0 * c + k)?;
-        let b = *reference.mean.get(i1 * c + k)?;
+        let a = *absolute.get(i0 * c + k)?;
+        let b = *absolute.get(i1 * c + k)?;
         let v = a * (1.0 - w) + b * w;
         v.is_finite().then_some(v)
     };
