@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd_analyze;
+mod cmd_demo;
 mod cmd_eval;
 mod cmd_inspect;
 mod cmd_rules;
@@ -42,6 +43,10 @@ enum Command {
     Eval(cmd_eval::EvalCommand),
     /// Print the default fault rules as editable JSON.
     Rules(cmd_rules::RulesArgs),
+    /// Generate a demonstration and a patient squat with a known knee fault, build the
+    /// template, analyse the patient and write an HTML report (the main job, on data the
+    /// project makes itself).
+    Demo(cmd_demo::DemoArgs),
     /// Simulate a rehabilitation programme: run a scenario through the programme engine and
     /// print every decision with its rationale.
     #[command(subcommand)]
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd_score::run(a),
         Command::Eval(c) => cmd_eval::run(c),
         Command::Rules(a) => cmd_rules::run(a),
+        Command::Demo(a) => cmd_demo::run(a),
         Command::Programme(c) => programme_cmd::run(c),
     };
     match result {

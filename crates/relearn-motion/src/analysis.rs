@@ -100,7 +100,7 @@ pub fn analyze(
             let reps = spans
                 .iter()
                 .enumerate()
-                .map(|(k, s)| span_to_rep(k, *s, &sig, rate))
+                .map(|(k, s)| span_to_rep(k, *s, &sig, rate, p.recording.start_time_s))
                 .collect::<Vec<_>>();
             (reps, sig)
         }
@@ -185,7 +185,7 @@ pub fn analyze(
     })
 }
 
-fn span_to_rep(k: usize, s: RepSpan, sig: &[f64], rate: f64) -> Repetition {
+fn span_to_rep(k: usize, s: RepSpan, sig: &[f64], rate: f64, t0: f64) -> Repetition {
     let peak = s.start
         + sig
             .get(s.start..s.end)
@@ -196,8 +196,8 @@ fn span_to_rep(k: usize, s: RepSpan, sig: &[f64], rate: f64) -> Repetition {
         start_frame: s.start,
         end_frame: s.end,
         peak_frame: peak,
-        start_s: s.start as f64 / rate,
-        end_s: s.end as f64 / rate,
+        start_s: t0 + s.start as f64 / rate,
+        end_s: t0 + s.end as f64 / rate,
         duration_s: (s.end - s.start) as f64 / rate,
         confidence: s.confidence,
     }
@@ -236,23 +236,32 @@ pub fn patient_summary(
             0 => "None of them matched the demonstration yet: here is what to work on.".to_string(),
             g => format!("{g} of {n} matched the demonstration well."),
         });
-        // The most frequent deviations (by measure), with the typical sentence.
-        let mut counts: Vec<(String, usize, String)> = Vec::new();
+        // The most frequent findings (by measure), worded for the patient; rule findings
+        // first, then differences from the demonstration. The largest size across the
+        // repetitions is quoted.
+        let mut counts: Vec<(String, usize, bool, f64, &crate::score::Deviation)> = Vec::new();
         for r in &s.reps {
             let mut seen = std::collections::HashSet::new();
             for d in &r.deviations {
                 if !seen.insert(d.measure.clone()) {
                     continue;
                 }
+                let is_rule = d.source == crate::score::DeviationSource::Rule;
                 match counts.iter_mut().find(|c| c.0 == d.measure) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((d.measure.clone(), 1, d.message.clone())),
+                    Some(c) => {
+                        c.1 += 1;
+                        if d.size.abs() > c.3 {
+                            c.3 = d.size.abs();
+                            c.4 = d;
+                        }
+                    }
+                    None => counts.push((d.measure.clone(), 1, is_rule, d.size.abs(), d)),
                 }
             }
         }
-        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        for (_, count, msg) in counts.iter().take(2) {
-            out.push(format!("In {count} of {n}, your {msg}."));
+        counts.sort_by_key(|c| (std::cmp::Reverse(c.1), !c.2));
+        for (_, count, _, _, d) in counts.iter().take(2) {
+            out.push(format!("In {count} of {n}, {}.", patient_words(d)));
         }
     } else {
         let mut counts: Vec<(String, usize, f64, String)> = Vec::new();
@@ -276,6 +285,44 @@ pub fn patient_summary(
         }
     }
     out
+}
+
+/// A deviation in the patient's words (second person, no jargon).
+fn patient_words(d: &crate::score::Deviation) -> String {
+    use crate::score::DeviationSource;
+    if d.source == DeviationSource::Template {
+        return format!("your {}", d.message);
+    }
+    let limit = d.limit.unwrap_or(f64::NAN);
+    match d.rule.as_deref().unwrap_or("") {
+        "insufficient_depth" => format!(
+            "you did not go as deep as shown ({:.0} % of your leg length; aim for {:.0} %)",
+            d.size, limit
+        ),
+        "tempo" => format!(
+            "you moved {} than shown during the {}",
+            d.direction, d.body_part
+        ),
+        id if id.ends_with("asymmetry") => format!(
+            "you bent one side more than the other ({:.0} % difference; aim under {:.0} %)",
+            d.size.abs(),
+            limit.abs()
+        ),
+        _ => {
+            let f = faults::FaultFinding {
+                rule: d.rule.clone().unwrap_or_default(),
+                name: String::new(),
+                measure: d.measure.clone(),
+                body_part: d.body_part.clone(),
+                value: d.size,
+                limit,
+                unit: d.unit.clone(),
+                phase_pct: d.phase_pct,
+                excess: d.size - limit,
+            };
+            format!("{} {}", fault_words(&f), d.phase)
+        }
+    }
 }
 
 fn fault_words(f: &faults::FaultFinding) -> String {

@@ -93,9 +93,12 @@ impl Channel {
     }
 }
 
-/// Identifier of a joint for channels: its landmark's name, else its source name.
-fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
-    let joint = &rec.skeleton.joints()[j];
+/// Identifier of a joint for channels: its landmark's name (`left_knee`), else its source
+/// name, so that different devices' joints for the same landmark match.
+pub fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
+    let Some(joint) = rec.skeleton.joints().get(j) else {
+        return String::new();
+    };
     match joint.landmark {
         Some(l) => {
             let v = serde_json::to_value(l).ok();
@@ -104,6 +107,11 @@ fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
         }
         None => joint.name.clone(),
     }
+}
+
+/// Joint keys of every joint of a recording, in skeleton order.
+pub fn joint_keys(rec: &relearn_core::Recording) -> Vec<String> {
+    (0..rec.skeleton.len()).map(|j| joint_key(rec, j)).collect()
 }
 
 /// Every channel a prepared recording provides, in a stable order (measures first).

@@ -104,9 +104,18 @@ pub struct FaultRule {
     pub source: String,
     /// Whether the rule is applied.
     pub enabled: bool,
+    /// Whether breaking the rule makes a repetition incorrect whatever the model says. A
+    /// template sets it only for rules its own correct examples (almost) never break, so a
+    /// measurement that is too noisy for the limit informs without deciding.
+    #[serde(default = "default_true")]
+    pub decides_verdict: bool,
     /// Why a rule was switched off for a template, or a clinician's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// The default fault rules with their sources (`clinical-spec.md` §6).
@@ -119,6 +128,7 @@ pub fn default_rules() -> Vec<FaultRule> {
         window_pct: [0.0, 100.0],
         source: source.into(),
         enabled: true,
+        decides_verdict: true,
         note: None,
     };
     vec![
@@ -248,7 +258,7 @@ pub struct FaultFinding {
     pub value: f64,
     /// The limit it broke, in the same unit.
     pub limit: f64,
-    /// The unit.
+    /// The unit code, as in [`crate::score::Deviation::unit`] (`deg`, `cm`, `%leg`, `s`, `%`).
     pub unit: String,
     /// Phase of the repetition where the value occurs, percent.
     pub phase_pct: f64,
@@ -486,6 +496,14 @@ pub fn evaluate(
     out
 }
 
+/// The short code of a unit (`deg`, `cm`, `%leg`, `s`, `%`), as serialised.
+pub fn unit_code(u: crate::measures::Unit) -> String {
+    serde_json::to_value(u)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn finding(rule: &FaultRule, m: &Measure, v: f64, limit: f64, phase: f64) -> FaultFinding {
     FaultFinding {
         rule: rule.id.clone(),
@@ -494,7 +512,7 @@ fn finding(rule: &FaultRule, m: &Measure, v: f64, limit: f64, phase: f64) -> Fau
         body_part: m.body_part(),
         value: v,
         limit,
-        unit: m.unit().word().into(),
+        unit: unit_code(m.unit()),
         phase_pct: phase,
         excess: v - limit,
     }

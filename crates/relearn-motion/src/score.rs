@@ -129,6 +129,10 @@ pub struct RecordingScore {
     pub warnings: Vec<Warning>,
 }
 
+/// Highest probability (score / 100) of a repetition that breaks an enabled fault rule when
+/// rules decide the verdict: just below the 50 % boundary.
+pub const RULE_BROKEN_MAX_PROBABILITY: f64 = 0.49;
+
 /// Smallest difference from the demonstration worth telling a patient, in a unit: 5°, 2 cm,
 /// 5 % of leg length (*Relearn default*: below these, a difference is not visible to a
 /// clinician's eye and rarely exceeds the measurement error of §6).
@@ -274,12 +278,7 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
     }
 }
 
-fn unit_code(u: Unit) -> String {
-    serde_json::to_value(u)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
+use crate::faults::unit_code;
 
 /// Scores every repetition of a prepared recording against a template.
 pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingScore> {
@@ -357,6 +356,18 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             .map(|f| rule_deviation(f, t, system))
             .collect();
         deviations.extend(template_deviations(t, &cmp, system, &findings));
+        // A broken clinical limit makes the repetition incorrect (template setting); the
+        // confidence is then that of the measurement, not of the model.
+        let rule_broken = t.settings.rules_decide_verdict
+            && findings
+                .iter()
+                .any(|f| t.rules.iter().any(|r| r.id == f.rule && r.decides_verdict));
+        let (prob, verdict, confidence) = if rule_broken {
+            let c = (span.confidence * coverage).clamp(0.0, 1.0);
+            (prob.min(RULE_BROKEN_MAX_PROBABILITY), Verdict::Incorrect, c)
+        } else {
+            (prob, verdict, confidence)
+        };
         reps.push(RepScore {
             number: k + 1,
             start_s: p.recording.time_s(span.start),

@@ -44,6 +44,11 @@ pub struct SegmentSettings {
     /// A repetition starts and ends where the speed of the primary signal falls below this
     /// fraction of its peak speed: 5 % (the tempo phase rule of `clinical-spec.md` §6).
     pub still_fraction: f64,
+    /// Smallest excursion of the primary movement, percent of body size, that counts as
+    /// movement: 3 % (about 2.5 cm for an 85 cm leg). Tracking noise is about 0.3 % after
+    /// filtering; without this floor the normalisation would blow noise up to a full
+    /// "repetition" in a recording of quiet standing (*Relearn default*).
+    pub min_excursion_pct: f64,
 }
 
 impl Default for SegmentSettings {
@@ -55,6 +60,7 @@ impl Default for SegmentSettings {
             min_duration_s: 0.4,
             smooth_s: 0.2,
             still_fraction: 0.05,
+            min_excursion_pct: 3.0,
         }
     }
 }
@@ -294,8 +300,15 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
         .collect()
 }
 
-/// The primary signal normalised so that rest is 0 and a typical repetition peaks at 1.
-pub fn normalise_excursion(signal: &[f64], rate_hz: f64, smooth_s: f64) -> Vec<f64> {
+/// The primary signal normalised so that rest is 0 and a typical repetition peaks at 1. A
+/// signal whose excursion is below `min_excursion` (in the signal's unit, % of body size) is
+/// all zeros: there is no movement to segment.
+pub fn normalise_excursion(
+    signal: &[f64],
+    rate_hz: f64,
+    smooth_s: f64,
+    min_excursion: f64,
+) -> Vec<f64> {
     let n = signal.len();
     let half = (smooth_s * rate_hz / 2.0).round() as usize;
     let smooth: Vec<f64> = (0..n)
@@ -314,7 +327,7 @@ pub fn normalise_excursion(signal: &[f64], rate_hz: f64, smooth_s: f64) -> Vec<f
     let up = stats::quantile(&smooth, 0.98).map_or(0.0, |q| q - rest);
     let down = stats::quantile(&smooth, 0.02).map_or(0.0, |q| rest - q);
     let (sign, amp) = if up >= down { (1.0, up) } else { (-1.0, down) };
-    if amp <= 1e-9 {
+    if amp <= min_excursion.max(1e-9) {
         return vec![0.0; n];
     }
     smooth.iter().map(|v| sign * (v - rest) / amp).collect()
@@ -441,8 +454,17 @@ pub fn segment_repetitions(
         },
     };
     let signal = project(p, axis);
-    let s = normalise_excursion(&signal, p.recording.rate_hz, settings.smooth_s);
-    let reps = find_repetitions(&s, p.recording.rate_hz, settings);
+    let s = normalise_excursion(
+        &signal,
+        p.recording.rate_hz,
+        settings.smooth_s,
+        settings.min_excursion_pct,
+    );
+    let mut reps = find_repetitions(&s, p.recording.rate_hz, settings);
+    for r in &mut reps {
+        r.start_s += p.recording.start_time_s;
+        r.end_s += p.recording.start_time_s;
+    }
     (reps, s)
 }
 
@@ -465,7 +487,7 @@ mod tests {
     #[test]
     fn each_bump_is_one_repetition_with_high_confidence() {
         let s = bumps(4, 30.0);
-        let n = normalise_excursion(&s, 30.0, 0.2);
+        let n = normalise_excursion(&s, 30.0, 0.2, 0.0);
         let reps = find_repetitions(&n, 30.0, &SegmentSettings::default());
         assert_eq!(reps.len(), 4);
         assert!(reps.iter().all(|r| r.confidence > 0.9), "{reps:?}");
@@ -478,7 +500,7 @@ mod tests {
 
     #[test]
     fn a_flat_signal_has_no_repetitions() {
-        let n = normalise_excursion(&vec![1.0; 200], 30.0, 0.2);
+        let n = normalise_excursion(&vec![1.0; 200], 30.0, 0.2, 0.0);
         assert!(find_repetitions(&n, 30.0, &SegmentSettings::default()).is_empty());
     }
 }

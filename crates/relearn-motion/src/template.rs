@@ -92,9 +92,15 @@ pub struct TemplateSettings {
     /// |z| from which a difference from the demonstration is reported (2 = outside the
     /// 95 % band of normal variability).
     pub deviation_z: f64,
+    /// A rule decides the verdict for a template only when at most this share of its correct
+    /// repetitions break it (0.05); above, it is reported but does not decide.
+    pub rule_decisive_share: f64,
     /// A rule is switched off for a template when more than this share of the correct
     /// repetitions break it (0.5).
     pub rule_off_share: f64,
+    /// A repetition that breaks an enabled fault rule is incorrect whatever the model says
+    /// (its score is capped just below 50): a clinical limit is a limit.
+    pub rules_decide_verdict: bool,
     /// Which signals are compared.
     pub channels: ChannelSet,
     /// Which features the models read.
@@ -117,6 +123,8 @@ impl Default for TemplateSettings {
             single_rep_ratio: 1.6,
             deviation_z: 2.0,
             rule_off_share: 0.5,
+            rules_decide_verdict: true,
+            rule_decisive_share: 0.05,
             channels: ChannelSet::All,
             features: FeatureSettings::default(),
             prepare: PrepareSettings::default(),
@@ -354,7 +362,7 @@ pub fn rep_primary_signal(
         warnings: Vec::new(),
     };
     let raw = project(&sub, axis);
-    normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s)
+    normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
 }
 
 /// Channels shared by every example (a channel missing or empty in one correct example is
@@ -620,6 +628,14 @@ pub fn build_template(
             rule.enabled = false;
             rule.note = Some(format!(
                 "switched off: the demonstration itself breaks it in {} of {} correct repetitions",
+                broken[k],
+                correct_reps.len()
+            ));
+        } else if broken[k] as f64 > settings.rule_decisive_share * correct_reps.len() as f64 {
+            rule.decides_verdict = false;
+            rule.note = Some(format!(
+                "reported but not deciding the verdict: the demonstration breaks it in {} of {} \
+                 correct repetitions (measurement too noisy for this limit)",
                 broken[k],
                 correct_reps.len()
             ));

@@ -151,3 +151,17 @@ fn repetitions_without_rest_between_them_are_still_counted() {
     let (reps, _) = segment_repetitions(&p, None, &SegmentSettings::default());
     assert_eq!(reps.len(), 6);
 }
+
+#[test]
+fn quiet_standing_has_no_repetitions() {
+    let sim = SquatSimulation {
+        reps: 0,
+        edge_rest_s: 3.0,
+        noise_m: 0.005,
+        ..SquatSimulation::default()
+    };
+    let (rec, _) = simulate_squat(&sim).unwrap();
+    let p = prepare(rec, &PrepareSettings::default()).unwrap();
+    let (reps, _) = segment_repetitions(&p, None, &SegmentSettings::default());
+    assert!(reps.is_empty(), "{reps:?}");
+}

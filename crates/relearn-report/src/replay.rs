@@ -109,21 +109,6 @@ struct ReplayData {
     start: usize,
 }
 
-/// The identifier of a joint in template channels: its landmark's name, else its source name
-/// (the rule of `relearn_motion::channels`, which keeps it private).
-pub(crate) fn joint_keys(rec: &Recording) -> Vec<String> {
-    rec.skeleton
-        .joints()
-        .iter()
-        .map(|j| {
-            j.landmark
-                .and_then(|l| serde_json::to_value(l).ok())
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| j.name.clone())
-        })
-        .collect()
-}
-
 /// For each joint key, the reference's channel indices of its lateral, forward and up
 /// positions, when the reference has all three.
 pub(crate) fn template_columns(reference: &Reference, keys: &[String]) -> Vec<Option<[usize; 3]>> {
@@ -240,7 +225,7 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
     let step = frame_step(rate, n);
     let fps = rate / step as f64;
     let display = span_frame(p, 0, n);
-    let keys = joint_keys(rec);
+    let keys = relearn_motion::channels::joint_keys(rec);
     let kept: Vec<usize> = (0..n).step_by(step).collect();
 
     let patient: Vec<Vec<Option<i32>>> = kept
