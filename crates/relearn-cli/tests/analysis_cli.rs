@@ -1,0 +1,222 @@
+//! End-to-end tests of the analysis commands: `demo`, `inspect`, `template build`, `score`,
+//! `analyze`, and what bad input does (one clear line naming the file, non-zero exit, no
+//! panic).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn relearn() -> Command {
+    Command::cargo_bin("relearn").unwrap()
+}
+
+/// The demo folder, generated once per test (each test gets its own temp dir).
+fn demo(dir: &Path) -> PathBuf {
+    let out = dir.join("demo");
+    relearn().args(["demo", "--out"]).arg(&out).assert().success();
+    out
+}
+
+fn shared_data() -> Option<PathBuf> {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
+
+#[test]
+fn demo_writes_recordings_template_and_a_self_contained_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    for f in ["manifest.csv", "patient_squat.csv", "squat.template.json", "report.html"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("left knee drifted inward"), "patient summary in the report");
+    assert!(!html.contains("http://") && !html.contains("https://"), "no external resources");
+}
+
+#[test]
+fn score_json_has_one_line_per_file_with_the_documented_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let assert = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(out.join("squat.template.json"))
+        .arg(out.join("patient_squat.csv"))
+        .arg(out.join("demonstration_1.csv"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    let patient = &lines[0];
+    assert!(patient["path"].as_str().unwrap().ends_with("patient_squat.csv"));
+    assert!(patient["program_version"].is_string() && patient["template_id"].is_string());
+    let reps = patient["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 5, "the simulated patient did 5 squats");
+    for r in reps {
+        for key in ["score", "verdict", "confidence", "rating", "duration_s", "deviations"] {
+            assert!(r.get(key).is_some(), "{key}");
+        }
+        let score = r["score"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&score));
+        assert_eq!(r["verdict"], "incorrect", "12° of valgus breaks the 10° rule");
+        assert!(r["rating"].is_null(), "no ratings in the manifest");
+        let devs = r["deviations"].as_array().unwrap();
+        let valgus = devs.iter().find(|d| d["measure"] == "left_knee_valgus_fppa").unwrap();
+        for key in ["phase_pct", "size", "unit", "direction", "message"] {
+            assert!(valgus.get(key).is_some(), "{key}");
+        }
+        let size = valgus["size"].as_f64().unwrap();
+        assert!((size - 12.0).abs() <= 2.5, "valgus measured {size}");
+        assert_eq!(valgus["unit"], "deg");
+    }
+    // The clinician's own demonstration scores as correct.
+    let demo_reps = lines[1]["reps"].as_array().unwrap();
+    assert!(demo_reps.iter().filter(|r| r["verdict"] == "correct").count() >= 4);
+}
+
+#[test]
+fn a_template_with_ratings_predicts_on_the_manifests_scale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let manifest = out.join("rated.csv");
+    std::fs::write(
+        &manifest,
+        "path,label\ndemonstration_1.csv,9\ndemonstration_2.csv,8.5\ndemonstration_3.csv,9.5\nfault_knee_valgus.csv,4\nfault_shallow_trunk_lean.csv,2\n",
+    )
+    .unwrap();
+    let t = out.join("rated.json");
+    relearn()
+        .args(["template", "build", "--exercise", "squat", "--manifest"])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&t)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("correct"));
+    // Ratings need the correct examples too: add them.
+    std::fs::write(
+        &manifest,
+        "path,label\ndemonstration_1.csv,correct\ndemonstration_2.csv,correct\ndemonstration_1.csv,9\ndemonstration_2.csv,8.5\ndemonstration_3.csv,9.5\nfault_knee_valgus.csv,4\nfault_shallow_trunk_lean.csv,2\n",
+    )
+    .unwrap();
+    relearn()
+        .args(["template", "build", "--exercise", "squat", "--manifest"])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&t)
+        .assert()
+        .success();
+    let assert = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(&t)
+        .arg(out.join("fault_knee_valgus.csv"))
+        .assert()
+        .success();
+    let line: serde_json::Value =
+        serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    for r in line["reps"].as_array().unwrap() {
+        let rating = r["rating"].as_f64().unwrap();
+        assert!((2.0..=9.5).contains(&rating), "rating {rating} on the 2-9.5 scale");
+    }
+}
+
+#[test]
+fn inspect_reports_format_rate_frames_and_detected_axes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let assert = relearn()
+        .args(["inspect", "--json"])
+        .arg(out.join("patient_squat.csv"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(v["format"], "generic-csv");
+    let text = std::fs::read_to_string(out.join("patient_squat.csv")).unwrap();
+    let rows = text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("time_s")).count();
+    assert_eq!(v["frames"].as_u64().unwrap() as usize, rows);
+    assert!((v["rate_hz"].as_f64().unwrap() - 30.0).abs() < 0.01);
+    assert_eq!(v["up_axis"], "y", "the demo writes Kinect camera space");
+    assert_eq!(v["joints"].as_array().unwrap().len(), 25);
+}
+
+#[test]
+fn inspect_reads_every_kind_of_sample_file() {
+    let Some(data) = shared_data() else { return };
+    for f in [
+        "ui-prmd/Segmented Movements/Kinect/Positions/m01_s01_e01_positions.txt.gz",
+        "kimore-sample-stgcn/input.csv",
+        "keraal-sample/dataSampleKeraal/G3-Kinect-CTK-P1T1-Unknown-C-0.txt",
+        "keraal-sample/dataSampleKeraal/G3-OP-CTK-P1T1-Unknown-C-0.json",
+        "keraal-sample/dataSampleKeraal/G3-BP-CTK-P1T1-Unknown-C-0.json",
+        "keraal-sample/dataSampleKeraal/G3-AP-CTK-P1T1-Unknown-C-0.json",
+        "c3d-samples-c3dio/sample_03/gait-pig.c3d",
+        "bmc-biomech-samples/trc/walk1.trc",
+    ] {
+        relearn().arg("inspect").arg(data.join(f)).assert().success();
+    }
+}
+
+#[test]
+fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
+    let Some(data) = shared_data() else { return };
+    let assert = relearn()
+        .args(["analyze", "--json"])
+        .arg(data.join("keraal-sample/dataSampleKeraal/G3-BP-ELK-P1T1-Unknown-C-0.json"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(v["view"], "frontal2_d");
+    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "view_2d"));
+}
+
+#[test]
+fn bad_input_fails_with_one_line_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("empty.csv", b"", "empty.csv"),
+        ("garbled.csv", b"time_s,a_x,a_y,a_z,b_x,b_y,b_z\n0,1,2,3,4,5,6\n0.03,1,two,3,4,5,6\n", "line 3"),
+        ("truncated.c3d", &[0x02, 0x50, 0x10, 0x00, 0x05], "truncated.c3d"),
+        ("noise.bin", &[0xde, 0xad, 0xbe, 0xef, 0x00, 0x01], "--format"),
+        ("bad.gz", &[0x1f, 0x8b, 0x08, 0x00, 0x00], "bad.gz"),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let assert = relearn().arg("analyze").arg(&path).assert().failure();
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(needle), "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{name}: one line: {stderr}");
+    }
+    relearn()
+        .args(["inspect", "/nonexistent/file.csv"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("file not found"));
+}
+
+#[test]
+fn a_tampered_template_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let t = out.join("squat.template.json");
+    let text = std::fs::read_to_string(&t).unwrap().replacen("\"squat\"", "\"lunge\"", 1);
+    std::fs::write(&t, text).unwrap();
+    relearn()
+        .args(["score", "--template"])
+        .arg(&t)
+        .arg(out.join("patient_squat.csv"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("modified after it was built"));
+}
