@@ -2,7 +2,12 @@
 //! `analyze`, and what bad input does (one clear line naming the file, non-zero exit, no
 //! panic).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -15,7 +20,11 @@ fn relearn() -> Command {
 /// The demo folder, generated once per test (each test gets its own temp dir).
 fn demo(dir: &Path) -> PathBuf {
     let out = dir.join("demo");
-    relearn().args(["demo", "--out"]).arg(&out).assert().success();
+    relearn()
+        .args(["demo", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
     out
 }
 
@@ -33,12 +42,23 @@ fn shared_data() -> Option<PathBuf> {
 fn demo_writes_recordings_template_and_a_self_contained_report() {
     let tmp = tempfile::tempdir().unwrap();
     let out = demo(tmp.path());
-    for f in ["manifest.csv", "patient_squat.csv", "squat.template.json", "report.html"] {
+    for f in [
+        "manifest.csv",
+        "patient_squat.csv",
+        "squat.template.json",
+        "report.html",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("left knee drifted inward"), "patient summary in the report");
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external resources");
+    assert!(
+        html.contains("left knee drifted inward"),
+        "patient summary in the report"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external resources"
+    );
 }
 
 #[test]
@@ -53,24 +73,42 @@ fn score_json_has_one_line_per_file_with_the_documented_fields() {
         .assert()
         .success();
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    let lines: Vec<serde_json::Value> =
-        stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     let patient = &lines[0];
-    assert!(patient["path"].as_str().unwrap().ends_with("patient_squat.csv"));
+    assert!(patient["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("patient_squat.csv"));
     assert!(patient["program_version"].is_string() && patient["template_id"].is_string());
     let reps = patient["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 5, "the simulated patient did 5 squats");
     for r in reps {
-        for key in ["score", "verdict", "confidence", "rating", "duration_s", "deviations"] {
+        for key in [
+            "score",
+            "verdict",
+            "confidence",
+            "rating",
+            "duration_s",
+            "deviations",
+        ] {
             assert!(r.get(key).is_some(), "{key}");
         }
         let score = r["score"].as_f64().unwrap();
         assert!((0.0..=100.0).contains(&score));
-        assert_eq!(r["verdict"], "incorrect", "12° of valgus breaks the 10° rule");
+        assert_eq!(
+            r["verdict"], "incorrect",
+            "12° of valgus breaks the 10° rule"
+        );
         assert!(r["rating"].is_null(), "no ratings in the manifest");
         let devs = r["deviations"].as_array().unwrap();
-        let valgus = devs.iter().find(|d| d["measure"] == "left_knee_valgus_fppa").unwrap();
+        let valgus = devs
+            .iter()
+            .find(|d| d["measure"] == "left_knee_valgus_fppa")
+            .unwrap();
         for key in ["phase_pct", "size", "unit", "direction", "message"] {
             assert!(valgus.get(key).is_some(), "{key}");
         }
@@ -80,7 +118,13 @@ fn score_json_has_one_line_per_file_with_the_documented_fields() {
     }
     // The clinician's own demonstration scores as correct.
     let demo_reps = lines[1]["reps"].as_array().unwrap();
-    assert!(demo_reps.iter().filter(|r| r["verdict"] == "correct").count() >= 4);
+    assert!(
+        demo_reps
+            .iter()
+            .filter(|r| r["verdict"] == "correct")
+            .count()
+            >= 4
+    );
 }
 
 #[test]
@@ -121,11 +165,13 @@ fn a_template_with_ratings_predicts_on_the_manifests_scale() {
         .arg(out.join("fault_knee_valgus.csv"))
         .assert()
         .success();
-    let line: serde_json::Value =
-        serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     for r in line["reps"].as_array().unwrap() {
         let rating = r["rating"].as_f64().unwrap();
-        assert!((2.0..=9.5).contains(&rating), "rating {rating} on the 2-9.5 scale");
+        assert!(
+            (2.0..=9.5).contains(&rating),
+            "rating {rating} on the 2-9.5 scale"
+        );
     }
 }
 
@@ -141,7 +187,10 @@ fn inspect_reports_format_rate_frames_and_detected_axes() {
     let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     assert_eq!(v["format"], "generic-csv");
     let text = std::fs::read_to_string(out.join("patient_squat.csv")).unwrap();
-    let rows = text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("time_s")).count();
+    let rows = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("time_s"))
+        .count();
     assert_eq!(v["frames"].as_u64().unwrap() as usize, rows);
     assert!((v["rate_hz"].as_f64().unwrap() - 30.0).abs() < 0.01);
     assert_eq!(v["up_axis"], "y", "the demo writes Kinect camera space");
@@ -161,7 +210,11 @@ fn inspect_reads_every_kind_of_sample_file() {
         "c3d-samples-c3dio/sample_03/gait-pig.c3d",
         "bmc-biomech-samples/trc/walk1.trc",
     ] {
-        relearn().arg("inspect").arg(data.join(f)).assert().success();
+        relearn()
+            .arg("inspect")
+            .arg(data.join(f))
+            .assert()
+            .success();
     }
 }
 
@@ -175,7 +228,11 @@ fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
         .success();
     let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     assert_eq!(v["view"], "frontal2_d");
-    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "view_2d"));
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "view_2d"));
 }
 
 #[test]
@@ -183,9 +240,21 @@ fn bad_input_fails_with_one_line_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let cases: [(&str, &[u8], &str); 5] = [
         ("empty.csv", b"", "empty.csv"),
-        ("garbled.csv", b"time_s,a_x,a_y,a_z,b_x,b_y,b_z\n0,1,2,3,4,5,6\n0.03,1,two,3,4,5,6\n", "line 3"),
-        ("truncated.c3d", &[0x02, 0x50, 0x10, 0x00, 0x05], "truncated.c3d"),
-        ("noise.bin", &[0xde, 0xad, 0xbe, 0xef, 0x00, 0x01], "--format"),
+        (
+            "garbled.csv",
+            b"time_s,a_x,a_y,a_z,b_x,b_y,b_z\n0,1,2,3,4,5,6\n0.03,1,two,3,4,5,6\n",
+            "line 3",
+        ),
+        (
+            "truncated.c3d",
+            &[0x02, 0x50, 0x10, 0x00, 0x05],
+            "truncated.c3d",
+        ),
+        (
+            "noise.bin",
+            &[0xde, 0xad, 0xbe, 0xef, 0x00, 0x01],
+            "--format",
+        ),
         ("bad.gz", &[0x1f, 0x8b, 0x08, 0x00, 0x00], "bad.gz"),
     ];
     for (name, bytes, needle) in cases {
@@ -196,7 +265,11 @@ fn bad_input_fails_with_one_line_naming_the_file() {
         assert!(stderr.contains(needle), "{name}: {stderr}");
         assert!(stderr.contains(name), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "{name}: one line: {stderr}");
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "{name}: one line: {stderr}"
+        );
     }
     relearn()
         .args(["inspect", "/nonexistent/file.csv"])
@@ -210,7 +283,9 @@ fn a_tampered_template_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let out = demo(tmp.path());
     let t = out.join("squat.template.json");
-    let text = std::fs::read_to_string(&t).unwrap().replacen("\"squat\"", "\"lunge\"", 1);
+    let text = std::fs::read_to_string(&t)
+        .unwrap()
+        .replacen("\"squat\"", "\"lunge\"", 1);
     std::fs::write(&t, text).unwrap();
     relearn()
         .args(["score", "--template"])
