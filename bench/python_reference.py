@@ -1,0 +1,925 @@
+#!/usr/bin/env python3
+"""Reference pipeline in Python (NumPy, SciPy, dtaidistance's C DTW) for the speed comparison
+of BENCHMARKS.md: the same steps as ``relearn template build`` + ``relearn score`` on UI-PRMD
+Kinect files, written the way a competent Python engineer would (vectorised NumPy, SciPy's
+filters, the C implementation of DTW), so that the ratio measures Relearn and not a straw man.
+
+Usage (mirrors the two Relearn commands; one process each, single-threaded):
+
+    python3 bench/python_reference.py template --exercise "deep squat" \
+        --manifest MANIFEST.csv --out TEMPLATE.json
+    python3 bench/python_reference.py score --template TEMPLATE.json FILE... --json
+
+``MANIFEST.csv`` has the header ``path,label`` (label ``correct`` or ``incorrect``; paths
+relative to the manifest's folder), as for ``relearn template build``. ``score --json``
+prints one JSON object per file per line with ``path``, ``reps`` (``score`` 0-100,
+``verdict``, ``confidence``, ``duration_s``, ``deviations``) and ``warnings``, like
+``relearn score --json``. The numbers need not equal Relearn's (details such as rounding,
+the DTW tie-breaking and the IRLS stopping rule differ); the *work* per file is the same.
+
+Steps, and the Relearn module each one corresponds to (every step runs for every file, in
+both commands, as in Relearn: the template command prepares each example, the score command
+prepares each file again):
+
+1. Read (``relearn-formats/src/ui_prmd.rs``): gunzip the Positions file and the sibling
+   Angles file (``.../Positions/mMM_sSS_eEE_positions.txt.gz`` ->
+   ``.../Angles/mMM_sSS_eEE_angles.txt.gz``), parse the 66 comma-separated columns
+   (``numpy.loadtxt``, NumPy's C parser), check the frame counts agree.
+2. Absolute positions (``ui_prmd.rs::rebuild_absolute``, skeleton
+   ``relearn-core/src/skeleton.rs`` ``known::UI_PRMD_22``): per joint
+   ``R_local = Rz(z) Rx(x) Ry(y)`` (degrees, stored order x, y, z), chained parents first,
+   ``R_global(j) = R_global(parent) R_local(j)``,
+   ``abs(j) = R_global(parent) rel(j) + abs(parent)``; vectorised over frames.
+3. Lab frame (``relearn-core/src/lab.rs::to_lab_frame``): UI-PRMD is centimetres with +y up,
+   so lab = (z, x, y) / 100 (metres, z up); tracking quality (missing share).
+4. Gap filling (``relearn-core/src/gaps.rs``): interior runs of missing samples up to
+   3 frames (0.1 s at 30 Hz) are filled with a cubic spline (``scipy.interpolate.CubicSpline``
+   through up to 4 samples each side); longer or edge gaps stay missing and are reported.
+5. Filter (``relearn-core/src/filter.rs``, ``relearn-motion/src/prepare.rs``): zero-phase
+   2nd-order Butterworth low-pass at 6 Hz with Winter's correction,
+   ``scipy.signal.butter(2, 6/0.802, fs=30, output='sos')`` + ``sosfiltfilt`` with odd
+   padding of 30 samples (1 s; clamped to the length - 1), all 66 coordinates at once.
+6. Body frame and clinical measures (``relearn-motion/src/body.rs``, ``measures.rs``): hip
+   line averaged over a centred 2 s window; per frame: knee flexion L/R, hip flexion L/R, hip
+   abduction L/R, trunk flexion, trunk lateral lean, knee frontal-plane projection angle L/R,
+   pelvic drop L/R, shoulder elevation L/R, arm elevation L/R, elbow flexion L/R, squat depth
+   (% leg length), lumbar flexion: the same 20 measures, with the same plausibility limits;
+   leg length (median hip-knee-ankle).
+7. Repetitions (``relearn-motion/src/segment.rs``, ``template.rs::repetition_spans``): the
+   primary movement axis is the first principal component of the body-frame joint positions
+   of the correct examples (``numpy.linalg.eigh`` of the pooled covariance); each recording
+   is projected on it, smoothed (0.2 s), normalised (rest 0, peak 1) and segmented with the
+   same hysteresis (enter 0.5, rest 0.15, merge above 0.35, 5 % speed rule); a recording no
+   longer than 1.6 x the typical repetition is one repetition.
+8. Curves (``relearn-motion/src/channels.rs``, ``compare.rs::rep_curves``): per repetition,
+   the 20 measures plus the 22 joints x 3 body axes (relative to the mid-hip at the start,
+   in the repetition's body frame, % of leg length) = 86 channels, linearly resampled to 101
+   points.
+9. Reference (``compare.rs::build_reference``, ``template.rs::build_template``): curves
+   relative to their starting posture (mean of the first 5 points), channel scale (pooled
+   SD), medoid, then two rounds of DTW barycentre averaging: every correct repetition is
+   aligned to the current mean with ``dtaidistance.dtw_ndim.warping_path`` (C,
+   ``use_c=True``, ``window=11``, i.e. |i - j| <= 10 points = Relearn's Sakoe-Chiba band of
+   10) on scaled channels and warped onto the mean's time axis; mean and SD per point,
+   floored SD; fault direction = mean z-curve of the incorrect repetitions; primary curve and
+   tempo of the demonstration; fault rules switched off when most correct repetitions break
+   them; reference values for the depth rule.
+10. Features and model (``compare.rs::Reference::compare``, ``models.rs::LogisticModel``):
+    per repetition, DTW to the reference (same C call), warped curves, z-scores bounded to
+    +-4, per channel RMS z, mean z and fault-direction projection, overall projection, DTW
+    distance, log duration ratio (261 features for UI-PRMD); L2-regularised (100),
+    class-balanced logistic regression fitted by IRLS (Newton) in NumPy on standardised
+    features.
+11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
+    probability -> score, verdict, confidence; tempo phases; the fault rules (knee valgus at
+    peak knee flexion, trunk lateral lean, lumbar flexion, pelvic drop, shoulder elevation
+    before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo);
+    differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %) as
+    messages; one JSON line per file.
+
+Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
+manifest has none).
+"""
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import scipy.interpolate
+import scipy.signal
+from dtaidistance import dtw_ndim
+
+RATE_HZ = 30.0
+POINTS = 101
+BAND = 10  # Sakoe-Chiba half-width in points (10 % of 101)
+DTW_WINDOW = BAND + 1  # dtaidistance: shifts smaller than `window`
+START_POSTURE_POINTS = 5  # round(5 % of 101)
+Z_LIMIT = 4.0
+L2 = 100.0
+SD_FLOOR_FRACTION = 0.25
+SINGLE_REP_RATIO = 1.6
+DEVIATION_Z = 2.0
+
+# UI-PRMD Kinect joints and parents (relearn-core known::UI_PRMD_22), with landmark roles.
+JOINTS = [
+    ("Waist", None), ("Spine", 0), ("Chest", 1), ("Neck", 2), ("Head", 3), ("Head tip", 4),
+    ("Left collar", 2), ("Left upper arm", 6), ("Left forearm", 7), ("Left hand", 8),
+    ("Right collar", 2), ("Right upper arm", 10), ("Right forearm", 11), ("Right hand", 12),
+    ("Left upper leg", 0), ("Left lower leg", 14), ("Left foot", 15), ("Left leg toes", 16),
+    ("Right upper leg", 0), ("Right lower leg", 18), ("Right foot", 19), ("Right leg toes", 20),
+]
+NJ = len(JOINTS)
+PELVIS, SPINE_MID, THORAX = 0, 1, 2
+SHOULDER = {"left": 7, "right": 11}
+ELBOW = {"left": 8, "right": 12}
+WRIST = {"left": 9, "right": 13}
+HIP = {"left": 14, "right": 18}
+KNEE = {"left": 15, "right": 19}
+ANKLE = {"left": 16, "right": 20}
+SIDES = ("left", "right")
+OTHER = {"left": "right", "right": "left"}
+
+# Measures in Relearn's order (measures.rs Measure::all): (id, unit, plausible range,
+# relative to start).
+MEASURES = [("squat_depth", "%leg", (-20, 120), False),
+            ("trunk_flexion", "deg", (-60, 120), False),
+            ("trunk_lateral_lean", "deg", (-60, 60), False),
+            ("lumbar_flexion", "deg", (-60, 90), True)]
+for _kind, _unit, _range, _rel in [
+        ("knee_flexion", "deg", (-20, 170), False),
+        ("knee_valgus_fppa", "deg", (-60, 60), False),
+        ("hip_flexion", "deg", (-45, 150), False),
+        ("hip_abduction", "deg", (-45, 90), False),
+        ("pelvic_drop", "deg", (-30, 30), False),
+        ("shoulder_elevation", "cm", (-20, 20), True),
+        ("arm_elevation", "deg", (0, 180), False),
+        ("elbow_flexion", "deg", (-20, 170), False)]:
+    for _side in SIDES:
+        MEASURES.append((f"{_side}_{_kind}", _unit, _range, _rel))
+MEASURE_IDS = [m[0] for m in MEASURES]
+MEASURE_INDEX = {m: i for i, m in enumerate(MEASURE_IDS)}
+NM = len(MEASURES)
+UNIT_FLOOR = {"deg": 1.0, "cm": 0.5, "%leg": 0.5, "%": 0.5}
+MIN_REPORTABLE = {"deg": 5.0, "cm": 2.0, "%leg": 5.0, "%": 5.0}
+CHANNEL_UNITS = [m[1] for m in MEASURES] + ["%"] * (NJ * 3)
+
+SOS = scipy.signal.butter(2, 6.0 / 0.802, fs=RATE_HZ, output="sos")
+PAD = 30
+
+
+# ---------------------------------------------------------------- 1-3. reading, lab frame
+
+def angles_path(positions_path):
+    d, name = os.path.split(positions_path)
+    at = name.lower().rfind("positions")
+    angles_name = name[:at] + "angles" + name[at + len("positions"):]
+    if os.path.basename(d).lower() == "positions":
+        candidate = os.path.join(os.path.dirname(d), "Angles", angles_name)
+        if os.path.exists(candidate):
+            return candidate
+    return os.path.join(d, angles_name)
+
+
+def read_table(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    table = np.loadtxt(io.BytesIO(data), delimiter=",", dtype=np.float64, ndmin=2)
+    if table.shape[1] != NJ * 3:
+        raise ValueError(f"{path}: expected {NJ * 3} columns, found {table.shape[1]}")
+    return table
+
+
+def rotations(angles_deg):
+    """R_local = Rz(z) Rx(x) Ry(y) for every frame and joint: (..., 3) -> (..., 3, 3)."""
+    a = np.radians(angles_deg)
+    cx, sx = np.cos(a[..., 0]), np.sin(a[..., 0])
+    cy, sy = np.cos(a[..., 1]), np.sin(a[..., 1])
+    cz, sz = np.cos(a[..., 2]), np.sin(a[..., 2])
+    r = np.empty(a.shape[:-1] + (3, 3))
+    # Rz @ Rx @ Ry written out.
+    r[..., 0, 0] = cz * cy - sz * sx * sy
+    r[..., 0, 1] = -sz * cx
+    r[..., 0, 2] = cz * sy + sz * sx * cy
+    r[..., 1, 0] = sz * cy + cz * sx * sy
+    r[..., 1, 1] = cz * cx
+    r[..., 1, 2] = sz * sy - cz * sx * cy
+    r[..., 2, 0] = -cx * sy
+    r[..., 2, 1] = sx
+    r[..., 2, 2] = cx * cy
+    return r
+
+
+def read_uiprmd(path):
+    rel = read_table(path)
+    ang = read_table(angles_path(path))
+    if rel.shape[0] != ang.shape[0]:
+        raise ValueError(f"{path}: {rel.shape[0]} frames of positions but {ang.shape[0]} of angles")
+    n = rel.shape[0]
+    rel = rel.reshape(n, NJ, 3)
+    local = rotations(ang.reshape(n, NJ, 3))
+    glob = np.empty_like(local)
+    absolute = np.empty_like(rel)
+    for j, (_, parent) in enumerate(JOINTS):  # the table is parents-first
+        if parent is None:
+            glob[:, j] = local[:, j]
+            absolute[:, j] = rel[:, j]
+        else:
+            glob[:, j] = glob[:, parent] @ local[:, j]
+            absolute[:, j] = np.einsum("fij,fj->fi", glob[:, parent], rel[:, j]) + absolute[:, parent]
+    # Relearn stores positions as f32; cm, +y up -> lab metres, z up: (x, y, z)_lab = (z, x, y).
+    absolute = absolute.astype(np.float32).astype(np.float64)
+    return absolute[:, :, [2, 0, 1]] * 0.01
+
+
+# ---------------------------------------------------------------- 4-5. gaps and filter
+
+def fill_gaps(x, limit=3, support=4):
+    """Fills interior NaN runs up to `limit` samples of every column (cubic spline)."""
+    missing = np.isnan(x)
+    unfilled = 0
+    if not missing.any():
+        return x, unfilled
+    for col in np.nonzero(missing.any(axis=0))[0]:
+        v = x[:, col]
+        m = np.isnan(v)
+        edges = np.diff(np.concatenate(([0], m.view(np.int8), [0])))
+        starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+        for s, e in zip(starts, ends):
+            if s == 0 or e == len(v) or e - s > limit:
+                unfilled += 1
+                continue
+            lo = np.arange(max(0, s - support), s)
+            hi = np.arange(e, min(len(v), e + support))
+            t = np.concatenate((lo, hi))
+            t = t[~np.isnan(v[t])]
+            if len(t) >= 2:
+                v[s:e] = scipy.interpolate.CubicSpline(t, v[t], bc_type="natural")(np.arange(s, e))
+    return x, unfilled
+
+
+def lowpass(x):
+    n = x.shape[0]
+    if n < 3:
+        return x
+    if np.isnan(x).any():  # filter each finite run separately (filter.rs::filtfilt)
+        out = x.copy()
+        for col in range(x.shape[1]):
+            v = x[:, col]
+            ok = np.isfinite(v)
+            edges = np.diff(np.concatenate(([0], ok.view(np.int8), [0])))
+            for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
+                if e - s >= 3:
+                    out[s:e, col] = scipy.signal.sosfiltfilt(SOS, v[s:e], padtype="odd",
+                                                             padlen=min(PAD, e - s - 1))
+        return out
+    return scipy.signal.sosfiltfilt(SOS, x, axis=0, padtype="odd", padlen=min(PAD, n - 1))
+
+
+# ---------------------------------------------------------------- 6. body frame, measures
+
+def normalise(v):
+    norm = np.linalg.norm(v, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm > 1e-12, v / norm, np.nan)
+
+
+def body_laterals(pos):
+    """Per-frame lateral axis from the hip line averaged over a centred 2 s window."""
+    n = pos.shape[0]
+    d = pos[:, HIP["right"]] - pos[:, HIP["left"]]
+    d[:, 2] = 0.0
+    raw = normalise(d)
+    valid = np.isfinite(raw).all(axis=1)
+    half = max(int(round(2.0 * RATE_HZ / 2.0)), 1)
+    csum = np.vstack((np.zeros(3), np.cumsum(np.where(valid[:, None], raw, 0.0), axis=0)))
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
+    lat = csum[hi] - csum[lo]
+    lat[:, 2] = 0.0
+    lat = normalise(lat)
+    lat[~valid] = np.nan
+    return lat
+
+
+def frame_axes(lat):
+    """(lateral, forward, up) for lateral vectors (..., 3); up = +z, forward = up x lateral."""
+    fwd = np.stack((-lat[..., 1], lat[..., 0], np.zeros_like(lat[..., 0])), axis=-1)
+    return lat, fwd
+
+
+def dot(a, b):
+    return np.einsum("...i,...i->...", a, b)
+
+
+def plane_angle(v, towards, up_component):
+    return np.degrees(np.arctan2(dot(v, towards), up_component))
+
+
+def included_angle(a, b):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = dot(a, b) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
+    return np.degrees(np.arccos(np.clip(c, -1.0, 1.0)))
+
+
+def subtract_start(v):
+    k = max(int(0.5 * RATE_HZ), 3)
+    head = v[np.isfinite(v)][:k]
+    if head.size:
+        v = v - np.median(head)
+    return v
+
+
+def fppa(hip, knee, ankle, lat, side):
+    hx, hz = dot(hip, lat), hip[:, 2]
+    kx, kz = dot(knee, lat), knee[:, 2]
+    ax, az = dot(ankle, lat), ankle[:, 2]
+    u = np.stack((hx - kx, hz - kz), axis=1)
+    w = np.stack((ax - kx, az - kz), axis=1)
+    size = 180.0 - included_angle(u, w)
+    dz = az - hz
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (kz - hz) / dz
+    line = hx + t * (ax - hx)
+    medial = 1.0 if side == "left" else -1.0
+    out = np.where((kx - line) * medial >= 0, size, -size)
+    out[np.abs(dz) < 1e-9] = np.nan
+    return out
+
+
+def compute_measures(pos, leg_m):
+    """The 20 measures (frames x 20), NaN where not computable or implausible."""
+    n = pos.shape[0]
+    lat = body_laterals(pos)
+    lat, fwd = frame_axes(lat)
+    mid_hip = 0.5 * (pos[:, HIP["left"]] + pos[:, HIP["right"]])
+    mid_sh = 0.5 * (pos[:, SHOULDER["left"]] + pos[:, SHOULDER["right"]])
+    trunk = mid_sh - mid_hip
+    trunk_flex = plane_angle(trunk, fwd, trunk[:, 2])
+    out = np.full((n, NM), np.nan)
+    col = MEASURE_INDEX
+    height = mid_hip[:, 2]
+    stand = np.quantile(height, 0.95)
+    out[:, col["squat_depth"]] = (stand - height) / leg_m * 100.0 if leg_m else np.nan
+    out[:, col["trunk_flexion"]] = trunk_flex
+    out[:, col["trunk_lateral_lean"]] = plane_angle(trunk, lat, trunk[:, 2])
+    lower = pos[:, SPINE_MID] - pos[:, PELVIS]
+    upper = pos[:, THORAX] - pos[:, SPINE_MID]
+    out[:, col["lumbar_flexion"]] = subtract_start(
+        plane_angle(upper, fwd, upper[:, 2]) - plane_angle(lower, fwd, lower[:, 2]))
+    for s in SIDES:
+        hip, knee, ankle = pos[:, HIP[s]], pos[:, KNEE[s]], pos[:, ANKLE[s]]
+        out[:, col[f"{s}_knee_flexion"]] = 180.0 - included_angle(hip - knee, ankle - knee)
+        out[:, col[f"{s}_knee_valgus_fppa"]] = fppa(hip, knee, ankle, lat, s)
+        thigh = knee - hip
+        out[:, col[f"{s}_hip_flexion"]] = plane_angle(-thigh, -fwd, -thigh[:, 2]) + trunk_flex
+        outward = lat if s == "right" else -lat
+        out[:, col[f"{s}_hip_abduction"]] = plane_angle(-thigh, -outward, -thigh[:, 2])
+        d = pos[:, HIP[OTHER[s]]] - hip
+        out[:, col[f"{s}_pelvic_drop"]] = np.degrees(np.arctan2(d[:, 2], np.abs(dot(d, lat))))
+        out[:, col[f"{s}_shoulder_elevation"]] = subtract_start(
+            (pos[:, SHOULDER[s], 2] - pos[:, THORAX, 2]) * 100.0)
+        out[:, col[f"{s}_arm_elevation"]] = included_angle(pos[:, ELBOW[s]] - pos[:, SHOULDER[s]], -trunk)
+        out[:, col[f"{s}_elbow_flexion"]] = 180.0 - included_angle(
+            pos[:, SHOULDER[s]] - pos[:, ELBOW[s]], pos[:, WRIST[s]] - pos[:, ELBOW[s]])
+    lo = np.array([m[2][0] for m in MEASURES], dtype=float)
+    hi = np.array([m[2][1] for m in MEASURES], dtype=float)
+    with np.errstate(invalid="ignore"):
+        out[(out < lo) | (out > hi)] = np.nan
+    return out, lat
+
+
+def leg_length(pos):
+    per_side = [np.linalg.norm(pos[:, HIP[s]] - pos[:, KNEE[s]], axis=1)
+                + np.linalg.norm(pos[:, KNEE[s]] - pos[:, ANKLE[s]], axis=1) for s in SIDES]
+    v = np.nanmean(np.stack(per_side), axis=0)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else None
+
+
+def prepare(path):
+    """Steps 1-6 for one file: a dict with positions, laterals, measures, leg length."""
+    pos = read_uiprmd(path)
+    n = pos.shape[0]
+    if n < 3:
+        raise ValueError(f"{path}: {n} frames; at least 3 are needed")
+    flat = pos.reshape(n, NJ * 3)
+    missing = float(np.isnan(flat).mean())
+    flat, unfilled = fill_gaps(flat)
+    flat = lowpass(flat)
+    pos = flat.astype(np.float32).astype(np.float64).reshape(n, NJ, 3)
+    leg = leg_length(pos)
+    measures, lat = compute_measures(pos, leg)
+    warnings = []
+    if unfilled:
+        warnings.append(f"{unfilled} gap(s) longer than 3 frames or at an end were left missing")
+    return {"path": path, "pos": pos, "lat": lat, "measures": measures, "leg": leg or 1.0,
+            "n": n, "missing": missing, "warnings": warnings}
+
+
+# ---------------------------------------------------------------- 7. repetitions
+
+def span_frame(p, start, end):
+    """Body frame axes, origin (mid-hip over the first 10 %) and size of frames start:end."""
+    lat = p["lat"][start:end]
+    lat = lat[np.isfinite(lat).all(axis=1)].sum(axis=0)
+    lat[2] = 0.0
+    norm = np.linalg.norm(lat)
+    lat = lat / norm if norm > 1e-12 else np.array([1.0, 0.0, 0.0])
+    fwd = np.array([-lat[1], lat[0], 0.0])
+    head = max((end - start) // 10, 1)
+    pos = p["pos"]
+    origin = np.nanmean(0.5 * (pos[start:start + head, HIP["left"]] + pos[start:start + head, HIP["right"]]), axis=0)
+    axes = np.stack((lat, fwd, np.array([0.0, 0.0, 1.0])), axis=1)  # columns
+    return axes, origin, p["leg"]
+
+
+def posture_rows(p, start=0, end=None):
+    """Joint positions in the body frame of the span, % of leg length: frames x 66."""
+    end = p["n"] if end is None else end
+    axes, origin, size = span_frame(p, start, end)
+    body = (p["pos"][start:end] - origin) @ axes / size * 100.0
+    return body.reshape(end - start, NJ * 3)
+
+
+def learn_primary_axis(preps):
+    cov = np.zeros((NJ * 3, NJ * 3))
+    for p in preps:
+        rows = posture_rows(p)
+        rows = np.nan_to_num(rows - np.nanmean(rows, axis=0))
+        cov += rows.T @ rows
+    vals, vecs = np.linalg.eigh(cov)
+    v = vecs[:, -1]
+    return v if v[np.argmax(np.abs(v))] > 0 else -v
+
+
+def moving_mean(x, half):
+    n = len(x)
+    c = np.concatenate(([0.0], np.cumsum(x)))
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def normalised_excursion(p, axis, start=0, end=None, min_excursion=3.0):
+    rows = posture_rows(p, start, end)
+    signal = (rows - np.nanmean(rows, axis=0)) @ axis
+    n = len(signal)
+    smooth = moving_mean(signal, int(round(0.2 * RATE_HZ / 2.0)))
+    edge = min(max(n // 10, 3), n)
+    rest = np.median(np.concatenate((smooth[:edge], smooth[n - edge:])))
+    up = np.quantile(smooth, 0.98) - rest
+    down = rest - np.quantile(smooth, 0.02)
+    sign, amp = (1.0, up) if up >= down else (-1.0, down)
+    if amp <= max(min_excursion, 1e-9):
+        return np.zeros(n)
+    return sign * (smooth - rest) / amp
+
+
+def find_repetitions(s, enter=0.5, rest=0.15, merge_above=0.35, min_s=0.4, still=0.05):
+    n = len(s)
+    above = np.concatenate(([0], (s > enter).view(np.int8), [0]))
+    d = np.diff(above)
+    runs = list(zip(np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]))
+    merged = []
+    for a, b in runs:
+        if merged and s[merged[-1][1]:a].min() > merge_above:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    vel = np.gradient(s) if n > 1 else np.zeros(n)
+    reps = []
+    for k, (a, b) in enumerate(merged):
+        lower = reps[-1][1] if reps else 0
+        upper = merged[k + 1][0] if k + 1 < len(merged) else n
+        before = np.nonzero(s[lower:a] <= rest)[0]
+        cs = lower + (before[-1] if before.size else int(np.argmin(s[lower:a])) if a > lower else 0)
+        after = np.nonzero(s[b:upper] <= rest)[0]
+        ce = b + (after[0] if after.size else int(np.argmin(s[b:upper])) if upper > b else 0)
+        thr = still * np.abs(vel[cs:max(ce, cs + 1)]).max()
+        st, en = cs, ce
+        while st > lower and s[st - 1] < s[st] and abs(vel[st]) > thr:
+            st -= 1
+        while en + 1 < upper and s[en + 1] < s[en] and abs(vel[en]) > thr:
+            en += 1
+        reps.append((st, min(en + 1, n), a + int(np.argmax(s[a:b])), before.size > 0, after.size > 0))
+    min_len = math.ceil(min_s * RATE_HZ)
+    reps = [r for r in reps if r[1] - r[0] >= min_len]
+    if not reps:
+        return []
+    dur = np.array([r[1] - r[0] for r in reps], dtype=float)
+    peaks = np.array([s[r[2]] for r in reps])
+    md, mp = np.median(dur), np.median(peaks)
+    out = []
+    for (a, b, pk, rs, re), dd, pv in zip(reps, dur, peaks):
+        c_rest = 1.0 if rs and re else 0.8 if rs or re else 0.6
+        c = c_rest * np.clip(1 - abs(dd - md) / md, 0, 1) * np.clip(1 - abs(pv - mp) / max(mp, 1e-9), 0, 1)
+        out.append((a, b, float(np.cbrt(c))))
+    return out
+
+
+def repetition_spans(p, axis, typical_s):
+    n = p["n"]
+    if typical_s and typical_s > 0 and n / RATE_HZ <= SINGLE_REP_RATIO * typical_s:
+        return [(0, n, 1.0)]
+    reps = find_repetitions(normalised_excursion(p, axis))
+    return reps if len(reps) > 1 else [(0, n, 1.0)]
+
+
+def tempo_phases(sig):
+    n = len(sig)
+    if n < 3:
+        return None
+    pk = int(np.argmax(sig))
+    pv = sig[pk]
+    speed = np.abs(np.gradient(sig))
+    peak_speed = speed.max()
+    if peak_speed <= 0:
+        return None
+    near = (sig >= 0.8 * pv) & (speed <= 0.05 * peak_speed)
+    if near[pk]:
+        a = pk
+        while a > 0 and near[a - 1]:
+            a -= 1
+        b = pk
+        while b + 1 < n and near[b + 1]:
+            b += 1
+        ps, pe, frames = a, b + 1, b - a + 1
+    else:
+        ps, pe, frames = pk, pk, 0
+    return (ps / RATE_HZ, frames / RATE_HZ, (n - pe) / RATE_HZ)
+
+
+# ---------------------------------------------------------------- 8. curves
+
+def resample_matrix(x, points=POINTS):
+    """Linear resampling of every column of x (frames x channels) to `points` rows."""
+    n = x.shape[0]
+    pos = np.arange(points) * (n - 1) / (points - 1)
+    k = np.minimum(np.floor(pos).astype(int), n - 2)
+    t = (pos - k)[:, None]
+    return x[k] + t * (x[k + 1] - x[k])
+
+
+def fill_edges(x):
+    """Forward then backward fill of NaN along the frames, per column."""
+    if not np.isnan(x).any():
+        return x
+    for col in np.nonzero(np.isnan(x).any(axis=0))[0]:
+        v = x[:, col]
+        ok = np.isfinite(v)
+        if ok.any():
+            idx = np.where(ok, np.arange(len(v)), 0)
+            np.maximum.accumulate(idx, out=idx)
+            v = v[idx]
+            first = np.argmax(ok)
+            v[:first] = x[first, col]
+            x[:, col] = v
+    return x
+
+
+def rep_curves(p, start, end):
+    m = p["measures"][start:end].copy()
+    for i, (_, _, _, rel) in enumerate(MEASURES):
+        if rel:
+            m[:, i] = subtract_start(m[:, i])
+    x = np.hstack((m, posture_rows(p, start, end)))
+    x = fill_edges(x)
+    return resample_matrix(x) if x.shape[0] >= 2 else np.repeat(x, POINTS, axis=0)
+
+
+def shift_start(curves):
+    return curves - curves[:START_POSTURE_POINTS].mean(axis=0)
+
+
+# ---------------------------------------------------------------- 9-10. reference, model
+
+def align(ref_scaled, rep_scaled, rep_values):
+    """DTW (C) of a repetition onto the reference; returns (warped values, distance)."""
+    path, dist = dtw_ndim.warping_path(ref_scaled, np.nan_to_num(rep_scaled), include_distance=True,
+                                       use_c=True, window=DTW_WINDOW)
+    path = np.asarray(path)
+    i, j = path[:, 0], path[:, 1]
+    starts = np.concatenate(([0], np.nonzero(np.diff(i))[0] + 1))
+    sums = np.add.reduceat(rep_values[j], starts, axis=0)
+    counts = np.diff(np.concatenate((starts, [len(i)])))
+    warped = np.full_like(ref_scaled, np.nan)
+    warped[i[starts]] = sums / counts[:, None]
+    return warped, dist
+
+
+def compare(ref, curves, duration_s):
+    rep = shift_start(curves)
+    warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (warped - ref["mean"]) / ref["sd_eff"]
+    zc = np.clip(z, -Z_LIMIT, Z_LIMIT)
+    finite = np.isfinite(zc)
+    cnt = np.maximum(finite.sum(axis=0), 1)
+    z0 = np.where(finite, zc, 0.0)
+    rms = np.sqrt((z0 ** 2).sum(axis=0) / cnt)
+    mean_z = z0.sum(axis=0) / cnt
+    feats = [np.ravel(np.column_stack((rms, mean_z)))]
+    if ref.get("fault") is not None:
+        d = ref["fault"]
+        ok = finite & np.isfinite(d)
+        num = np.where(ok, z0 * d, 0.0).sum(axis=0)
+        den = np.where(ok, d * d, 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            proj = np.where(den > 1e-12, num / np.sqrt(den), 0.0)
+        total = num.sum() / math.sqrt(den.sum()) if den.sum() > 1e-12 else 0.0
+        feats += [proj, [total]]
+    distance = dist / math.sqrt(z.size)
+    ratio = math.log(duration_s / ref["duration"]) if duration_s > 0 and ref["duration"] > 0 else np.nan
+    feats.append([distance, ratio])
+    return {"features": np.concatenate(feats), "z": z, "aligned": warped, "rms": rms}
+
+
+def build_reference(curves, durations):
+    shifted = np.stack([shift_start(c) for c in curves])  # reps x points x channels
+    start_posture = np.stack([c[:START_POSTURE_POINTS] for c in curves]).reshape(-1, curves[0].shape[1]).mean(axis=0)
+    scale = np.nanstd(shifted.reshape(-1, shifted.shape[2]), axis=0, ddof=1)
+    scale = np.where(scale > 1e-6, scale, 1.0)
+    flat = np.nan_to_num((shifted / scale).reshape(len(curves), -1))
+    sq = (flat ** 2).sum(axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * flat @ flat.T
+    medoid = int(np.argmin(d2.sum(axis=1)))
+    mean = shifted[medoid].copy()
+    for _ in range(2):
+        ms = mean / scale
+        aligned = np.stack([align(ms, r / scale, r)[0] for r in shifted])
+        mean = np.nanmean(aligned, axis=0)
+    sd = np.nanstd(aligned, axis=0, ddof=1)
+    typical = np.nanmedian(sd, axis=0)
+    floor = np.maximum(SD_FLOOR_FRACTION * typical, [UNIT_FLOOR[u] for u in CHANNEL_UNITS])
+    sd_eff = np.maximum(sd, floor)
+    return {"mean": mean, "sd_eff": sd_eff, "scale": scale, "mean_scaled": mean / scale,
+            "duration": float(np.median(durations)), "start_posture": start_posture, "fault": None}
+
+
+def sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def fit_logistic(x, y, l2=L2):
+    mu = np.nanmean(x, axis=0)
+    sd = np.nanstd(x, axis=0, ddof=1)
+    sd = np.where(sd > 1e-9, sd, 1.0)
+    xs = np.where(np.isfinite(x), (x - mu) / sd, 0.0)
+    xs = np.hstack((xs, np.ones((len(xs), 1))))
+    n_pos, n = y.sum(), len(y)
+    w = np.where(y, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+    beta = np.zeros(xs.shape[1])
+    pen = np.full(xs.shape[1], l2)
+    pen[-1] = 1e-8
+    for _ in range(50):
+        p = sigmoid(xs @ beta)
+        g = xs.T @ (w * (y - p)) - pen * beta
+        h = (xs * (w * np.maximum(p * (1 - p), 1e-10))[:, None]).T @ xs + np.diag(pen)
+        step = np.linalg.solve(h, g)
+        beta += step
+        if np.abs(step).sum() < 1e-8:
+            break
+    return {"mu": mu, "sd": sd, "w": beta[:-1], "b": beta[-1]}
+
+
+def probability(model, f):
+    x = np.where(np.isfinite(f), (f - model["mu"]) / model["sd"], 0.0)
+    return float(sigmoid(x @ model["w"] + model["b"]))
+
+
+# ---------------------------------------------------------------- 11. rules and scoring
+
+def rep_measures(p, span):
+    m = p["measures"][span[0]:span[1]].copy()
+    for i, (_, _, _, rel) in enumerate(MEASURES):
+        if rel:
+            m[:, i] = subtract_start(m[:, i])
+    return m
+
+
+def nanargmax(v):
+    return int(np.nanargmax(v)) if np.isfinite(v).any() else None
+
+
+def rule_values(m):
+    """The statistics the default fault rules read: {(rule, measure): (value, index)}."""
+    out = {}
+    col = MEASURE_INDEX
+    n = max(m.shape[0], 1)
+    for s in SIDES:
+        knee = m[:, col[f"{s}_knee_flexion"]]
+        fp = m[:, col[f"{s}_knee_valgus_fppa"]]
+        k = nanargmax(knee)
+        if k is not None:
+            near = fp[np.isfinite(knee) & (knee >= knee[k] - 5.0)]
+            near = near[np.isfinite(near)]
+            if near.size:
+                out[("knee_valgus", f"{s}_knee_valgus_fppa")] = (float(np.median(near)), k)
+        v = m[:, col[f"{s}_pelvic_drop"]]
+        k = nanargmax(v)
+        if k is not None:
+            out[("pelvic_drop", f"{s}_pelvic_drop")] = (float(v[k]), k)
+        arm = m[:, col[f"{s}_arm_elevation"]]
+        end = np.nonzero(np.isfinite(arm) & (arm >= 60.0))[0]
+        v = m[:end[0] if end.size else n, col[f"{s}_shoulder_elevation"]]
+        k = nanargmax(v) if v.size else None
+        if k is not None:
+            out[("shoulder_elevation", f"{s}_shoulder_elevation")] = (float(v[k]), k)
+    v = m[:, col["trunk_lateral_lean"]]
+    if np.isfinite(v).any():
+        k = int(np.nanargmax(np.abs(v)))
+        out[("trunk_lateral_lean", "trunk_lateral_lean")] = (float(v[k]), k)
+    for rule, mid in (("lumbar_flexion", "lumbar_flexion"), ("insufficient_depth", "squat_depth")):
+        v = m[:, col[mid]]
+        k = nanargmax(v)
+        if k is not None:
+            out[(rule, mid)] = (float(v[k]), k)
+    for rule, kind in (("knee_asymmetry", "knee_flexion"), ("hip_asymmetry", "hip_flexion")):
+        lv, rv = m[:, col[f"left_{kind}"]], m[:, col[f"right_{kind}"]]
+        kl, kr = nanargmax(lv), nanargmax(rv)
+        if kl is not None and kr is not None:
+            out[(rule, kind)] = ((float(lv[kl]), float(rv[kr])), kl)
+    return out, n
+
+
+THRESHOLDS = {"knee_valgus": 10.0, "trunk_lateral_lean": 10.0, "lumbar_flexion": 10.0,
+              "pelvic_drop": 5.0, "shoulder_elevation": 1.5}
+
+
+def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref):
+    values, n = rule_values(m)
+    found = []
+    for (rule, mid), (v, k) in values.items():
+        if not rules_on.get(rule, True):
+            continue
+        phase = k / n * 100.0
+        if rule in THRESHOLDS:
+            if abs(v) > THRESHOLDS[rule]:
+                found.append((rule, mid, v, THRESHOLDS[rule], phase))
+        elif rule == "insufficient_depth":
+            if depth_ref and depth_ref > 0 and v < 0.8 * depth_ref:
+                found.append((rule, mid, v, 0.8 * depth_ref, phase))
+        else:
+            lv, rv = v
+            if max(abs(lv), abs(rv)) >= 20.0 and 0.5 * (lv + rv) != 0:
+                si = (lv - rv) / (0.5 * (lv + rv)) * 100.0
+                if abs(si) > 10.0:
+                    found.append((rule, mid, si, 10.0 * math.copysign(1, si), phase))
+    if rules_on.get("tempo", True) and tempo and tempo_ref:
+        for name, v, target, phase in zip(("lowering phase", "pause at the turning point", "return phase"),
+                                          tempo, tempo_ref, (25.0, 50.0, 75.0)):
+            if target >= 0.3 and abs((v - target) / target * 100.0) > 20.0:
+                found.append(("tempo", name, v, target, phase))
+    return found
+
+
+def deviations(ref, cmp, findings, peak_pct):
+    out = []
+    flagged = {f[1] for f in findings}
+    z = cmp["z"][:, :NM]
+    absz = np.where(np.isfinite(z), np.abs(z), -1.0)
+    idx = absz.argmax(axis=0)
+    for k in range(NM):
+        i = idx[k]
+        zk = z[i, k]
+        if not np.isfinite(zk) or abs(zk) < DEVIATION_Z:
+            continue
+        mid, unit = MEASURES[k][0], MEASURES[k][1]
+        diff = cmp["aligned"][i, k] - ref["mean"][i, k]
+        if abs(diff) < MIN_REPORTABLE[unit] or mid in flagged:
+            continue
+        phase = i / (POINTS - 1) * 100.0
+        where = ("at the turning point" if abs(phase - peak_pct) <= 12 else "at the start" if phase < 8
+                 else "at the end" if phase > 92 else "on the way out" if phase < peak_pct else "on the way back")
+        out.append((abs(zk), {"source": "template", "measure": mid, "phase_pct": phase, "size": float(diff),
+                              "unit": unit, "z": float(zk),
+                              "message": f"{mid.replace('_', ' ')} differs by {abs(diff):.1f} {unit} {where}"}))
+    out.sort(key=lambda t: -t[0])
+    rules = [{"source": "rule", "rule": r, "measure": mid, "size": float(v), "limit": float(lim),
+              "phase_pct": ph, "message": f"{r.replace('_', ' ')}: {v:.1f} (limit {lim:.1f})"}
+             for r, mid, v, lim, ph in findings]
+    return rules + [d for _, d in out[:5]]
+
+
+# ---------------------------------------------------------------- commands
+
+def read_manifest(path):
+    base = os.path.dirname(os.path.abspath(path))
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [(os.path.join(base, r["path"].strip()), r["label"].strip().lower()) for r in rows]
+
+
+def primary_signal(p, axis, span):
+    return normalised_excursion(p, axis, span[0], span[1], 0.0)
+
+
+def cmd_template(args):
+    entries = read_manifest(args.manifest)
+    preps = [prepare(path) for path, _ in entries]
+    labels = np.array([lab for _, lab in entries])
+    correct = [p for p, lab in zip(preps, labels) if lab == "correct"]
+    if not correct:
+        sys.exit(f"{args.manifest}: no example labelled `correct`")
+    axis = learn_primary_axis(correct)
+    first = [repetition_spans(p, axis, None) for p in preps]
+    durations = [(b - a) / RATE_HZ for p, sp, lab in zip(preps, first, labels) if lab == "correct" for a, b, _ in sp]
+    typical = float(np.median(durations))
+    spans = [repetition_spans(p, axis, typical) for p in preps]
+    reps = [(i, sp) for i, spl in enumerate(spans) for sp in spl]
+    curves = [rep_curves(preps[i], sp[0], sp[1]) for i, sp in reps]
+    rep_labels = np.array([labels[i] for i, _ in reps])
+    durs = np.array([(sp[1] - sp[0]) / RATE_HZ for _, sp in reps])
+    is_c = rep_labels == "correct"
+    ref = build_reference([c for c, ok in zip(curves, is_c) if ok], durs[is_c])
+    inc = [c for c, lab in zip(curves, rep_labels) if lab == "incorrect"]
+    if inc:
+        zs = np.stack([compare(ref, c, d)["z"] for c, d in zip(inc, durs[rep_labels == "incorrect"])])
+        ref["fault"] = np.nanmean(zs, axis=0)
+    cmps = [compare(ref, c, d) for c, d in zip(curves, durs)]
+    x = np.stack([c["features"] for c in cmps])
+    model = fit_logistic(x, is_c) if inc else None
+    # Demonstration: primary curve, tempo, phase of the turning point, rule references.
+    prim, tempos, depth_vals = [], [], []
+    for (i, sp), ok in zip(reps, is_c):
+        if not ok:
+            continue
+        sig = primary_signal(preps[i], axis, sp)
+        t = tempo_phases(sig)
+        if t:
+            tempos.append(t)
+        prim.append(resample_matrix(sig[:, None])[:, 0] if len(sig) >= 2 else np.repeat(sig, POINTS))
+        vals, _ = rule_values(rep_measures(preps[i], sp))
+        if ("insufficient_depth", "squat_depth") in vals:
+            depth_vals.append(vals[("insufficient_depth", "squat_depth")][0])
+    prim = np.mean(prim, axis=0)
+    tempo_ref = np.median(np.array(tempos), axis=0).tolist() if tempos else None
+    depth_ref = float(np.median(depth_vals)) if depth_vals else None
+    broken = {}
+    n_correct = 0
+    for (i, sp), ok in zip(reps, is_c):
+        if not ok:
+            continue
+        n_correct += 1
+        sig = primary_signal(preps[i], axis, sp)
+        for f in evaluate_rules(rep_measures(preps[i], sp), tempo_phases(sig), {}, depth_ref, tempo_ref):
+            broken.setdefault(f[0], set()).add(n_correct)
+    rules_on = {r: len(s) <= 0.5 * n_correct for r, s in broken.items()}
+    accuracy = None
+    if model:
+        pred = np.array([probability(model, c["features"]) >= 0.5 for c in cmps])
+        accuracy = float((pred == is_c).mean())
+    tmpl = {"format": "python-reference-template", "exercise": args.exercise, "axis": axis.tolist(),
+            "mean": ref["mean"].tolist(), "sd_eff": ref["sd_eff"].tolist(), "scale": ref["scale"].tolist(),
+            "duration": ref["duration"], "start_posture": ref["start_posture"].tolist(),
+            "fault": None if ref["fault"] is None else ref["fault"].tolist(),
+            "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
+            "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
+            "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
+            "examples": len(entries), "training_accuracy": accuracy}
+    with open(args.out, "w") as f:
+        json.dump(tmpl, f)
+    print(json.dumps({"template": args.out, "examples": len(entries), "correct": int(is_c.sum()),
+                      "incorrect": int((rep_labels == "incorrect").sum()), "training_accuracy": accuracy}))
+
+
+def cmd_score(args):
+    with open(args.template) as f:
+        t = json.load(f)
+    ref = {"mean": np.array(t["mean"]), "sd_eff": np.array(t["sd_eff"]), "scale": np.array(t["scale"]),
+           "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"])}
+    ref["mean_scaled"] = ref["mean"] / ref["scale"]
+    model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
+    axis = np.array(t["axis"])
+    failures = 0
+    out = sys.stdout
+    for path in args.files:
+        try:
+            p = prepare(path)
+            reps = []
+            for k, sp in enumerate(repetition_spans(p, axis, t["duration"])):
+                d = (sp[1] - sp[0]) / RATE_HZ
+                cmp = compare(ref, rep_curves(p, sp[0], sp[1]), d)
+                prob = probability(model, cmp["features"]) if model else 1.0
+                tempo = tempo_phases(primary_signal(p, axis, sp))
+                findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"], t["tempo"])
+                reps.append({"number": k + 1, "start_s": sp[0] / RATE_HZ, "end_s": sp[1] / RATE_HZ,
+                             "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
+                             "confidence": round(abs(2 * prob - 1) * sp[2], 3), "rating": None, "duration_s": d,
+                             "deviations": deviations(ref, cmp, findings, t["peak_pct"])})
+            line = {"path": path, "exercise": t["exercise"], "reps": reps, "warnings": p["warnings"]}
+        except (OSError, ValueError) as e:
+            failures += 1
+            line = {"path": path, "error": str(e)}
+        if args.json:
+            out.write(json.dumps(line) + "\n")
+        else:
+            out.write(f"{path}: " + ", ".join(f"rep {r['number']} {r['verdict']} {r['score']}" for r in line.get("reps", [])) + "\n")
+    if failures:
+        sys.exit(f"{failures} of {len(args.files)} files could not be scored")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("template", help="build a template from a manifest")
+    t.add_argument("--exercise", required=True)
+    t.add_argument("--manifest", required=True)
+    t.add_argument("--out", required=True)
+    s = sub.add_parser("score", help="score files against a template")
+    s.add_argument("--template", required=True)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("files", nargs="+")
+    args = ap.parse_args()
+    {"template": cmd_template, "score": cmd_score}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Side-by-side end-to-end timing of Relearn and the Python reference pipeline on UI-PRMD.
+
+Normally run through ``bench/uiprmd_speed.sh`` (which builds the release binary first).
+
+    python3 bench/uiprmd_speed.py [--movements 1 | --movements all] [--repeats 3]
+
+For each selected movement, both sides do the same job on the same files: build a template
+from a manifest of the movement's 200 files (100 correct, 100 incorrect; header
+``path,label``) and score the same 200 files, one process per command:
+
+    relearn template build --exercise NAME --manifest mMM.csv --out mMM.relearn.json
+    relearn score --template mMM.relearn.json FILE... --json > mMM.relearn.jsonl
+    python3 bench/python_reference.py template --exercise NAME --manifest mMM.csv --out mMM.py.json
+    python3 bench/python_reference.py score --template mMM.py.json FILE... --json > mMM.py.jsonl
+
+Three variants are timed, interleaved within every repeat so that they see the same machine
+load: Relearn with its default thread pool (rayon over files; ``nproc`` threads), Relearn with
+``RAYON_NUM_THREADS=1``, and Python (single process, single thread; NumPy/SciPy/dtaidistance
+are pinned to one thread with ``OMP_NUM_THREADS=1`` etc., which is also their effective use
+here). The wall clock of the whole job (all selected movements, both commands) is measured
+with ``time.perf_counter``; CPU time (user + system) from ``getrusage(RUSAGE_CHILDREN)``.
+Before timing, every data file is read once (warm file cache) and each side runs once on
+m01 untimed (warm binaries and Python modules).
+
+Also measured in the same run: Python's start-up (interpreter + ``import numpy,
+scipy.signal, scipy.interpolate, dtaidistance``), paid twice per movement, so that the ratio
+can be read with and without it; and the agreement of the two sides' verdicts (a check that
+they do the same work).
+
+Environment: ``RELEARN`` (binary, default ``target/release/relearn``), ``UIPRMD`` (data
+folder, default ``../shared/data/ui-prmd`` from the repository root), ``PYTHON`` (default
+``python3``).
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMES = ["deep squat", "hurdle step", "inline lunge", "side lunge", "sit to stand",
+         "standing active straight leg raise", "standing shoulder abduction",
+         "standing shoulder extension", "standing shoulder internal-external rotation",
+         "standing shoulder scaption"]
+SINGLE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def files_of(data, m):
+    out = []
+    for folder, label in (("Segmented Movements/Kinect/Positions", "correct"),
+                          ("Incorrect Segmented Movements/Kinect/Positions", "incorrect")):
+        d = os.path.join(data, folder)
+        out += [(os.path.join(d, f), label) for f in sorted(os.listdir(d)) if f.startswith(f"m{m:02d}_")]
+    return out
+
+
+def run(cmd, out_path, env):
+    with open(out_path, "w") as out:
+        r = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
+    if r.returncode != 0:
+        sys.exit(f"failed ({r.returncode}): {' '.join(cmd[:4])} ...\n{r.stderr[-2000:]}")
+
+
+def job(side, movements, work, relearn, python, env):
+    """The whole job for one side: template + score for every movement."""
+    for m, name, files, manifest in movements:
+        base = os.path.join(work, f"m{m:02d}.{side}")
+        if side == "python":
+            script = os.path.join(REPO, "bench", "python_reference.py")
+            run([python, script, "template", "--exercise", name, "--manifest", manifest,
+                 "--out", base + ".json"], base + ".template.out", env)
+            run([python, script, "score", "--template", base + ".json", "--json"] + files,
+                base + ".jsonl", env)
+        else:
+            run([relearn, "template", "build", "--exercise", name, "--manifest", manifest,
+                 "--out", base + ".json", "--json"], base + ".template.out", env)
+            run([relearn, "score", "--template", base + ".json", "--json"] + files,
+                base + ".jsonl", env)
+
+
+def timed(fn):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    fn()
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def agreement(work, movements):
+    same = total = 0
+    for m, _, _, _ in movements:
+        paths = [os.path.join(work, f"m{m:02d}.{s}.jsonl") for s in ("relearn", "python")]
+        rows = []
+        for p in paths:
+            with open(p) as f:
+                rows.append({d["path"]: d for d in map(json.loads, f)})
+        for path, a in rows[0].items():
+            b = rows[1].get(path)
+            if not b or len(a.get("reps", [])) != len(b.get("reps", [])):
+                total += 1
+                continue
+            for ra, rb in zip(a["reps"], b["reps"]):
+                total += 1
+                same += ra["verdict"] == rb["verdict"]
+    return same, total
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--movements", default="1", help="comma-separated 1-10, or all")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    relearn = os.path.abspath(os.environ.get("RELEARN", os.path.join(REPO, "target/release/relearn")))
+    data = os.environ.get("UIPRMD", os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
+    python = os.environ.get("PYTHON", "python3")
+    if not os.path.isdir(data):
+        sys.exit(f"{data}: UI-PRMD folder not found (set UIPRMD)")
+    if not os.access(relearn, os.X_OK):
+        sys.exit(f"{relearn}: no Relearn binary (build it, or set RELEARN)")
+    ms = list(range(1, 11)) if args.movements == "all" else [int(x) for x in args.movements.split(",")]
+    work = tempfile.mkdtemp(prefix="relearn-speed-")
+    movements = []
+    for m in ms:
+        entries = files_of(data, m)
+        manifest = os.path.join(work, f"m{m:02d}.csv")
+        with open(manifest, "w") as f:
+            f.write("path,label\n")
+            f.writelines(f"{p},{lab}\n" for p, lab in entries)
+        movements.append((m, NAMES[m - 1], [p for p, _ in entries], manifest))
+    n_files = sum(len(x[2]) for x in movements)
+
+    # Warm file cache: every Positions and Angles file of the selection, read once.
+    for _, _, files, _ in movements:
+        for p in files:
+            for q in (p, p.replace("/Positions/", "/Angles/").replace("_positions", "_angles")):
+                with open(q, "rb") as f:
+                    f.read()
+    base_env = dict(os.environ)
+    base_env.pop("RAYON_NUM_THREADS", None)
+    envs = {
+        "relearn (default threads)": ("relearn", base_env),
+        "relearn RAYON_NUM_THREADS=1": ("relearn", dict(base_env, RAYON_NUM_THREADS="1")),
+        "python reference (1 thread)": ("python", dict(base_env, **SINGLE)),
+    }
+    # Untimed warm-up on the first movement (binaries, Python modules, page cache).
+    for side, env in {v[0]: v[1] for v in envs.values()}.items():
+        job(side, movements[:1], work, relearn, python, env)
+
+    startup_cmd = [python, "-c", "import numpy, scipy.signal, scipy.interpolate, dtaidistance.dtw_ndim"]
+    results = {k: [] for k in envs}
+    startups = []
+    for rep in range(args.repeats):
+        for name, (side, env) in envs.items():
+            wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env))
+            results[name].append((wall, cpu))
+            print(f"repeat {rep + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
+        w, _ = timed(lambda: subprocess.run(startup_cmd, check=True, env=envs["python reference (1 thread)"][1]))
+        startups.append(w)
+    same, total = agreement(work, movements)
+
+    label = "m" + ",".join(f"{m:02d}" for m in ms) if len(ms) < 10 else "all 10 movements"
+    print(f"\n### UI-PRMD {label}: {n_files} files, template build + score, {args.repeats} repeats\n")
+    print(f"machine: {os.cpu_count()} CPUs; Relearn {relearn}; data {os.path.abspath(data)}\n")
+    print("| variant | median wall (s) | all runs (s) | median CPU (s) | Python / this (wall) |")
+    print("| --- | --- | --- | --- | --- |")
+    py = statistics.median(w for w, _ in results["python reference (1 thread)"])
+    for name, runs in results.items():
+        walls = [w for w, _ in runs]
+        med = statistics.median(walls)
+        cpu = statistics.median(c for _, c in runs)
+        print(f"| {name} | {med:.2f} | {', '.join(f'{w:.2f}' for w in walls)} | {cpu:.2f} | {py / med:.1f} |")
+    st = statistics.median(startups)
+    py_compute = py - 2 * len(ms) * st
+    print(f"\nPython start-up (interpreter + imports), median of {len(startups)}: {st:.2f} s, paid "
+          f"{2 * len(ms)} times -> Python without start-up ~{py_compute:.2f} s; ratio without "
+          f"start-up: {py_compute / statistics.median(w for w, _ in results['relearn (default threads)']):.1f} "
+          f"(default threads), {py_compute / statistics.median(w for w, _ in results['relearn RAYON_NUM_THREADS=1']):.1f} "
+          f"(1 thread)")
+    print(f"verdict agreement Relearn vs Python: {same} of {total} repetitions")
+    print(f"outputs kept in {work}")
+
+
+if __name__ == "__main__":
+    main()
