@@ -73,7 +73,8 @@ prepares each file again):
 11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
     probability -> score, verdict, confidence; tempo phases; the fault rules (knee valgus at
     peak knee flexion, trunk lateral lean, lumbar flexion, pelvic drop, shoulder elevation
-    before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo);
+    before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo); a rule
+    that the demonstration (almost) never breaks decides the verdict when it fires;
     differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %) as
     messages; one JSON line per file.
 
@@ -729,6 +730,8 @@ def rule_values(m):
     return out, n
 
 
+RULES = ("knee_valgus", "trunk_lateral_lean", "lumbar_flexion", "pelvic_drop", "shoulder_elevation",
+         "insufficient_depth", "knee_asymmetry", "hip_asymmetry", "tempo")
 THRESHOLDS = {"knee_valgus": 10.0, "trunk_lateral_lean": 10.0, "lumbar_flexion": 10.0,
               "pelvic_drop": 5.0, "shoulder_elevation": 1.5}
 
@@ -852,6 +855,8 @@ def cmd_template(args):
         for f in evaluate_rules(rep_measures(preps[i], sp), tempo_phases(sig), {}, depth_ref, tempo_ref):
             broken.setdefault(f[0], set()).add(n_correct)
     rules_on = {r: len(s) <= 0.5 * n_correct for r, s in broken.items()}
+    # A rule broken by at most 5 % of the correct repetitions decides the verdict.
+    rules_decide = {r: len(broken.get(r, ())) <= 0.05 * n_correct for r in RULES}
     accuracy = None
     if model:
         pred = np.array([probability(model, c["features"]) >= 0.5 for c in cmps])
@@ -863,6 +868,7 @@ def cmd_template(args):
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
+            "rules_decide": rules_decide,
             "examples": len(entries), "training_accuracy": accuracy}
     with open(args.out, "w") as f:
         json.dump(tmpl, f)
@@ -890,9 +896,12 @@ def cmd_score(args):
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
                 findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"], t["tempo"])
+                conf = abs(2 * prob - 1) * sp[2]
+                if any(t["rules_decide"].get(f[0], False) for f in findings):
+                    prob, conf = min(prob, 0.49), sp[2]  # a broken clinical limit decides
                 reps.append({"number": k + 1, "start_s": sp[0] / RATE_HZ, "end_s": sp[1] / RATE_HZ,
                              "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
-                             "confidence": round(abs(2 * prob - 1) * sp[2], 3), "rating": None, "duration_s": d,
+                             "confidence": round(conf, 3), "rating": None, "duration_s": d,
                              "deviations": deviations(ref, cmp, findings, t["peak_pct"])})
             line = {"path": path, "exercise": t["exercise"], "reps": reps, "warnings": p["warnings"]}
         except (OSError, ValueError) as e:
