@@ -48,6 +48,9 @@ pub struct UiprmdArgs {
     /// Ablation: bound on |z| before features (0 = none).
     #[arg(long)]
     pub z_limit: Option<f64>,
+    /// Ablation: broken fault rules decide the verdict (true/false).
+    #[arg(long)]
+    pub rules_decide: Option<bool>,
     /// Ablation: L2 penalty of the correct/incorrect model.
     #[arg(long)]
     pub l2: Option<f64>,
@@ -177,6 +180,9 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     }
     if let Some(z) = args.z_limit {
         settings.features.z_limit = z;
+    }
+    if let Some(r) = args.rules_decide {
+        settings.rules_decide_verdict = r;
     }
     if let Some(l) = args.l2 {
         settings.classifier_l2 = l;

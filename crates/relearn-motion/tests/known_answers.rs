@@ -42,6 +42,10 @@ fn valgus_of_12_degrees_is_measured_within_2() {
         valgus_deg: [12.0, 0.0],
         ..SquatSimulation::default()
     };
+    eprintln!(
+        "injected 12 (left): measured {:.1?}",
+        fppa_at_peak_flexion(&sim, Side::Left)
+    );
     for v in fppa_at_peak_flexion(&sim, Side::Left) {
         assert!((v - 12.0).abs() <= 2.0, "left FPPA {v}");
     }
@@ -73,6 +77,7 @@ fn valgus_is_measured_within_2_degrees_whatever_the_size_facing_and_frame() {
         };
         let all = fppa_at_peak_flexion(&sim, Side::Right);
         let mean = all.iter().sum::<f64>() / all.len() as f64;
+        eprintln!("injected {valgus} (yaw {yaw}, {frame:?}): mean {mean:.2}, reps {all:.1?}");
         assert!(
             (mean - valgus).abs() <= 2.0,
             "injected {valgus}, mean {mean} (yaw {yaw})"
