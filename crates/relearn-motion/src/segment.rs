@@ -162,6 +162,33 @@ fn joint_indices(p: &PreparedRecording, keys: &[String]) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// Mean posture row of a recording over every `step`-th frame, ignoring missing values (0 for
+/// a coordinate that is never present).
+fn posture_mean(
+    p: &PreparedRecording,
+    rows: &SpanFrameRows,
+    idx: &[Option<usize>],
+    c: usize,
+    step: usize,
+) -> Vec<f64> {
+    let mut row = vec![0.0; c];
+    let mut sum = vec![0.0; c];
+    let mut count = vec![0usize; c];
+    for f in (0..p.recording.frame_count()).step_by(step.max(1)) {
+        rows.row(p, f, idx, &mut row);
+        for (k, v) in row.iter().enumerate() {
+            if v.is_finite() {
+                sum[k] += v;
+                count[k] += 1;
+            }
+        }
+    }
+    sum.iter()
+        .zip(&count)
+        .map(|(s, n)| if *n > 0 { s / *n as f64 } else { 0.0 })
+        .collect()
+}
+
 /// Most frames per recording used to estimate the covariance (long recordings are
 /// subsampled evenly; the principal direction of a repeated movement is stable).
 const MAX_PCA_FRAMES: usize = 20_000;
@@ -182,25 +209,7 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
         let (rows, _) = posture_rows(p, &idx);
         let n = p.recording.frame_count();
         let step = (n / MAX_PCA_FRAMES).max(1);
-        // Per-recording mean (NaN-aware).
-        let mut mean = vec![0.0; c];
-        let mut count = vec![0usize; c];
-        for f in (0..n).step_by(step) {
-            rows.row(p, f, &idx, &mut row);
-            for (k, v) in row.iter().enumerate() {
-                if v.is_finite() {
-                    mean[k] += v;
-                    count[k] += 1;
-                }
-            }
-        }
-        for k in 0..c {
-            mean[k] = if count[k] > 0 {
-                mean[k] / count[k] as f64
-            } else {
-                0.0
-            };
-        }
+        let mean = posture_mean(p, &rows, &idx, c, step);
         for f in (0..n).step_by(step) {
             rows.row(p, f, &idx, &mut row);
             for (k, v) in row.iter_mut().enumerate() {
@@ -261,24 +270,7 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
     let (rows, c) = posture_rows(p, &idx);
     let n = p.recording.frame_count();
     let mut row = vec![0.0; c];
-    let mut mean = vec![0.0; c];
-    let mut count = vec![0usize; c];
-    for f in 0..n {
-        rows.row(p, f, &idx, &mut row);
-        for (k, v) in row.iter().enumerate() {
-            if v.is_finite() {
-                mean[k] += v;
-                count[k] += 1;
-            }
-        }
-    }
-    for k in 0..c {
-        mean[k] = if count[k] > 0 {
-            mean[k] / count[k] as f64
-        } else {
-            0.0
-        };
-    }
+    let mean = posture_mean(p, &rows, &idx, c, 1);
     (0..n)
         .map(|f| {
             rows.row(p, f, &idx, &mut row);
