@@ -49,25 +49,29 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot write the report", out.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&analysis)?);
+        crate::out::json_pretty(&analysis)?;
     } else {
         print_text(&analysis);
         if let Some(out) = &args.report {
-            println!("report written to {}", out.display());
+            outln!("report written to {}", out.display());
         }
     }
     Ok(())
 }
 
 fn print_text(a: &Analysis) {
-    println!(
+    outln!(
         "{} ({}, {:.1} s at {:.0} Hz, {:?})",
-        a.path, a.format, a.duration_s, a.rate_hz, a.view
+        a.path,
+        a.format,
+        a.duration_s,
+        a.rate_hz,
+        a.view
     );
     for line in &a.summary {
-        println!("  {line}");
+        outln!("  {line}");
     }
-    println!("  repetitions: {}", a.repetitions.len());
+    outln!("  repetitions: {}", a.repetitions.len());
     for (k, r) in a.repetitions.iter().enumerate() {
         let rep = &r.repetition;
         let score = a.score.as_ref().and_then(|s| s.reps.get(k));
@@ -81,27 +85,33 @@ fn print_text(a: &Analysis) {
                 )
             })
             .unwrap_or_default();
-        println!(
+        outln!(
             "  rep {:>2}  {:>6.2}-{:<6.2}s  segmentation confidence {:.2}{scored}",
-            rep.number, rep.start_s, rep.end_s, rep.confidence
+            rep.number,
+            rep.start_s,
+            rep.end_s,
+            rep.confidence
         );
         match score {
             Some(s) => {
                 for d in &s.deviations {
-                    println!("          - {}", d.message);
+                    outln!("          - {}", d.message);
                 }
             }
             None => {
                 for f in &r.faults {
-                    println!(
+                    outln!(
                         "          - {}: {:.1} {} (limit {:.1})",
-                        f.name, f.value, f.unit, f.limit
+                        f.name,
+                        f.value,
+                        f.unit,
+                        f.limit
                     );
                 }
             }
         }
     }
     for w in &a.warnings {
-        println!("  warning: {}", w.message);
+        outln!("  warning: {}", w.message);
     }
 }

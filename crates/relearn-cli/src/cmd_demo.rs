@@ -98,7 +98,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
         format: None,
         up: None,
     };
-    println!(
+    outln!(
         "1. template from {} (3 correct, 2 incorrect demonstrations)",
         manifest_path.display()
     );
@@ -111,7 +111,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
         json: false,
     }))?;
     let report = dir.join("report.html");
-    println!(
+    outln!(
         "\n2. the patient's squat ({} degrees of left-knee valgus injected)",
         args.valgus
     );
@@ -123,6 +123,6 @@ pub fn run(args: DemoArgs) -> Result<()> {
         read,
         json: false,
     })?;
-    println!("\nOpen {} in a browser.", report.display());
+    outln!("\nOpen {} in a browser.", report.display());
     Ok(())
 }

@@ -271,16 +271,16 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot write", out.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json_pretty(&doc)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "| movement | subjects | repetitions | accuracy | balanced accuracy | not one repetition |"
     );
-    println!("|---|---|---|---|---|---|");
+    outln!("|---|---|---|---|---|---|");
     for r in &results {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
-        println!(
+        outln!(
             "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} |",
             r.movement,
             r.name,
@@ -291,7 +291,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             split
         );
     }
-    println!(
+    outln!(
         "| all | | {} | {:.3} | {:.3} | |",
         total.total(),
         total.accuracy(),

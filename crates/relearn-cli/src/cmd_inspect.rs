@@ -116,19 +116,23 @@ pub fn run(args: InspectArgs) -> Result<()> {
         warnings: rec.warnings.clone(),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&info)?);
+        crate::out::json_pretty(&info)?;
         return Ok(());
     }
-    println!("{}", info.path);
-    println!(
+    outln!("{}", info.path);
+    outln!(
         "  format      {} ({} skeleton, {:?})",
-        info.format, info.skeleton, info.dimensions
+        info.format,
+        info.skeleton,
+        info.dimensions
     );
-    println!(
+    outln!(
         "  frames      {} at {:.2} Hz = {:.2} s",
-        info.frames, info.rate_hz, info.duration_s
+        info.frames,
+        info.rate_hz,
+        info.duration_s
     );
-    println!(
+    outln!(
         "  units       {:?}{}",
         info.source_unit,
         if info.unit_inferred {
@@ -137,17 +141,17 @@ pub fn run(args: InspectArgs) -> Result<()> {
             ""
         }
     );
-    println!("  up axis     {} ({:?})", info.up_axis, info.up_axis_source);
+    outln!("  up axis     {} ({:?})", info.up_axis, info.up_axis_source);
     if let Some(l) = info.leg_length_cm {
-        println!("  leg length  {l:.0} cm");
+        outln!("  leg length  {l:.0} cm");
     }
     let landmarks = info.joints.iter().filter(|j| j.landmark.is_some()).count();
-    println!(
+    outln!(
         "  joints      {} ({} anatomical landmarks)",
         info.joints.len(),
         landmarks
     );
-    println!(
+    outln!(
         "  tracking    {:.1} % missing, {:.1} % low confidence",
         100.0 * info.missing_fraction,
         100.0 * info.low_confidence_fraction
@@ -158,7 +162,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         .filter(|j| j.missing_fraction > 0.05 || j.inferred_fraction > 0.2)
         .collect();
     for j in poor.iter().take(8) {
-        println!(
+        outln!(
             "    {:<18} {:>5.1} % missing, {:>5.1} % inferred, longest gap {} frames",
             j.name,
             100.0 * j.missing_fraction,
@@ -167,25 +171,30 @@ pub fn run(args: InspectArgs) -> Result<()> {
         );
     }
     if !info.gaps.is_empty() {
-        println!("  longest gaps");
+        outln!("  longest gaps");
         for g in info.gaps.iter().take(5) {
-            println!(
+            outln!(
                 "    {:<18} {} frames from frame {}",
-                g.joint, g.frames, g.start_frame
+                g.joint,
+                g.frames,
+                g.start_frame
             );
         }
     }
     if !info.analog_channels.is_empty() {
-        println!("  analog      {} channels", info.analog_channels.len());
+        outln!("  analog      {} channels", info.analog_channels.len());
         for a in info.analog_channels.iter().take(8) {
-            println!(
+            outln!(
                 "    {:<18} {} at {:.0} Hz ({} samples)",
-                a.label, a.unit, a.rate_hz, a.samples
+                a.label,
+                a.unit,
+                a.rate_hz,
+                a.samples
             );
         }
     }
     for w in &info.warnings {
-        println!("  warning: {}", w.message);
+        outln!("  warning: {}", w.message);
     }
     Ok(())
 }

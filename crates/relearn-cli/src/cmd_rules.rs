@@ -9,7 +9,7 @@ pub struct RulesArgs {}
 
 /// Runs `relearn rules`.
 pub fn run(_args: RulesArgs) -> Result<()> {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&relearn_motion::faults::default_rules())?
     );

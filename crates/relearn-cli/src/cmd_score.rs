@@ -96,12 +96,12 @@ pub fn run(args: ScoreArgs) -> Result<()> {
     let mut failures = 0usize;
     for (f, r) in args.files.iter().zip(results) {
         match r {
-            Ok(s) if args.json => println!("{}", json_line(&s)?),
+            Ok(s) if args.json => outln!("{}", json_line(&s)?),
             Ok(s) => print_text(&s),
             Err(e) => {
                 failures += 1;
                 if args.json {
-                    println!(
+                    outln!(
                         "{}",
                         serde_json::json!({"path": f.display().to_string(), "error": format!("{e:#}")})
                     );
@@ -121,7 +121,7 @@ pub fn run(args: ScoreArgs) -> Result<()> {
 }
 
 fn print_text(s: &RecordingScore) {
-    println!(
+    outln!(
         "{} ({} repetitions, template {})",
         s.path,
         s.reps.len(),
@@ -132,7 +132,7 @@ fn print_text(s: &RecordingScore) {
             .rating
             .map(|x| format!(", rating {x:.1}"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "  rep {:>2}  {:>6.2}-{:<6.2}s  score {:>5.1}  {:<9}  confidence {:.2}{rating}",
             r.number,
             r.start_s,
@@ -142,10 +142,10 @@ fn print_text(s: &RecordingScore) {
             r.confidence
         );
         for d in &r.deviations {
-            println!("          - {}", d.message);
+            outln!("          - {}", d.message);
         }
     }
     for w in &s.warnings {
-        println!("  warning: {}", w.message);
+        outln!("  warning: {}", w.message);
     }
 }

@@ -87,8 +87,8 @@ pub fn run(cmd: TemplateCommand) -> Result<()> {
 }
 
 fn print_summary(t: &relearn_motion::template::Template) {
-    println!("template {} ({})", t.short_id(), t.exercise);
-    println!(
+    outln!("template {} ({})", t.short_id(), t.exercise);
+    outln!(
         "  built by relearn {} from {} examples ({} correct, {} incorrect, {} rated repetitions)",
         t.program_version,
         t.examples.len(),
@@ -96,7 +96,7 @@ fn print_summary(t: &relearn_motion::template::Template) {
         t.training.incorrect,
         t.training.rated
     );
-    println!(
+    outln!(
         "  {} signals, repetition {:.2} s, skeleton {}, {:?}",
         t.reference.channel_count(),
         t.reference.duration_s,
@@ -105,26 +105,26 @@ fn print_summary(t: &relearn_motion::template::Template) {
     );
     match &t.verdict {
         relearn_motion::template::VerdictModel::Classifier { .. } => {
-            println!("  verdict: correct/incorrect model learnt from the examples")
+            outln!("  verdict: correct/incorrect model learnt from the examples")
         }
         relearn_motion::template::VerdictModel::OneClass { limit, .. } => {
-            println!("  verdict: distance from the correct examples (limit {limit:.2})")
+            outln!("  verdict: distance from the correct examples (limit {limit:.2})")
         }
     }
     if let Some(a) = t.training.training_accuracy {
-        println!(
+        outln!(
             "  accuracy on its own examples {:.3} (not a validation: see `relearn eval`)",
             a
         );
     }
     if t.rating.is_some() {
-        println!("  rating model: yes");
+        outln!("  rating model: yes");
     }
     for r in &t.rules {
         match (&r.note, r.enabled) {
-            (_, true) => println!("  rule on : {}", r.name),
-            (Some(n), false) => println!("  rule off: {} ({n})", r.name),
-            (None, false) => println!("  rule off: {}", r.name),
+            (_, true) => outln!("  rule on : {}", r.name),
+            (Some(n), false) => outln!("  rule off: {} ({n})", r.name),
+            (None, false) => outln!("  rule off: {}", r.name),
         }
     }
 }
@@ -161,7 +161,7 @@ fn build(args: BuildArgs) -> Result<()> {
     std::fs::write(&args.out, json)
         .with_context(|| format!("{}: cannot write the template", args.out.display()))?;
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "template": args.out.display().to_string(),
@@ -174,7 +174,7 @@ fn build(args: BuildArgs) -> Result<()> {
         );
     } else {
         print_summary(&template);
-        println!("  written to {}", args.out.display());
+        outln!("  written to {}", args.out.display());
     }
     Ok(())
 }

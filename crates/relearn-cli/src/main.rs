@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[macro_use]
+mod out;
 mod cmd_analyze;
 mod cmd_demo;
 mod cmd_eval;

@@ -42,7 +42,7 @@ pub fn run(cmd: ProgrammeCommand) -> anyhow::Result<()> {
                 version: env!("CARGO_PKG_VERSION").into(),
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                crate::out::json_pretty(&report)?;
             } else {
                 print!("{}", render_text(&report));
             }
@@ -55,7 +55,7 @@ pub fn run(cmd: ProgrammeCommand) -> anyhow::Result<()> {
         }
         ProgrammeCommand::RedFlags => {
             for q in RedFlagQuestion::ALL {
-                println!(
+                outln!(
                     "{:<6} {} [{}; {}]",
                     q.id(),
                     q.text(),

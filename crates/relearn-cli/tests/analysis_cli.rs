@@ -295,3 +295,30 @@ fn a_tampered_template_is_refused() {
         .failure()
         .stderr(predicate::str::contains("modified after it was built"));
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_relearn_panic() {
+    use std::io::Read;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    // `relearn analyze --json FILE | head -c 100`: the JSON is far larger than a pipe buffer.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("relearn"))
+        .args(["analyze", "--json"])
+        .arg(out.join("patient_squat.csv"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(status.success(), "{status:?}: {stderr}");
+}

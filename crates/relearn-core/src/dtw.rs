@@ -56,6 +56,11 @@ pub struct Alignment {
     pub path: Vec<(usize, usize)>,
 }
 
+/// Squared distance of two frames without missing values (vectorises).
+fn sq_dist_finite(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter()
         .zip(b)
@@ -69,6 +74,17 @@ fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
             }
         })
         .sum()
+}
+
+/// The local cost function: the NaN-aware one only when either series has a missing value,
+/// so the common case runs a plain loop the compiler vectorises.
+fn cost_fn(a: &Series<'_>, b: &Series<'_>) -> fn(&[f64], &[f64]) -> f64 {
+    let finite = |s: &Series<'_>| s.values.iter().all(|v| v.is_finite());
+    if finite(a) && finite(b) {
+        sq_dist_finite
+    } else {
+        sq_dist
+    }
 }
 
 fn check(a: &Series<'_>, b: &Series<'_>) -> Result<()> {
@@ -104,6 +120,7 @@ fn band(i: usize, n: usize, m: usize, window: Option<usize>) -> (usize, usize) {
 pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<f64> {
     check(&a, &b)?;
     let (n, m) = (a.len(), b.len());
+    let cost_of = cost_fn(&a, &b);
     let mut prev = vec![f64::INFINITY; m + 1];
     let mut cur = vec![f64::INFINITY; m + 1];
     prev[0] = 0.0;
@@ -112,7 +129,7 @@ pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Resu
         let (lo, hi) = band(i, n, m, window);
         let fa = a.frame(i);
         for j in lo..hi {
-            let cost = sq_dist(fa, b.frame(j));
+            let cost = cost_of(fa, b.frame(j));
             let best = prev[j].min(prev[j + 1]).min(cur[j]);
             cur[j + 1] = cost + best;
         }
@@ -136,6 +153,7 @@ pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Resu
 pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<Alignment> {
     check(&a, &b)?;
     let (n, m) = (a.len(), b.len());
+    let cost_of = cost_fn(&a, &b);
     let w = m + 1;
     let mut acc = vec![f64::INFINITY; (n + 1) * w];
     acc[0] = 0.0;
@@ -143,7 +161,7 @@ pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<
         let (lo, hi) = band(i, n, m, window);
         let fa = a.frame(i);
         for j in lo..hi {
-            let cost = sq_dist(fa, b.frame(j));
+            let cost = cost_of(fa, b.frame(j));
             let best = acc[i * w + j]
                 .min(acc[i * w + j + 1])
                 .min(acc[(i + 1) * w + j]);

@@ -177,6 +177,37 @@ impl Landmark {
         }
     }
 
+    /// Stable snake-case identifier, as serialised (`left_knee`, `pelvis`).
+    pub fn as_str(self) -> &'static str {
+        use Landmark::*;
+        match self {
+            Head => "head",
+            Nose => "nose",
+            Neck => "neck",
+            Thorax => "thorax",
+            SpineMid => "spine_mid",
+            Pelvis => "pelvis",
+            LeftShoulder => "left_shoulder",
+            RightShoulder => "right_shoulder",
+            LeftElbow => "left_elbow",
+            RightElbow => "right_elbow",
+            LeftWrist => "left_wrist",
+            RightWrist => "right_wrist",
+            LeftHand => "left_hand",
+            RightHand => "right_hand",
+            LeftHip => "left_hip",
+            RightHip => "right_hip",
+            LeftKnee => "left_knee",
+            RightKnee => "right_knee",
+            LeftAnkle => "left_ankle",
+            RightAnkle => "right_ankle",
+            LeftHeel => "left_heel",
+            RightHeel => "right_heel",
+            LeftFoot => "left_foot",
+            RightFoot => "right_foot",
+        }
+    }
+
     /// Plain-language name for reports ("left knee").
     pub fn display_name(self) -> &'static str {
         use Landmark::*;
@@ -750,6 +781,13 @@ mod tests {
         let sk = Skeleton::from_joint_names(&["m1", "m2", "m3"]).unwrap();
         assert_eq!(sk.name, "generic");
         assert!(sk.landmarks().is_empty());
+    }
+
+    #[test]
+    fn identifiers_match_the_serialised_names() {
+        for l in Landmark::ALL {
+            assert_eq!(serde_json::to_value(l).unwrap(), l.as_str());
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn mid_shoulder(rec: &Recording, frame: usize) -> Option<Vec3> {
 
 /// The horizontal "towards the right" direction at a frame: from the hips, else from the
 /// shoulders.
-fn right_direction(rec: &Recording, frame: usize) -> Option<Vec3> {
+pub(crate) fn right_direction(rec: &Recording, frame: usize) -> Option<Vec3> {
     let pair = |l: Landmark, r: Landmark| -> Option<Vec3> {
         let d = (rec.landmark(frame, r)? - rec.landmark(frame, l)?).reject_from(Vec3::UP);
         (d.norm() > 1e-6).then_some(d)
@@ -175,8 +175,13 @@ pub fn detect_view(rec: &Recording) -> View {
 /// The direction a person seen from the side faces in a 2-D sagittal view: toes ahead of the
 /// ankles, else nose ahead of the mid-shoulder, over the recording; `None` if undecidable.
 fn sagittal_facing(rec: &Recording) -> Option<Vec3> {
+    sagittal_facing_in(rec, 0, rec.frame_count())
+}
+
+/// [`sagittal_facing`] over frames `start..end` only.
+pub(crate) fn sagittal_facing_in(rec: &Recording, start: usize, end: usize) -> Option<Vec3> {
     let mut votes = 0.0;
-    for f in 0..rec.frame_count() {
+    for f in start..end.min(rec.frame_count()) {
         for side in Side::BOTH {
             if let (Some(t), Some(a)) = (
                 rec.landmark(f, Landmark::LeftFoot.on(side)),
@@ -206,6 +211,29 @@ fn sagittal_facing(rec: &Recording) -> Option<Vec3> {
 /// squat, where the thigh points 40 cm forward, that tilt moves the projected knee by about
 /// 1 cm and the frontal-plane projection angle by several degrees (*Relearn default*).
 pub const BODY_FRAME_WINDOW_S: f64 = 2.0;
+
+/// The body frame of a span of frames (a repetition), as `clinical-spec.md` §6 defines it:
+/// the hip line averaged over the span (the facing direction for a 2-D side view). `None`
+/// when no frame of the span has hips or shoulders. Costs O(span), so scoring the repetitions
+/// of a long recording stays linear in its length.
+pub fn span_body_frame(rec: &Recording, view: View, start: usize, end: usize) -> Option<BodyFrame> {
+    let end = end.min(rec.frame_count());
+    match view {
+        View::Sagittal2D => {
+            let facing = sagittal_facing_in(rec, start, end).unwrap_or(Vec3::new(1.0, 0.0, 0.0));
+            BodyFrame::from_forward(facing)
+        }
+        View::ThreeD | View::Frontal2D => {
+            let mut sum = Vec3::ZERO;
+            for f in start..end {
+                if let Some(d) = right_direction(rec, f).and_then(Vec3::normalized) {
+                    sum = sum + d;
+                }
+            }
+            BodyFrame::from_lateral(sum)
+        }
+    }
+}
 
 /// Body frames for every frame of a lab-frame recording (`None` where the hips and shoulders
 /// are missing). For a 2-D sagittal view the frame comes from the facing direction; for a

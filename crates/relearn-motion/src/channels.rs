@@ -8,7 +8,7 @@
 //! body size (leg length, else the RMS spread of the joints) so that subjects of different
 //! size and recordings in different units compare directly. Units: percent of body size.
 
-use crate::body::{body_frames, mid_hip, BodyFrame};
+use crate::body::{mid_hip, span_body_frame, BodyFrame};
 use crate::measures::{Measure, Unit};
 use crate::prepare::PreparedRecording;
 use relearn_core::{stats, Vec3};
@@ -100,11 +100,7 @@ pub fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
         return String::new();
     };
     match joint.landmark {
-        Some(l) => {
-            let v = serde_json::to_value(l).ok();
-            v.and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| joint.name.clone())
-        }
+        Some(l) => l.as_str().to_string(),
         None => joint.name.clone(),
     }
 }
@@ -173,12 +169,7 @@ pub fn span_frame(p: &PreparedRecording, start: usize, end: usize) -> SpanFrame 
     let rec = &p.recording;
     let end = end.min(rec.frame_count());
     let start = start.min(end);
-    let frames = body_frames(rec, p.view);
-    let mut lat = Vec3::ZERO;
-    for bf in frames.get(start..end).unwrap_or(&[]).iter().flatten() {
-        lat = lat + bf.lateral;
-    }
-    let frame = BodyFrame::from_lateral(lat).unwrap_or(BodyFrame {
+    let frame = span_body_frame(rec, p.view, start, end).unwrap_or(BodyFrame {
         lateral: Vec3::new(1.0, 0.0, 0.0),
         forward: Vec3::new(0.0, 1.0, 0.0),
         up: Vec3::UP,
@@ -215,12 +206,11 @@ pub fn extract(p: &PreparedRecording, channels: &[Channel], start: usize, end: u
     let end = end.min(rec.frame_count());
     let start = start.min(end);
     let sf = span_frame(p, start, end);
+    let keys = joint_keys(rec);
     let joint_index: Vec<Option<usize>> = channels
         .iter()
         .map(|c| match c {
-            Channel::Joint { joint, .. } => {
-                (0..rec.skeleton.len()).find(|j| joint_key(rec, *j) == *joint)
-            }
+            Channel::Joint { joint, .. } => keys.iter().position(|k| k == joint),
             Channel::Measure { .. } => None,
         })
         .collect();

@@ -17,6 +17,7 @@
 
 use crate::channels::{extract, Channel};
 use crate::prepare::PreparedRecording;
+use rayon::prelude::*;
 use relearn_core::dtw::{dtw_align, warp_to, Series};
 use relearn_core::resample::resample_linear;
 use serde::{Deserialize, Serialize};
@@ -58,23 +59,28 @@ pub fn rep_curves(
     }
 }
 
-/// Replaces NaN by the nearest finite value (a channel missing at a repetition's edge would
-/// otherwise spread NaN through interpolation); an all-NaN column stays NaN.
+/// Fills missing values: interior gaps linearly, the edges with the nearest finite value (a
+/// channel missing at a repetition's edge would otherwise spread NaN through interpolation,
+/// and a NaN inside would force the slow path of DTW); an all-NaN column stays NaN.
 fn fill_nan_edges(mut v: Vec<f64>) -> Vec<f64> {
-    let mut last = None;
-    for x in v.iter_mut() {
-        if x.is_finite() {
-            last = Some(*x);
-        } else if let Some(l) = last {
-            *x = l;
-        }
-    }
-    let mut next = None;
-    for x in v.iter_mut().rev() {
-        if x.is_finite() {
-            next = Some(*x);
-        } else if let Some(n) = next {
-            *x = n;
+    let Some(first) = v.iter().position(|x| x.is_finite()) else {
+        return v;
+    };
+    let last = v.iter().rposition(|x| x.is_finite()).unwrap_or(first);
+    let (head, tail) = (v[first], v[last]);
+    v[..first].iter_mut().for_each(|x| *x = head);
+    v[last + 1..].iter_mut().for_each(|x| *x = tail);
+    let mut prev = first;
+    for i in first + 1..=last {
+        if v[i].is_finite() {
+            if i > prev + 1 {
+                let (a, b) = (v[prev], v[i]);
+                for k in prev + 1..i {
+                    let t = (k - prev) as f64 / (i - prev) as f64;
+                    v[k] = a + t * (b - a);
+                }
+            }
+            prev = i;
         }
     }
     v
@@ -250,8 +256,18 @@ impl Reference {
         } else {
             rep
         };
-        let a = self.scaled(&self.mean);
-        let b = self.scaled(&rep.values);
+        let mut a = self.scaled(&self.mean);
+        let mut b = self.scaled(&rep.values);
+        // A channel missing in either contributes nothing to the alignment (zero in both, so
+        // DTW keeps its vectorised path).
+        for k in 0..c {
+            let missing = (0..p.min(rep.points))
+                .any(|i| !a[i * c + k].is_finite() || !b[i * c + k].is_finite());
+            if missing {
+                (0..p).for_each(|i| a[i * c + k] = 0.0);
+                (0..rep.points).for_each(|i| b[i * c + k] = 0.0);
+            }
+        }
         let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(self.band))?;
         let aligned = warp_to(&al.path, Series::new(&rep.values, c)?, p);
         let mut phase_sum = vec![0.0; p];
@@ -415,12 +431,17 @@ pub fn build_reference(
             })
             .sum()
     };
+    // Sum of distances to all others, each pair computed once.
+    let mut sums = vec![0.0; scaled.len()];
+    for i in 0..scaled.len() {
+        for j in i + 1..scaled.len() {
+            let d = dist(&scaled[i], &scaled[j]);
+            sums[i] += d;
+            sums[j] += d;
+        }
+    }
     let medoid = (0..scaled.len())
-        .min_by(|&i, &j| {
-            let si: f64 = scaled.iter().map(|o| dist(&scaled[i], o)).sum();
-            let sj: f64 = scaled.iter().map(|o| dist(&scaled[j], o)).sum();
-            si.total_cmp(&sj)
-        })
+        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
         .unwrap_or(0);
     let mut reference = Reference {
         points,
@@ -438,7 +459,7 @@ pub fn build_reference(
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
         aligned_all = curves
-            .iter()
+            .par_iter()
             .map(|r| reference.compare(r).map(|cmp| cmp.aligned))
             .collect::<crate::Result<_>>()?;
         for i in 0..points * c {

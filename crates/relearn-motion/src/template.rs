@@ -26,6 +26,7 @@ use crate::segment::{
     SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
+use rayon::prelude::*;
 use relearn_core::stats;
 use serde::{Deserialize, Serialize};
 
@@ -410,7 +411,7 @@ pub fn build_template(
     })?;
     // First pass: segment to learn the typical repetition duration.
     let first_pass: Vec<Vec<RepSpan>> = examples
-        .iter()
+        .par_iter()
         .map(|e| repetition_spans(e.prepared, &axis, None, settings))
         .collect();
     let durations: Vec<f64> = examples
@@ -425,7 +426,7 @@ pub fn build_template(
         .collect();
     let typical = stats::median(&durations);
     let spans: Vec<Vec<RepSpan>> = examples
-        .iter()
+        .par_iter()
         .map(|e| repetition_spans(e.prepared, &axis, typical, settings))
         .collect();
     let mut channels = shared_channels(examples);
@@ -445,16 +446,21 @@ pub fn build_template(
     let band = ((settings.dtw_band_pct / 100.0) * points as f64)
         .round()
         .max(1.0) as usize;
-    let mut curves: Vec<(usize, RepSpan, RepCurves)> = Vec::new();
-    for (i, (e, sp)) in examples.iter().zip(&spans).enumerate() {
-        for s in sp {
-            curves.push((
+    let jobs: Vec<(usize, RepSpan)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(i, sp)| sp.iter().map(move |s| (i, *s)))
+        .collect();
+    let curves: Vec<(usize, RepSpan, RepCurves)> = jobs
+        .par_iter()
+        .map(|&(i, s)| {
+            (
                 i,
-                *s,
-                rep_curves(e.prepared, &channels, s.start, s.end, points),
-            ));
-        }
-    }
+                s,
+                rep_curves(examples[i].prepared, &channels, s.start, s.end, points),
+            )
+        })
+        .collect();
     let correct_curves: Vec<RepCurves> = curves
         .iter()
         .filter(|(i, _, _)| examples[*i].label == Label::Correct)
@@ -480,10 +486,11 @@ pub fn build_template(
     }
 
     // Features of every repetition.
-    let mut comparisons = Vec::with_capacity(curves.len());
-    for (_, _, c) in &curves {
-        comparisons.push(reference.compare(c)?);
-    }
+    // Order-preserving parallel map: the result does not depend on the thread count.
+    let comparisons: Vec<Comparison> = curves
+        .par_iter()
+        .map(|(_, _, c)| reference.compare(c))
+        .collect::<Result<_>>()?;
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
