@@ -75,9 +75,9 @@ fn fill_nan_edges(mut v: Vec<f64>) -> Vec<f64> {
         if v[i].is_finite() {
             if i > prev + 1 {
                 let (a, b) = (v[prev], v[i]);
-                for k in prev + 1..i {
-                    let t = (k - prev) as f64 / (i - prev) as f64;
-                    v[k] = a + t * (b - a);
+                let span = (i - prev) as f64;
+                for (step, slot) in v[prev + 1..i].iter_mut().enumerate() {
+                    *slot = a + (step + 1) as f64 / span * (b - a);
                 }
             }
             prev = i;
