@@ -179,7 +179,24 @@ pub(crate) fn parse_numeric_row(
     out: &mut Vec<f64>,
 ) -> Result<()> {
     out.clear();
-    let mut found = sep.split(line.text).count();
+    // One pass over the fields (this is the hot loop of every text reader); the count is
+    // checked after, and a bad field before the count is known is reported only if the
+    // count is right, so that a truncated line says "truncated", not "bad number".
+    let mut bad: Option<(usize, String)> = None;
+    let mut found = 0usize;
+    let mut push = |field: &str| {
+        if found < expected && bad.is_none() {
+            match parse_number(field) {
+                Ok(v) => out.push(v),
+                Err(msg) => bad = Some((found + 1, msg)),
+            }
+        }
+        found += 1;
+    };
+    match sep {
+        Separator::Comma => line.text.split(',').for_each(&mut push),
+        Separator::Whitespace => line.text.split_ascii_whitespace().for_each(&mut push),
+    }
     if sep == Separator::Comma && found == expected + 1 && line.text.trim_end().ends_with(',') {
         found = expected;
     }
@@ -194,11 +211,12 @@ pub(crate) fn parse_numeric_row(
             ),
         ));
     }
-    for (i, field) in sep.split(line.text).take(expected).enumerate() {
-        let v = parse_number(field).map_err(|msg| {
-            FormatError::new(path, Some(Location::LineColumn(line.number, i + 1)), msg)
-        })?;
-        out.push(v);
+    if let Some((column, msg)) = bad {
+        return Err(FormatError::new(
+            path,
+            Some(Location::LineColumn(line.number, column)),
+            msg,
+        ));
     }
     Ok(())
 }

@@ -535,23 +535,33 @@ pub fn build_template(
         None
     };
 
-    // Demonstration's primary curve, tempo and phase words.
-    let rate = correct[0].prepared.recording.rate_hz;
-    let mut prim_curves = Vec::new();
-    let mut tempos = Vec::new();
-    for (e, sp) in examples
-        .iter()
-        .zip(&spans)
-        .filter(|(e, _)| e.label == Label::Correct)
-    {
-        for s in sp {
-            let sig = rep_primary_signal(e.prepared, &axis, *s, settings);
-            if let Some(t) = tempo_phases(&sig, e.prepared.recording.rate_hz) {
-                tempos.push(t);
-            }
-            prim_curves.push(relearn_core::resample::resample_linear(&sig, points));
-        }
+    // What the rules and the tempo need of each correct repetition, computed once: its
+    // measures, its primary signal, its tempo phases.
+    struct CorrectRep {
+        series: Vec<(crate::measures::Measure, Vec<f64>)>,
+        signal: Vec<f64>,
+        tempo: Option<TempoPhases>,
     }
+    let correct_reps: Vec<CorrectRep> = curves
+        .par_iter()
+        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
+        .map(|(i, s, _)| {
+            let p = examples[*i].prepared;
+            let signal = rep_primary_signal(p, &axis, *s, settings);
+            CorrectRep {
+                series: rep_measures(&p.measures, *s, p.recording.rate_hz),
+                tempo: tempo_phases(&signal, p.recording.rate_hz),
+                signal,
+            }
+        })
+        .collect();
+
+    // Demonstration's primary curve, tempo and phase words.
+    let prim_curves: Vec<Vec<f64>> = correct_reps
+        .iter()
+        .map(|r| relearn_core::resample::resample_linear(&r.signal, points))
+        .collect();
+    let tempos: Vec<TempoPhases> = correct_reps.iter().filter_map(|r| r.tempo).collect();
     let primary_curve: Vec<f64> = (0..points)
         .map(|i| stats::mean(&prim_curves.iter().map(|c| c[i]).collect::<Vec<_>>()).unwrap_or(0.0))
         .collect();
@@ -564,16 +574,10 @@ pub fn build_template(
             .unwrap_or(0.0),
     });
     let phases = phase_words(exercise, &reference, &primary_curve);
-    let _ = rate;
 
     // Fault rules: switch off those the demonstration breaks or cannot measure.
     let mut rules = faults::default_rules();
     let mut rule_reference = Vec::new();
-    let correct_reps: Vec<(usize, RepSpan)> = curves
-        .iter()
-        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
-        .map(|(i, s, _)| (*i, *s))
-        .collect();
     for rule in &mut rules {
         if let Check::BelowTemplateFraction {
             measure, statistic, ..
@@ -585,11 +589,9 @@ pub fn build_template(
             {
                 let vals: Vec<f64> = correct_reps
                     .iter()
-                    .filter_map(|(i, s)| {
-                        let p = examples[*i].prepared;
-                        let series = rep_measures(&p.measures, *s, p.recording.rate_hz);
+                    .filter_map(|r| {
                         let rm = RepMeasures {
-                            series: &series,
+                            series: &r.series,
                             tempo: None,
                         };
                         faults::rule_statistic(rule, measure, statistic, m.side, &rm).map(|x| x.0)
@@ -603,17 +605,13 @@ pub fn build_template(
     }
     let mut broken = vec![0usize; rules.len()];
     let mut measurable = vec![false; rules.len()];
-    for (i, s) in &correct_reps {
-        let p = examples[*i].prepared;
-        let series = rep_measures(&p.measures, *s, p.recording.rate_hz);
-        let sig = rep_primary_signal(p, &axis, *s, settings);
-        let t = tempo_phases(&sig, p.recording.rate_hz);
+    for r in &correct_reps {
         let rm = RepMeasures {
-            series: &series,
-            tempo: t.as_ref(),
+            series: &r.series,
+            tempo: r.tempo.as_ref(),
         };
         for (k, rule) in rules.iter().enumerate() {
-            if rule_measurable(rule, &series) {
+            if rule_measurable(rule, &r.series) {
                 measurable[k] = true;
             }
             let found = faults::evaluate(
