@@ -8,6 +8,7 @@ mod out;
 mod cmd_analyze;
 mod cmd_demo;
 mod cmd_eval;
+mod cmd_formats;
 mod cmd_inspect;
 mod cmd_rules;
 mod cmd_score;
@@ -30,6 +31,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// List the recording formats Relearn reads (the values of --format).
+    Formats(cmd_formats::FormatsArgs),
     /// Show a recording's format, rate, joints, frames, duration, gaps and tracking quality.
     Inspect(cmd_inspect::InspectArgs),
     /// Analyse a recording: repetitions, clinical measures, faults, score against a template,
@@ -58,6 +61,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
+        Command::Formats(a) => cmd_formats::run(a),
         Command::Inspect(a) => cmd_inspect::run(a),
         Command::Analyze(a) => cmd_analyze::run(a),
         Command::Template(c) => cmd_template::run(c),
