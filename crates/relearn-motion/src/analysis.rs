@@ -211,16 +211,21 @@ pub fn patient_summary(
     exercise: Option<&str>,
 ) -> Vec<String> {
     let mut out = Vec::new();
+    let reps_word = if score.map_or(reps.len(), |s| s.reps.len()) == 1 {
+        "repetition"
+    } else {
+        "repetitions"
+    };
     let what = exercise
         .map(str::to_lowercase)
-        .unwrap_or_else(|| "repetitions".into());
+        .unwrap_or_else(|| reps_word.into());
     let n = score.map_or(reps.len(), |s| s.reps.len());
     if n == 0 {
         out.push("We could not find a repeated movement in this recording.".into());
         return out;
     }
     let label = if exercise.is_some() {
-        format!("repetitions of the {what}")
+        format!("{reps_word} of the {what}")
     } else {
         what
     };
