@@ -213,6 +213,98 @@ impl Butterworth {
         ext[pad..pad + n].to_vec()
     }
 
+    /// [`Butterworth::filtfilt`] applied to each of several signals, in place, with the same
+    /// result bit for bit. Signals without missing samples that share a length are filtered
+    /// [`FILTER_LANES`] at a time, interleaved: the recursion of one signal is a chain of
+    /// dependent multiply-adds, so running independent signals side by side lets the
+    /// processor overlap them (a recording's 66-75 coordinates filter several times faster).
+    pub fn filtfilt_each(&self, signals: &mut [Vec<f64>], rate_hz: f64) {
+        let pad = self.default_pad(rate_hz);
+        let mut whole: Vec<usize> = Vec::with_capacity(signals.len());
+        for (k, s) in signals.iter_mut().enumerate() {
+            if s.len() >= 3 && s.iter().all(|v| v.is_finite()) {
+                whole.push(k);
+            } else {
+                *s = self.filtfilt(s, rate_hz);
+            }
+        }
+        let lengths: Vec<usize> = signals.iter().map(Vec::len).collect();
+        whole.sort_by_key(|&k| lengths[k]);
+        for group in whole.chunk_by(|&a, &b| lengths[a] == lengths[b]) {
+            for lanes in group.chunks(FILTER_LANES) {
+                // A short last chunk repeats its first signal in the unused lanes.
+                let idx: [usize; FILTER_LANES] =
+                    std::array::from_fn(|l| lanes.get(l).copied().unwrap_or(lanes[0]));
+                let out = self.filtfilt_lanes(signals, idx, pad);
+                for (l, &k) in lanes.iter().enumerate() {
+                    for (dst, v) in signals[k].iter_mut().zip(&out) {
+                        *dst = v[l];
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Butterworth::filtfilt_finite`] of the signals `idx` (finite, same length) at once.
+    fn filtfilt_lanes(
+        &self,
+        signals: &[Vec<f64>],
+        idx: [usize; FILTER_LANES],
+        pad: usize,
+    ) -> Vec<[f64; FILTER_LANES]> {
+        let n = signals[idx[0]].len();
+        let pad = pad.min(n - 1);
+        let at = |i: usize| -> [f64; FILTER_LANES] { std::array::from_fn(|l| signals[idx[l]][i]) };
+        let (first, last) = (at(0), at(n - 1));
+        let mut ext: Vec<[f64; FILTER_LANES]> = Vec::with_capacity(n + 2 * pad);
+        ext.extend((1..=pad).rev().map(|i| {
+            let x = at(i);
+            std::array::from_fn(|l| 2.0 * first[l] - x[l])
+        }));
+        ext.extend((0..n).map(at));
+        ext.extend((1..=pad).map(|i| {
+            let x = at(n - 1 - i);
+            std::array::from_fn(|l| 2.0 * last[l] - x[l])
+        }));
+        let zi = self.step_state();
+        let scaled = |v: [f64; FILTER_LANES]| -> Vec<[[f64; FILTER_LANES]; 2]> {
+            zi.iter()
+                .map(|z| {
+                    [
+                        std::array::from_fn(|l| z[0] * v[l]),
+                        std::array::from_fn(|l| z[1] * v[l]),
+                    ]
+                })
+                .collect()
+        };
+        let x0 = ext[0];
+        self.run_lanes(&mut ext, scaled(x0));
+        ext.reverse();
+        let y0 = ext[0];
+        self.run_lanes(&mut ext, scaled(y0));
+        ext.reverse();
+        ext.drain(..pad);
+        ext.truncate(n);
+        ext
+    }
+
+    /// [`Butterworth::run`] on [`FILTER_LANES`] interleaved signals (same operations per lane).
+    fn run_lanes(&self, x: &mut [[f64; FILTER_LANES]], mut state: Vec<[[f64; FILTER_LANES]; 2]>) {
+        for v in x.iter_mut() {
+            let mut s_in = *v;
+            for (sec, z) in self.sections.iter().zip(state.iter_mut()) {
+                let mut y = [0.0; FILTER_LANES];
+                for l in 0..FILTER_LANES {
+                    y[l] = sec.b[0] * s_in[l] + z[0][l];
+                    z[0][l] = sec.b[1] * s_in[l] - sec.a[0] * y[l] + z[1][l];
+                    z[1][l] = sec.b[2] * s_in[l] - sec.a[1] * y[l];
+                }
+                s_in = y;
+            }
+            *v = s_in;
+        }
+    }
+
     /// Zero-phase filtering that leaves NaN samples as NaN and filters each run of finite
     /// samples separately, padding each by [`Butterworth::default_pad`]. Runs shorter than 3
     /// samples are left unfiltered.
@@ -244,6 +336,10 @@ pub fn lowpass_kinematics(x: &[f64], rate_hz: f64, cutoff_hz: f64) -> Result<Vec
     let f = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, cutoff_hz, rate_hz)?;
     Ok(f.filtfilt(x, rate_hz))
 }
+
+/// How many signals [`Butterworth::filtfilt_each`] filters side by side (four `f64` fill one
+/// 256-bit vector register).
+pub const FILTER_LANES: usize = 4;
 
 /// Result of Winter's residual analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,5 +526,27 @@ mod tests {
             "{}",
             r.chosen_cutoff_hz
         );
+    }
+
+    #[test]
+    fn filtering_several_signals_at_once_gives_the_same_bits_as_one_by_one() {
+        let f = Butterworth::zero_phase_lowpass(2, 6.0, 30.0).unwrap();
+        let make = |k: usize, n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|i| ((i * (k + 3)) as f64 * 0.37).sin() * (k as f64 + 1.0) + 0.01 * i as f64)
+                .collect()
+        };
+        // Two lengths, a partial last group, a signal with a gap, one too short to filter.
+        let mut signals: Vec<Vec<f64>> = (0..7).map(|k| make(k, 73)).collect();
+        signals.extend((0..3).map(|k| make(k + 10, 40)));
+        signals[2][10] = f64::NAN;
+        signals.push(vec![1.0, 2.0]);
+        let expected: Vec<Vec<f64>> = signals.iter().map(|s| f.filtfilt(s, 30.0)).collect();
+        f.filtfilt_each(&mut signals, 30.0);
+        for (got, want) in signals.iter().zip(&expected) {
+            let gb: Vec<u64> = got.iter().map(|v| v.to_bits()).collect();
+            let wb: Vec<u64> = want.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(gb, wb);
+        }
     }
 }

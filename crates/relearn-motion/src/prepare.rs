@@ -111,19 +111,31 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
         }
         None => None,
     };
-    for j in 0..rec.skeleton.len() {
-        let mut long_gaps = Vec::new();
-        for axis in 0..3 {
+    // Gap filling per coordinate, then the coordinates filtered a few at a time (the filter
+    // runs them side by side; holding only a few keeps a long recording's memory flat).
+    let joints = rec.skeleton.len();
+    let mut unfilled_per_joint = Vec::with_capacity(joints);
+    let all: Vec<(usize, usize)> = (0..joints)
+        .flat_map(|j| (0..3).map(move |axis| (j, axis)))
+        .collect();
+    for batch in all.chunks(relearn_core::filter::FILTER_LANES) {
+        let mut coordinates: Vec<Vec<f64>> = Vec::with_capacity(batch.len());
+        for &(j, axis) in batch {
             let mut x = rec.positions.coordinate(j, axis);
             let report = fill_gaps(&mut x, limit, settings.gaps.method);
             if axis == 0 {
-                long_gaps = report.unfilled;
+                unfilled_per_joint.push(report.unfilled);
             }
-            if let Some(f) = &filter {
-                x = f.filtfilt(&x, rec.rate_hz);
-            }
-            rec.positions.set_coordinate(j, axis, &x);
+            coordinates.push(x);
         }
+        if let Some(f) = &filter {
+            f.filtfilt_each(&mut coordinates, rec.rate_hz);
+        }
+        for (&(j, axis), x) in batch.iter().zip(&coordinates) {
+            rec.positions.set_coordinate(j, axis, x);
+        }
+    }
+    for (j, long_gaps) in unfilled_per_joint.into_iter().enumerate() {
         let interior: Vec<_> = long_gaps
             .iter()
             .filter(|g| g.len < rec.frame_count())
