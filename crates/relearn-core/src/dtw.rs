@@ -56,24 +56,12 @@ pub struct Alignment {
     pub path: Vec<(usize, usize)>,
 }
 
-/// Squared distance of two frames without missing values (vectorises).
 fn sq_dist_finite(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+    crate::vector::squared_distance(a, b)
 }
 
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| {
-            let d = x - y;
-            // A missing feature contributes nothing rather than poisoning the whole path.
-            if d.is_finite() {
-                d * d
-            } else {
-                0.0
-            }
-        })
-        .sum()
+    crate::vector::squared_distance_skipping_missing(a, b)
 }
 
 /// The local cost function: the NaN-aware one only when either series has a missing value,

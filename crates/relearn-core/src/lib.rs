@@ -26,6 +26,7 @@ pub mod recording;
 pub mod resample;
 pub mod skeleton;
 pub mod stats;
+pub mod vector;
 
 pub use error::{Error, Result};
 pub use geometry::{Mat3, Vec3};

@@ -210,20 +210,45 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
 /// anything else (blanks, `NaN`, exponents, a wrong count, a bad field), which the general
 /// path then parses and reports. The fast path of the text readers: a UI-PRMD or KIMORE row
 /// is nothing but such numbers.
-fn parse_plain_comma_row(mut b: &[u8], expected: usize, out: &mut Vec<f64>) -> bool {
-    if let Some(rest) = b.strip_suffix(b",") {
-        b = rest;
-    }
-    for field in b.split(|c| *c == b',') {
-        if out.len() == expected {
+fn parse_plain_comma_row(b: &[u8], expected: usize, out: &mut Vec<f64>) -> bool {
+    let b = b.strip_suffix(b",").unwrap_or(b);
+    let mut i = 0;
+    loop {
+        let negative = matches!(b.get(i), Some(b'-'));
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        // The digits of one field, accumulated as they are scanned (see parse_plain_decimal).
+        let (mut mantissa, mut count, mut after_point) = (0u64, 0u32, None::<usize>);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'0'..=b'9' => {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    count += 1;
+                    if let Some(n) = after_point.as_mut() {
+                        *n += 1;
+                    }
+                }
+                b'.' if after_point.is_none() => after_point = Some(0),
+                _ => break,
+            }
+            i += 1;
+        }
+        if count == 0 || count > 19 || mantissa > (1u64 << 53) || out.len() == expected {
             return false;
         }
-        match parse_plain_decimal(field) {
-            Some(v) => out.push(v),
-            None => return false,
+        let Some(power) = EXACT_POWERS_OF_TEN.get(after_point.unwrap_or(0)) else {
+            return false;
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let value = mantissa as f64 / power;
+        out.push(if negative { -value } else { value });
+        match b.get(i) {
+            None => return out.len() == expected,
+            Some(b',') => i += 1,
+            Some(_) => return false,
         }
     }
-    out.len() == expected
 }
 
 /// A field value quoted for a message, shortened when long.
@@ -445,6 +470,27 @@ mod tests {
                 let expected = s.parse::<f64>().unwrap();
                 proptest::prop_assert_eq!(parse_number(&s).unwrap().to_bits(), expected.to_bits());
             }
+        }
+    }
+
+    #[test]
+    fn plain_comma_rows_take_the_fast_path_or_leave_the_row() {
+        let mut out = Vec::new();
+        assert!(parse_plain_comma_row(b"-3.5,0.000020,12,", 3, &mut out));
+        assert_eq!(out, vec![-3.5, 0.00002, 12.0]);
+        for general in [
+            &b"1,2"[..],
+            b"1,2,3,4",
+            b"1,,3",
+            b"1, 2,3",
+            b"1,2,NaN",
+            b"1,2,3e1",
+            b"1,2,3,,",
+            b"",
+            b"1,2,3\t",
+        ] {
+            out.clear();
+            assert!(!parse_plain_comma_row(general, 3, &mut out), "{general:?}");
         }
     }
 

@@ -419,18 +419,7 @@ pub fn build_reference(
                 .collect()
         })
         .collect();
-    let dist = |a: &[f64], b: &[f64]| -> f64 {
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| {
-                if (x - y).is_finite() {
-                    (x - y) * (x - y)
-                } else {
-                    0.0
-                }
-            })
-            .sum()
-    };
+    let dist = relearn_core::vector::squared_distance_skipping_missing;
     // Sum of distances to all others, each pair computed once.
     let mut sums = vec![0.0; scaled.len()];
     for i in 0..scaled.len() {

@@ -12,6 +12,7 @@
 //! standard deviation of that feature moves the log-odds or the rating.
 
 use crate::error::{Error, Result};
+use relearn_core::vector::dot;
 use serde::{Deserialize, Serialize};
 
 /// Feature standardisation learnt from training data.
@@ -57,10 +58,7 @@ fn solve_spd(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..=i {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
+            let s = a[i * n + j] - dot(&l[i * n..i * n + j], &l[j * n..j * n + j]);
             if i == j {
                 if s <= 0.0 || !s.is_finite() {
                     return None;
@@ -73,7 +71,7 @@ fn solve_spd(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
     }
     let mut y = vec![0.0; n];
     for i in 0..n {
-        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
+        let s = dot(&l[i * n..i * n + i], &y[..i]);
         y[i] = (b[i] - s) / l[i * n + i];
     }
     let mut x = vec![0.0; n];
@@ -141,7 +139,7 @@ impl LogisticModel {
             let mut h = vec![0.0; p * p];
             let mut g = vec![0.0; p];
             for (xi, &yi) in x.iter().zip(labels) {
-                let z: f64 = xi.iter().zip(&beta).map(|(a, b)| a * b).sum();
+                let z = dot(xi, &beta);
                 let mu = sigmoid(z);
                 let sw = if yi { w_pos } else { w_neg };
                 let r = sw * ((if yi { 1.0 } else { 0.0 }) - mu);

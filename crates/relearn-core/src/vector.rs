@@ -1,0 +1,78 @@
+//! Vector kernels shared by the numerics (DTW costs, medoids, the models' linear algebra):
+//! sums taken in independent partial sums so that the compiler can vectorise them.
+
+/// Independent partial sums kept by [`squared_distance`]: floating-point addition is not
+/// associative, so a single running sum is a chain of dependent additions the compiler may
+/// not reorder; eight partial sums fill two 256-bit registers and let it vectorise.
+const PARTIAL_SUMS: usize = 8;
+
+/// Squared Euclidean distance between two equal-length vectors without missing values
+/// (vectorised; the sum is taken in [`PARTIAL_SUMS`] interleaved parts, so its last bits may
+/// differ from a left-to-right sum).
+pub fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    partial_sums(a, b, |x, y| (x - y) * (x - y))
+}
+
+/// Squared Euclidean distance in which a missing value (NaN) on either side contributes
+/// nothing, rather than poisoning the whole distance (vectorised like [`squared_distance`]).
+pub fn squared_distance_skipping_missing(a: &[f64], b: &[f64]) -> f64 {
+    partial_sums(a, b, |x, y| {
+        let d = x - y;
+        if d.is_finite() {
+            d * d
+        } else {
+            0.0
+        }
+    })
+}
+
+#[inline(always)]
+fn partial_sums(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0; PARTIAL_SUMS];
+    let (ca, cb) = (a.chunks_exact(PARTIAL_SUMS), b.chunks_exact(PARTIAL_SUMS));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| term(*x, *y))
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..PARTIAL_SUMS {
+            acc[l] += term(x[l], y[l]);
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+/// Dot product of two vectors (over the shorter length; vectorised like
+/// [`squared_distance`]).
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    partial_sums(a, b, |x, y| x * y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernels_match_plain_sums() {
+        let a: Vec<f64> = (0..37).map(|i| (i as f64 * 0.7).sin()).collect();
+        let b: Vec<f64> = (0..37).map(|i| (i as f64 * 0.3).cos()).collect();
+        let plain_sq: f64 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
+        let plain_dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert!((squared_distance(&a, &b) - plain_sq).abs() < 1e-12);
+        assert!((dot(&a, &b) - plain_dot).abs() < 1e-12);
+        let mut c = a.clone();
+        c[5] = f64::NAN;
+        let skip: f64 = c
+            .iter()
+            .zip(&b)
+            .filter(|(x, _)| x.is_finite())
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum();
+        assert!((squared_distance_skipping_missing(&c, &b) - skip).abs() < 1e-12);
+        assert_eq!(dot(&[], &[]), 0.0);
+    }
+}
