@@ -56,10 +56,12 @@ pub struct Alignment {
     pub path: Vec<(usize, usize)>,
 }
 
+#[inline(always)]
 fn sq_dist_finite(a: &[f64], b: &[f64]) -> f64 {
     crate::vector::squared_distance(a, b)
 }
 
+#[inline(always)]
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     crate::vector::squared_distance_skipping_missing(a, b)
 }
@@ -140,8 +142,25 @@ pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Resu
 /// DTW distance and warping path, in O(n·m) memory.
 pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<Alignment> {
     check(&a, &b)?;
+    // One monomorphised copy per cost function, so the cost is inlined in the inner loop.
+    if has_missing(&a) || has_missing(&b) {
+        align_with(a, b, window, sq_dist)
+    } else {
+        align_with(a, b, window, sq_dist_finite)
+    }
+}
+
+fn has_missing(s: &Series<'_>) -> bool {
+    s.values.iter().any(|v| !v.is_finite())
+}
+
+fn align_with(
+    a: Series<'_>,
+    b: Series<'_>,
+    window: Option<usize>,
+    cost_of: impl Fn(&[f64], &[f64]) -> f64,
+) -> Result<Alignment> {
     let (n, m) = (a.len(), b.len());
-    let cost_of = cost_fn(&a, &b);
     let w = m + 1;
     let mut acc = vec![f64::INFINITY; (n + 1) * w];
     acc[0] = 0.0;

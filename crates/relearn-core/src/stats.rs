@@ -88,6 +88,53 @@ pub fn symmetry_index(left: f64, right: f64) -> Option<f64> {
     (m.is_finite() && m.abs() > 1e-12).then(|| (left - right) / m * 100.0)
 }
 
+/// [`mean`] of each position across equal-length vectors (the "columns" of the rows), with
+/// the same result bit for bit, computed row by row so that the rows are read in memory order.
+/// `None` where a column has no finite value. Rows shorter than the first are an error of the
+/// caller and contribute nothing past their end.
+pub fn column_means<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
+    let len = rows.first().map_or(0, |r| r.as_ref().len());
+    let mut sum = vec![0.0; len];
+    let mut count = vec![0usize; len];
+    for row in rows {
+        for ((s, n), v) in sum.iter_mut().zip(count.iter_mut()).zip(row.as_ref()) {
+            if v.is_finite() {
+                *s += v;
+                *n += 1;
+            }
+        }
+    }
+    sum.iter()
+        .zip(&count)
+        .map(|(s, n)| (*n > 0).then(|| s / *n as f64))
+        .collect()
+}
+
+/// [`std_dev`] of each column (see [`column_means`]), bit for bit, read in memory order.
+pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
+    let means = column_means(rows);
+    let len = means.len();
+    let mut ss = vec![0.0; len];
+    let mut count = vec![0usize; len];
+    for row in rows {
+        for (((s, n), v), m) in ss
+            .iter_mut()
+            .zip(count.iter_mut())
+            .zip(row.as_ref())
+            .zip(&means)
+        {
+            if let (true, Some(m)) = (v.is_finite(), m) {
+                *s += (v - m) * (v - m);
+                *n += 1;
+            }
+        }
+    }
+    ss.iter()
+        .zip(&count)
+        .map(|(s, n)| (*n > 1).then(|| (s / (*n - 1) as f64).sqrt()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +165,31 @@ mod tests {
         assert_eq!(symmetry_index(5.0, 5.0), Some(0.0));
         assert!((symmetry_index(11.0, 9.0).unwrap() - 20.0).abs() < 1e-12);
         assert_eq!(symmetry_index(0.0, 0.0), None);
+    }
+
+    #[test]
+    fn column_statistics_equal_the_statistics_of_each_column() {
+        let rows: Vec<Vec<f64>> = (0..7)
+            .map(|r| {
+                (0..5)
+                    .map(|c| {
+                        if (r + c) % 4 == 0 {
+                            f64::NAN
+                        } else {
+                            ((r * 5 + c) as f64 * 0.37).sin()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let means = column_means(&rows);
+        let sds = column_std_devs(&rows);
+        for c in 0..5 {
+            let col: Vec<f64> = rows.iter().map(|r| r[c]).collect();
+            assert_eq!(means[c].map(f64::to_bits), mean(&col).map(f64::to_bits));
+            assert_eq!(sds[c].map(f64::to_bits), std_dev(&col).map(f64::to_bits));
+        }
+        assert!(column_means(&[vec![f64::NAN]])[0].is_none());
+        assert!(column_means::<Vec<f64>>(&[]).is_empty());
     }
 }

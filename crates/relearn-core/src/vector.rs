@@ -9,12 +9,14 @@ const PARTIAL_SUMS: usize = 8;
 /// Squared Euclidean distance between two equal-length vectors without missing values
 /// (vectorised; the sum is taken in [`PARTIAL_SUMS`] interleaved parts, so its last bits may
 /// differ from a left-to-right sum).
+#[inline]
 pub fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
     partial_sums(a, b, |x, y| (x - y) * (x - y))
 }
 
 /// Squared Euclidean distance in which a missing value (NaN) on either side contributes
 /// nothing, rather than poisoning the whole distance (vectorised like [`squared_distance`]).
+#[inline]
 pub fn squared_distance_skipping_missing(a: &[f64], b: &[f64]) -> f64 {
     partial_sums(a, b, |x, y| {
         let d = x - y;
@@ -48,6 +50,7 @@ fn partial_sums(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
 
 /// Dot product of two vectors (over the shorter length; vectorised like
 /// [`squared_distance`]).
+#[inline]
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     partial_sums(a, b, |x, y| x * y)
 }

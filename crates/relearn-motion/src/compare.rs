@@ -164,16 +164,17 @@ impl Default for FeatureSettings {
 /// Subtracts each channel's starting posture (mean of the first [`START_POSTURE_PCT`] % of
 /// points) from a time-normalised repetition, in place.
 pub fn subtract_start_posture(values: &mut [f64], points: usize, channels: usize) {
+    if channels == 0 {
+        return;
+    }
     let k = ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
-    for c in 0..channels {
-        let head: Vec<f64> = (0..k)
-            .filter_map(|i| values.get(i * channels + c).copied())
-            .collect();
-        if let Some(base) = relearn_core::stats::mean(&head) {
-            for i in 0..points {
-                if let Some(v) = values.get_mut(i * channels + c) {
-                    *v -= base;
-                }
+    let rows = values.len().min(points * channels) / channels;
+    let head: Vec<&[f64]> = values.chunks(channels).take(k.min(rows)).collect();
+    let base = relearn_core::stats::column_means(&head);
+    for row in values.chunks_mut(channels).take(rows) {
+        for (v, b) in row.iter_mut().zip(&base) {
+            if let Some(b) = b {
+                *v -= b;
             }
         }
     }
@@ -232,11 +233,14 @@ impl Reference {
 
     fn scaled(&self, values: &[f64]) -> Vec<f64> {
         let c = self.channels.len();
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v / self.scale.get(i % c.max(1)).copied().unwrap_or(1.0))
-            .collect()
+        // Row by row (no division of the index per value: this runs for every comparison).
+        let mut out = values.to_vec();
+        for row in out.chunks_mut(c.max(1)) {
+            for (v, s) in row.iter_mut().zip(&self.scale) {
+                *v /= s;
+            }
+        }
+        out
     }
 
     /// Aligns a repetition's curves to the reference and computes its features.
@@ -367,14 +371,15 @@ pub fn build_reference(
     let start_posture = features.relative_to_start.then(|| {
         let k =
             ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
-        (0..c)
-            .map(|ch| {
-                let heads: Vec<f64> = curves
-                    .iter()
-                    .flat_map(|r| (0..k).filter_map(move |i| r.values.get(i * c + ch).copied()))
-                    .collect();
-                relearn_core::stats::mean(&heads).unwrap_or(0.0)
-            })
+        let heads: Vec<&[f64]> = curves
+            .iter()
+            .flat_map(|r| r.values.chunks(c).take(k))
+            .collect();
+        let mut means = relearn_core::stats::column_means(&heads);
+        means.resize(c, None);
+        means
+            .into_iter()
+            .map(|m| m.unwrap_or(0.0))
             .collect::<Vec<f64>>()
     });
     let shifted: Vec<RepCurves>;
@@ -396,35 +401,44 @@ pub fn build_reference(
         curves
     };
     // Channel scale: pooled SD over all points of all correct repetitions.
-    let mut scale = vec![1.0; c];
-    for (k, s) in scale.iter_mut().enumerate() {
-        let col: Vec<f64> = curves
-            .iter()
-            .flat_map(|r| (0..points).map(move |i| r.values[i * c + k]))
-            .collect();
-        *s = relearn_core::stats::std_dev(&col)
-            .filter(|v| *v > 1e-6)
-            .unwrap_or(1.0);
-    }
+    let all_points: Vec<&[f64]> = curves
+        .iter()
+        .flat_map(|r| r.values.chunks(c).take(points))
+        .collect();
+    let mut scale: Vec<f64> = relearn_core::stats::column_std_devs(&all_points)
+        .into_iter()
+        .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
+        .collect();
+    scale.resize(c, 1.0);
     let durations: Vec<f64> = curves.iter().map(|r| r.duration_s).collect();
     let duration_s = relearn_core::stats::median(&durations).unwrap_or(0.0);
     // Medoid by Euclidean distance on scaled curves.
     let scaled: Vec<Vec<f64>> = curves
         .iter()
         .map(|r| {
-            r.values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| v / scale[i % c])
-                .collect()
+            let mut v = r.values.clone();
+            for row in v.chunks_mut(c) {
+                for (x, s) in row.iter_mut().zip(&scale) {
+                    *x /= s;
+                }
+            }
+            v
         })
         .collect();
     let dist = relearn_core::vector::squared_distance_skipping_missing;
-    // Sum of distances to all others, each pair computed once.
+    // Sum of distances to all others, each pair computed once (rows of the upper triangle
+    // in parallel, added up in a fixed order so the result does not depend on the threads).
+    let upper: Vec<Vec<f64>> = (0..scaled.len())
+        .into_par_iter()
+        .map(|i| {
+            (i + 1..scaled.len())
+                .map(|j| dist(&scaled[i], &scaled[j]))
+                .collect()
+        })
+        .collect();
     let mut sums = vec![0.0; scaled.len()];
-    for i in 0..scaled.len() {
-        for j in i + 1..scaled.len() {
-            let d = dist(&scaled[i], &scaled[j]);
+    for (i, row) in upper.iter().enumerate() {
+        for (j, d) in (i + 1..).zip(row) {
             sums[i] += d;
             sums[j] += d;
         }
@@ -451,15 +465,15 @@ pub fn build_reference(
             .par_iter()
             .map(|r| reference.compare(r).map(|cmp| cmp.aligned))
             .collect::<crate::Result<_>>()?;
-        for i in 0..points * c {
-            let col: Vec<f64> = aligned_all.iter().map(|a| a[i]).collect();
-            reference.mean[i] = relearn_core::stats::mean(&col).unwrap_or(f64::NAN);
-        }
+        reference.mean = relearn_core::stats::column_means(&aligned_all)
+            .into_iter()
+            .map(|m| m.unwrap_or(f64::NAN))
+            .collect();
     }
-    for i in 0..points * c {
-        let col: Vec<f64> = aligned_all.iter().map(|a| a[i]).collect();
-        reference.sd[i] = relearn_core::stats::std_dev(&col).unwrap_or(0.0);
-    }
+    reference.sd = relearn_core::stats::column_std_devs(&aligned_all)
+        .into_iter()
+        .map(|s| s.unwrap_or(0.0))
+        .collect();
     for k in 0..c {
         let col: Vec<f64> = (0..points).map(|i| reference.sd[i * c + k]).collect();
         let typical = relearn_core::stats::median(&col).unwrap_or(0.0);
@@ -496,14 +510,14 @@ impl Reference {
         }
         let n = self.points * self.channels.len();
         let aligned: Vec<Vec<f64>> = incorrect
-            .iter()
+            .par_iter()
             .map(|r| self.compare(r).map(|c| c.z))
             .collect::<crate::Result<_>>()?;
-        let mut d = vec![f64::NAN; n];
-        for (i, slot) in d.iter_mut().enumerate() {
-            let col: Vec<f64> = aligned.iter().map(|a| a[i]).collect();
-            *slot = relearn_core::stats::mean(&col).unwrap_or(f64::NAN);
-        }
+        let mut d: Vec<f64> = relearn_core::stats::column_means(&aligned)
+            .into_iter()
+            .map(|m| m.unwrap_or(f64::NAN))
+            .collect();
+        d.resize(n, f64::NAN);
         self.fault_direction = Some(d);
         Ok(())
     }
