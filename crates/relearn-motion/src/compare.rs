@@ -385,7 +385,7 @@ pub fn build_reference(
     let shifted: Vec<RepCurves>;
     let curves = if features.relative_to_start {
         shifted = curves
-            .iter()
+            .par_iter()
             .map(|r| {
                 let mut values = r.values.clone();
                 subtract_start_posture(&mut values, r.points, c);
@@ -414,7 +414,7 @@ pub fn build_reference(
     let duration_s = relearn_core::stats::median(&durations).unwrap_or(0.0);
     // Medoid by Euclidean distance on scaled curves.
     let scaled: Vec<Vec<f64>> = curves
-        .iter()
+        .par_iter()
         .map(|r| {
             let mut v = r.values.clone();
             for row in v.chunks_mut(c) {

@@ -25,6 +25,7 @@
 use crate::body::BodyFrame;
 use crate::channels::{body_size_m, span_frame};
 use crate::prepare::PreparedRecording;
+use rayon::prelude::*;
 use relearn_core::{stats, Vec3};
 use serde::{Deserialize, Serialize};
 
@@ -201,30 +202,49 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
     if c == 0 {
         return None;
     }
+    // Each recording's scatter matrix (upper triangle) in parallel, added up in recording
+    // order so that the axis does not depend on the number of threads.
+    let partial: Vec<(Vec<f64>, usize)> = recordings
+        .par_iter()
+        .map(|p| {
+            let mut cov = vec![0.0; c * c];
+            let mut row = vec![0.0; c];
+            let mut total = 0usize;
+            let idx = joint_indices(p, &keys);
+            let (rows, _) = posture_rows(p, &idx);
+            let n = p.recording.frame_count();
+            let step = (n / MAX_PCA_FRAMES).max(1);
+            let mean = posture_mean(p, &rows, &idx, c, step);
+            for f in (0..n).step_by(step) {
+                rows.row(p, f, &idx, &mut row);
+                for (k, v) in row.iter_mut().enumerate() {
+                    *v = if v.is_finite() { *v - mean[k] } else { 0.0 };
+                }
+                for a in 0..c {
+                    let ra = row[a];
+                    if ra == 0.0 {
+                        continue;
+                    }
+                    for (dst, rb) in cov[a * c + a..(a + 1) * c].iter_mut().zip(&row[a..]) {
+                        *dst += ra * rb;
+                    }
+                }
+                total += 1;
+            }
+            (cov, total)
+        })
+        .collect();
     let mut cov = vec![0.0; c * c];
-    let mut row = vec![0.0; c];
     let mut total = 0usize;
-    for p in recordings {
-        let idx = joint_indices(p, &keys);
-        let (rows, _) = posture_rows(p, &idx);
-        let n = p.recording.frame_count();
-        let step = (n / MAX_PCA_FRAMES).max(1);
-        let mean = posture_mean(p, &rows, &idx, c, step);
-        for f in (0..n).step_by(step) {
-            rows.row(p, f, &idx, &mut row);
-            for (k, v) in row.iter_mut().enumerate() {
-                *v = if v.is_finite() { *v - mean[k] } else { 0.0 };
-            }
-            for a in 0..c {
-                let ra = row[a];
-                if ra == 0.0 {
-                    continue;
-                }
-                for b in 0..c {
-                    cov[a * c + b] += ra * row[b];
-                }
-            }
-            total += 1;
+    for (part, n) in &partial {
+        for (dst, v) in cov.iter_mut().zip(part) {
+            *dst += v;
+        }
+        total += n;
+    }
+    for a in 0..c {
+        for b in 0..a {
+            cov[a * c + b] = cov[b * c + a];
         }
     }
     if total < 2 {
