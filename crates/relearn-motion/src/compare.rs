@@ -119,6 +119,33 @@ pub struct Reference {
     /// absolute values ([`Reference::absolute_mean`]) for plots and the replay.
     #[serde(default)]
     pub start_posture: Option<Vec<f64>>,
+    /// Range of motion of each channel over a correct repetition (largest minus smallest
+    /// value after alignment): mean and SD across the correct examples, per channel (empty
+    /// when the template does not use [`FeatureSettings::excursion`]).
+    #[serde(default)]
+    pub excursion_mean: Vec<f64>,
+    /// See [`Reference::excursion_mean`].
+    #[serde(default)]
+    pub excursion_sd: Vec<f64>,
+}
+
+/// Range of motion (largest minus smallest finite value) of each channel of a
+/// `points × channels` curve; NaN for a channel without finite values.
+pub fn channel_excursions(values: &[f64], channels: usize) -> Vec<f64> {
+    let mut lo = vec![f64::INFINITY; channels];
+    let mut hi = vec![f64::NEG_INFINITY; channels];
+    for row in values.chunks(channels.max(1)) {
+        for ((l, h), v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
+            if v.is_finite() {
+                *l = l.min(*v);
+                *h = h.max(*v);
+            }
+        }
+    }
+    lo.iter()
+        .zip(&hi)
+        .map(|(l, h)| if h >= l { h - l } else { f64::NAN })
+        .collect()
 }
 
 /// Which features describe a repetition for the template's models.
@@ -144,6 +171,11 @@ pub struct FeatureSettings {
     /// bound; Huber 1964). 0 disables the bound.
     #[serde(default)]
     pub z_limit: f64,
+    /// Include each channel's range of motion against the correct examples' (in SDs of
+    /// theirs): "how far" a joint travels, whatever the timing, the commonest difference
+    /// between a correct and a non-optimal repetition (a shallow squat, a short abduction).
+    #[serde(default)]
+    pub excursion: bool,
 }
 
 /// Share of the movement (percent) whose mean is the starting posture.
@@ -157,6 +189,7 @@ impl Default for FeatureSettings {
             relative_to_start: true,
             fault_projection: true,
             z_limit: 4.0,
+            excursion: true,
         }
     }
 }
@@ -226,9 +259,19 @@ impl Reference {
             }
             v.push("all:fault_projection".into());
         }
+        if self.uses_excursion() {
+            for c in &self.channels {
+                v.push(format!("{}:excursion_z", c.id()));
+            }
+        }
         v.push("dtw_distance".into());
         v.push("log_duration_ratio".into());
         v
+    }
+
+    /// True when the excursion features are on and the template has their statistics.
+    fn uses_excursion(&self) -> bool {
+        self.features.excursion && self.excursion_mean.len() == self.channels.len()
     }
 
     fn scaled(&self, values: &[f64]) -> Vec<f64> {
@@ -331,6 +374,20 @@ impl Reference {
             } else {
                 0.0
             });
+        }
+        if self.uses_excursion() {
+            let lim = if lim > 0.0 { lim } else { f64::INFINITY };
+            for (k, e) in channel_excursions(&aligned, c).iter().enumerate() {
+                let floor = unit_floor(&self.channels[k]);
+                let sd = self.excursion_sd.get(k).copied().unwrap_or(0.0).max(floor);
+                let m = self.excursion_mean.get(k).copied().unwrap_or(f64::NAN);
+                let z = (e - m) / sd;
+                features.push(if z.is_finite() {
+                    z.clamp(-lim, lim)
+                } else {
+                    0.0
+                });
+            }
         }
         let distance = al.distance / ((p * c.max(1)) as f64).sqrt();
         features.push(distance);
@@ -458,6 +515,8 @@ pub fn build_reference(
         features,
         fault_direction: None,
         start_posture,
+        excursion_mean: Vec::new(),
+        excursion_sd: Vec::new(),
     };
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
@@ -468,6 +527,20 @@ pub fn build_reference(
         reference.mean = relearn_core::stats::column_means(&aligned_all)
             .into_iter()
             .map(|m| m.unwrap_or(f64::NAN))
+            .collect();
+    }
+    if features.excursion {
+        let excursions: Vec<Vec<f64>> = aligned_all
+            .iter()
+            .map(|a| channel_excursions(a, c))
+            .collect();
+        reference.excursion_mean = relearn_core::stats::column_means(&excursions)
+            .into_iter()
+            .map(|m| m.unwrap_or(f64::NAN))
+            .collect();
+        reference.excursion_sd = relearn_core::stats::column_std_devs(&excursions)
+            .into_iter()
+            .map(|s| s.unwrap_or(0.0))
             .collect();
     }
     reference.sd = relearn_core::stats::column_std_devs(&aligned_all)

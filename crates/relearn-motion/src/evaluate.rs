@@ -99,6 +99,9 @@ pub struct FoldResult {
     pub template_id: String,
     /// Examples the scoring did not see as exactly one repetition (0 or several found).
     pub examples_not_one_repetition: usize,
+    /// In a nested evaluation, the candidate setting the inner folds chose for this fold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
 }
 
 /// Runs leave-one-subject-out for one exercise. `on_fold` is called after each fold (for
@@ -109,49 +112,113 @@ pub fn leave_one_subject_out(
     settings: &TemplateSettings,
     on_fold: &(dyn Fn(&FoldResult) + Sync),
 ) -> Result<Vec<FoldResult>> {
-    let mut subjects: Vec<&str> = examples.iter().map(|e| e.subject.as_str()).collect();
-    subjects.sort_unstable();
-    subjects.dedup();
-    let mut out = Vec::with_capacity(subjects.len());
-    for held_out in subjects {
-        let train: Vec<Example<'_>> = examples
-            .iter()
-            .filter(|e| e.subject != held_out)
-            .map(|e| Example {
-                prepared: &e.prepared,
-                label: e.label,
-                source: e.source.clone(),
-            })
-            .collect();
-        let template = build_template(exercise, &train, settings)?;
-        let mut confusion = Confusion::default();
-        let mut split = 0usize;
-        for e in examples.iter().filter(|e| e.subject == held_out) {
-            let truth = match e.label {
-                Label::Correct => true,
-                Label::Incorrect => false,
-                Label::Rating(_) => continue,
-            };
-            // Each example is one repetition in a pre-segmented data set: its verdict is that
-            // of its mean score when the segmentation splits it.
-            let scored = score_recording(&template, &e.prepared)?;
-            if scored.reps.len() != 1 {
-                split += 1;
-            }
-            let scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
-            let mean = relearn_core::stats::mean(&scores);
-            confusion.add(truth, mean.is_some_and(|m| m >= 50.0));
-        }
-        let fold = FoldResult {
-            subject: held_out.to_string(),
-            confusion,
-            template_id: template.id,
-            examples_not_one_repetition: split,
-        };
+    let all: Vec<&SubjectExample> = examples.iter().collect();
+    let mut out = Vec::new();
+    for held_out in subjects_of(&all) {
+        let fold = run_fold(exercise, &all, &held_out, settings, None)?;
         on_fold(&fold);
         out.push(fold);
     }
     Ok(out)
+}
+
+/// Nested leave-one-subject-out: for each left-out subject, every candidate setting is
+/// scored by an inner leave-one-subject-out over the remaining subjects only; the best (the
+/// first listed wins ties) builds the template that scores the left-out subject. The outer
+/// accuracy is then free of the optimism of choosing settings on the data they are reported
+/// on (Varma & Simon 2006, "Bias in error estimation when using cross-validation for model
+/// selection", BMC Bioinformatics 7:91).
+pub fn nested_leave_one_subject_out(
+    exercise: &str,
+    examples: &[SubjectExample],
+    candidates: &[(String, TemplateSettings)],
+    on_fold: &(dyn Fn(&FoldResult) + Sync),
+) -> Result<Vec<FoldResult>> {
+    let all: Vec<&SubjectExample> = examples.iter().collect();
+    let mut out = Vec::new();
+    for held_out in subjects_of(&all) {
+        let train: Vec<&SubjectExample> = all
+            .iter()
+            .copied()
+            .filter(|e| e.subject != held_out)
+            .collect();
+        let inner_subjects = subjects_of(&train);
+        let mut best: Option<(usize, usize)> = None; // (candidate, right answers)
+        for (k, (_, settings)) in candidates.iter().enumerate() {
+            let mut total = Confusion::default();
+            for inner in &inner_subjects {
+                let fold = run_fold(exercise, &train, inner, settings, None)?;
+                total.merge(&fold.confusion);
+            }
+            let right = total.true_correct + total.true_incorrect;
+            if best.is_none_or(|(_, b)| right > b) {
+                best = Some((k, right));
+            }
+        }
+        let Some((chosen, _)) = best else {
+            return Err(crate::error::Error::Template(
+                "nested evaluation needs at least one candidate setting".into(),
+            ));
+        };
+        let (name, settings) = &candidates[chosen];
+        let fold = run_fold(exercise, &all, &held_out, settings, Some(name.clone()))?;
+        on_fold(&fold);
+        out.push(fold);
+    }
+    Ok(out)
+}
+
+/// The distinct subjects, sorted.
+fn subjects_of(examples: &[&SubjectExample]) -> Vec<String> {
+    let mut subjects: Vec<String> = examples.iter().map(|e| e.subject.clone()).collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    subjects
+}
+
+/// Builds a template from every example but `held_out`'s and scores `held_out`'s.
+fn run_fold(
+    exercise: &str,
+    examples: &[&SubjectExample],
+    held_out: &str,
+    settings: &TemplateSettings,
+    selected: Option<String>,
+) -> Result<FoldResult> {
+    let train: Vec<Example<'_>> = examples
+        .iter()
+        .filter(|e| e.subject != held_out)
+        .map(|e| Example {
+            prepared: &e.prepared,
+            label: e.label,
+            source: e.source.clone(),
+        })
+        .collect();
+    let template = build_template(exercise, &train, settings)?;
+    let mut confusion = Confusion::default();
+    let mut split = 0usize;
+    for e in examples.iter().filter(|e| e.subject == held_out) {
+        let truth = match e.label {
+            Label::Correct => true,
+            Label::Incorrect => false,
+            Label::Rating(_) => continue,
+        };
+        // Each example is one repetition in a pre-segmented data set: its verdict is that
+        // of its mean score when the segmentation splits it.
+        let scored = score_recording(&template, &e.prepared)?;
+        if scored.reps.len() != 1 {
+            split += 1;
+        }
+        let scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
+        let mean = relearn_core::stats::mean(&scores);
+        confusion.add(truth, mean.is_some_and(|m| m >= 50.0));
+    }
+    Ok(FoldResult {
+        subject: held_out.to_string(),
+        confusion,
+        template_id: template.id,
+        examples_not_one_repetition: split,
+        selected,
+    })
 }
 
 #[cfg(test)]
