@@ -610,3 +610,55 @@ fn unit_floor(c: &Channel) -> f64 {
         Unit::Seconds => 0.05,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::{prepare, PrepareSettings};
+    use crate::simulate::{simulate_squat, SquatSimulation};
+
+    #[test]
+    fn channel_excursions_are_range_of_motion_per_channel() {
+        // 3 points x 2 channels; the second channel has a missing point, a third would be
+        // all missing.
+        let v = [0.0, 5.0, 10.0, f64::NAN, 4.0, 1.0];
+        assert_eq!(channel_excursions(&v, 2), vec![10.0, 4.0]);
+        assert!(channel_excursions(&[f64::NAN, f64::NAN], 1)[0].is_nan());
+    }
+
+    /// A shallower squat has a negative knee-flexion excursion z, and the feature vector has
+    /// one value per feature name.
+    #[test]
+    fn a_shallow_squat_shows_as_a_smaller_excursion() {
+        let settings = PrepareSettings::default();
+        let curves = |depth: f64, seed: u64| {
+            let sim = SquatSimulation {
+                reps: 1,
+                depth_deg: depth,
+                seed,
+                ..SquatSimulation::default()
+            };
+            let p = prepare(simulate_squat(&sim).unwrap().0, &settings).unwrap();
+            let channels = crate::channels::available_channels(&p);
+            let n = p.recording.frame_count();
+            (rep_curves(&p, &channels, 0, n, 101), channels)
+        };
+        let (first, channels) = curves(95.0, 1);
+        let correct: Vec<RepCurves> = std::iter::once(first)
+            .chain((2..8).map(|s| curves(95.0, s).0))
+            .collect();
+        let features = FeatureSettings {
+            excursion: true,
+            ..FeatureSettings::default()
+        };
+        let reference = build_reference(channels, &correct, 101, 10, 0.5, features).unwrap();
+        let shallow = reference.compare(&curves(60.0, 99).0).unwrap();
+        assert_eq!(shallow.features.len(), reference.feature_names().len());
+        let names = reference.feature_names();
+        let k = names
+            .iter()
+            .position(|n| n.contains("left_knee_flexion") && n.ends_with(":excursion_z"))
+            .expect("a knee flexion excursion feature");
+        assert!(shallow.features[k] < -2.0, "{}", shallow.features[k]);
+    }
+}

@@ -224,6 +224,65 @@ fn run_fold(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prepare::{prepare, PrepareSettings};
+    use crate::simulate::{simulate_squat, SquatSimulation};
+
+    /// Three simulated subjects (different leg lengths), four one-repetition squats each way:
+    /// correct (no valgus) and incorrect (15° valgus, shallower).
+    fn subjects() -> Vec<SubjectExample> {
+        let mut out = Vec::new();
+        for (s, thigh) in [(0u64, 0.40), (1, 0.44), (2, 0.48)] {
+            for k in 0..8u64 {
+                let incorrect = k % 2 == 1;
+                let sim = SquatSimulation {
+                    reps: 1,
+                    thigh_m: thigh,
+                    valgus_deg: if incorrect { [15.0, 15.0] } else { [0.0, 0.0] },
+                    depth_deg: if incorrect { 70.0 } else { 95.0 },
+                    seed: 100 * s + k,
+                    ..SquatSimulation::default()
+                };
+                let (rec, _) = simulate_squat(&sim).unwrap();
+                out.push(SubjectExample {
+                    subject: format!("s{s}"),
+                    prepared: prepare(rec, &PrepareSettings::default()).unwrap(),
+                    label: if incorrect {
+                        Label::Incorrect
+                    } else {
+                        Label::Correct
+                    },
+                    source: format!("s{s}-{k}"),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn nested_evaluation_scores_every_subject_once_and_records_the_choice() {
+        let examples = subjects();
+        let base = TemplateSettings::default();
+        let mut other = base.clone();
+        other.features.excursion = false;
+        let candidates = vec![
+            ("default".to_string(), base.clone()),
+            ("other".into(), other),
+        ];
+        let folds = nested_leave_one_subject_out("squat", &examples, &candidates, &|_| {}).unwrap();
+        assert_eq!(folds.len(), 3);
+        for f in &folds {
+            assert_eq!(f.confusion.total(), 8, "{f:?}");
+            assert!(f.selected.is_some());
+        }
+        let plain = leave_one_subject_out("squat", &examples, &base, &|_| {}).unwrap();
+        assert!(plain.iter().all(|f| f.selected.is_none()));
+        // The injected fault is large: both protocols find it in the left-out subjects.
+        for run in [&folds, &plain] {
+            let mut c = Confusion::default();
+            run.iter().for_each(|f| c.merge(&f.confusion));
+            assert!(c.accuracy() >= 0.9, "{c:?}");
+        }
+    }
 
     #[test]
     fn balanced_accuracy_weighs_both_classes_equally() {
