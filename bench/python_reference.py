@@ -66,8 +66,9 @@ prepares each file again):
    them; reference values for the depth rule.
 10. Features and model (``compare.rs::Reference::compare``, ``models.rs::LogisticModel``):
     per repetition, DTW to the reference (same C call), warped curves, z-scores bounded to
-    +-4, per channel RMS z, mean z and fault-direction projection, overall projection, DTW
-    distance, log duration ratio (261 features for UI-PRMD); L2-regularised (100),
+    +-4, per channel RMS z, mean z and fault-direction projection, overall projection, per
+    channel range-of-motion z (``compare::channel_excursions``), DTW distance, log duration
+    ratio (347 features for UI-PRMD); L2-regularised (100),
     class-balanced logistic regression fitted by IRLS (Newton) in NumPy on standardised
     features.
 11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
@@ -90,6 +91,7 @@ import json
 import math
 import os
 import sys
+import warnings
 
 import numpy as np
 import scipy.interpolate
@@ -595,6 +597,13 @@ def align(ref_scaled, rep_scaled, rep_values):
     return warped, dist
 
 
+def excursions(curves):
+    """Range of motion per channel (max - min over points, NaN-aware) of points x channels."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmax(curves, axis=-2) - np.nanmin(curves, axis=-2)
+
+
 def compare(ref, curves, duration_s):
     rep = shift_start(curves)
     warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
@@ -616,6 +625,12 @@ def compare(ref, curves, duration_s):
             proj = np.where(den > 1e-12, num / np.sqrt(den), 0.0)
         total = num.sum() / math.sqrt(den.sum()) if den.sum() > 1e-12 else 0.0
         feats += [proj, [total]]
+    if ref.get("exc_mean") is not None:
+        exc = excursions(warped)
+        sd = np.maximum(ref["exc_sd"], [UNIT_FLOOR[u] for u in CHANNEL_UNITS])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ez = (exc - ref["exc_mean"]) / sd
+        feats.append(np.where(np.isfinite(ez), np.clip(ez, -Z_LIMIT, Z_LIMIT), 0.0))
     distance = dist / math.sqrt(z.size)
     ratio = math.log(duration_s / ref["duration"]) if duration_s > 0 and ref["duration"] > 0 else np.nan
     feats.append([distance, ratio])
@@ -640,8 +655,10 @@ def build_reference(curves, durations):
     typical = np.nanmedian(sd, axis=0)
     floor = np.maximum(SD_FLOOR_FRACTION * typical, [UNIT_FLOOR[u] for u in CHANNEL_UNITS])
     sd_eff = np.maximum(sd, floor)
+    exc = excursions(aligned)  # reps x channels
     return {"mean": mean, "sd_eff": sd_eff, "scale": scale, "mean_scaled": mean / scale,
-            "duration": float(np.median(durations)), "start_posture": start_posture, "fault": None}
+            "duration": float(np.median(durations)), "start_posture": start_posture, "fault": None,
+            "exc_mean": np.nanmean(exc, axis=0), "exc_sd": np.nan_to_num(np.nanstd(exc, axis=0, ddof=1))}
 
 
 def sigmoid(z):
@@ -865,6 +882,7 @@ def cmd_template(args):
             "mean": ref["mean"].tolist(), "sd_eff": ref["sd_eff"].tolist(), "scale": ref["scale"].tolist(),
             "duration": ref["duration"], "start_posture": ref["start_posture"].tolist(),
             "fault": None if ref["fault"] is None else ref["fault"].tolist(),
+            "exc_mean": ref["exc_mean"].tolist(), "exc_sd": ref["exc_sd"].tolist(),
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
@@ -880,7 +898,8 @@ def cmd_score(args):
     with open(args.template) as f:
         t = json.load(f)
     ref = {"mean": np.array(t["mean"]), "sd_eff": np.array(t["sd_eff"]), "scale": np.array(t["scale"]),
-           "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"])}
+           "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"]),
+           "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
     axis = np.array(t["axis"])
