@@ -105,6 +105,62 @@ pub fn joint_key(rec: &relearn_core::Recording, j: usize) -> String {
     }
 }
 
+impl Channel {
+    /// The same signal on the other side of the body, and the sign it takes there: left and
+    /// right measures and joints swap, sideways positions and the trunk's lateral lean change
+    /// sign (the body frame's lateral axis points to the person's right). Measures defined per
+    /// side (valgus, abduction, pelvic drop of this side) keep their sign. A joint without a
+    /// known landmark mirrors to itself.
+    pub fn mirrored(&self) -> (Channel, f64) {
+        match self {
+            Channel::Measure { measure } => {
+                let sign = if measure.kind == crate::measures::MeasureKind::TrunkLateralLean {
+                    -1.0
+                } else {
+                    1.0
+                };
+                let m = Measure {
+                    kind: measure.kind,
+                    side: measure.side.map(relearn_core::skeleton::Side::opposite),
+                };
+                (Channel::Measure { measure: m }, sign)
+            }
+            Channel::Joint { joint, axis } => {
+                let mirrored = relearn_core::skeleton::Landmark::from_joint_name(joint)
+                    .filter(|l| l.as_str() == joint)
+                    .map_or_else(|| joint.clone(), |l| l.mirrored().as_str().to_string());
+                let sign = if *axis == BodyAxis::Lateral {
+                    -1.0
+                } else {
+                    1.0
+                };
+                (
+                    Channel::Joint {
+                        joint: mirrored,
+                        axis: *axis,
+                    },
+                    sign,
+                )
+            }
+        }
+    }
+}
+
+/// For each channel, the index of its mirror image in `channels` and the sign it takes there
+/// ([`Channel::mirrored`]); `None` when some channel's mirror image is not in the list, or
+/// when no channel is sided (nothing to mirror).
+pub fn mirror_map(channels: &[Channel]) -> Option<(Vec<usize>, Vec<f64>)> {
+    let mut index = Vec::with_capacity(channels.len());
+    let mut sign = Vec::with_capacity(channels.len());
+    for c in channels {
+        let (m, s) = c.mirrored();
+        index.push(channels.iter().position(|x| *x == m)?);
+        sign.push(s);
+    }
+    let sided = index.iter().enumerate().any(|(k, &m)| m != k);
+    sided.then_some((index, sign))
+}
+
 /// Joint keys of every joint of a recording, in skeleton order.
 pub fn joint_keys(rec: &relearn_core::Recording) -> Vec<String> {
     (0..rec.skeleton.len()).map(|j| joint_key(rec, j)).collect()

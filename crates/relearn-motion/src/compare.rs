@@ -20,6 +20,7 @@ use crate::prepare::PreparedRecording;
 use rayon::prelude::*;
 use relearn_core::dtw::{dtw_align, warp_to, Series};
 use relearn_core::resample::resample_linear;
+use relearn_core::vector::squared_distance_skipping_missing;
 use serde::{Deserialize, Serialize};
 
 /// Time-normalised curves of one repetition: `points × channels`, frame-major.
@@ -127,6 +128,29 @@ pub struct Reference {
     /// See [`Reference::excursion_mean`].
     #[serde(default)]
     pub excursion_sd: Vec<f64>,
+    /// For each channel, its mirror image's index ([`crate::channels::mirror_map`]); empty
+    /// when repetitions are not mirrored.
+    #[serde(default)]
+    pub mirror_index: Vec<usize>,
+    /// The sign each channel takes in its mirror image (see [`Reference::mirror_index`]).
+    #[serde(default)]
+    pub mirror_sign: Vec<f64>,
+}
+
+/// The mirror image of a `points × channels` curve: channel `k` takes the values of channel
+/// `index[k]` times `sign[index[k]]`.
+pub fn mirror_curve(values: &[f64], index: &[usize], sign: &[f64]) -> Vec<f64> {
+    let c = index.len().max(1);
+    let mut out = vec![f64::NAN; values.len()];
+    for (src, dst) in values.chunks(c).zip(out.chunks_mut(c)) {
+        for (k, d) in dst.iter_mut().enumerate() {
+            let m = index.get(k).copied().unwrap_or(k);
+            if let (Some(v), Some(sg)) = (src.get(m), sign.get(m)) {
+                *d = v * sg;
+            }
+        }
+    }
+    out
 }
 
 /// Range of motion (largest minus smallest finite value) of each channel of a
@@ -176,6 +200,13 @@ pub struct FeatureSettings {
     /// between a correct and a non-optimal repetition (a shallow squat, a short abduction).
     #[serde(default)]
     pub excursion: bool,
+    /// Compare a repetition performed on the other side of the body (the other leg forward,
+    /// the other arm) with the mirror image of the demonstration: each repetition is taken
+    /// as performed or mirrored (left and right swapped, sideways signs flipped), whichever
+    /// is closer to the reference, and the reference itself is built from the correct
+    /// examples brought to one side. Differences are reported on the side the person used.
+    #[serde(default)]
+    pub mirror: bool,
 }
 
 /// Share of the movement (percent) whose mean is the starting posture.
@@ -190,6 +221,7 @@ impl Default for FeatureSettings {
             fault_projection: true,
             z_limit: 4.0,
             excursion: true,
+            mirror: true,
         }
     }
 }
@@ -228,6 +260,10 @@ pub struct Comparison {
     pub phase_map: Vec<f64>,
     /// RMS z of each channel over the movement.
     pub channel_rms_z: Vec<f64>,
+    /// True when the repetition was compared as its mirror image (performed on the other
+    /// side from the demonstration): channel `k` of `aligned` and `z` then describes the
+    /// person's channel `mirror_index[k]`, with sign `mirror_sign[k]`.
+    pub mirrored: bool,
 }
 
 impl Reference {
@@ -302,6 +338,30 @@ impl Reference {
             &shifted
         } else {
             rep
+        };
+        // Performed on the other side? Compare its mirror image when that is closer to the
+        // reference (both are time-normalised, so a plain distance decides).
+        let mirror_image;
+        let mut mirrored = false;
+        let other_side = !self.mirror_index.is_empty() && rep.values.len() == self.mean.len() && {
+            let image = mirror_curve(&rep.values, &self.mirror_index, &self.mirror_sign);
+            let target = self.scaled(&self.mean);
+            squared_distance_skipping_missing(&target, &self.scaled(&image)) * MIRROR_CLOSER
+                < squared_distance_skipping_missing(&target, &self.scaled(&rep.values))
+        };
+        let rep = {
+            if other_side {
+                let image = mirror_curve(&rep.values, &self.mirror_index, &self.mirror_sign);
+                mirrored = true;
+                mirror_image = RepCurves {
+                    values: image,
+                    points: rep.points,
+                    duration_s: rep.duration_s,
+                };
+                &mirror_image
+            } else {
+                rep
+            }
         };
         let mut a = self.scaled(&self.mean);
         let mut b = self.scaled(&rep.values);
@@ -404,6 +464,7 @@ impl Reference {
             features,
             phase_map,
             channel_rms_z,
+            mirrored,
         })
     }
 }
@@ -425,6 +486,15 @@ pub fn build_reference(
             "no correct repetitions to learn the movement from".into(),
         ));
     }
+    let mirror = if features.mirror {
+        crate::channels::mirror_map(&channels)
+    } else {
+        None
+    };
+    let oriented: Option<Vec<RepCurves>> = mirror.as_ref().map(|(index, sign)| {
+        orient_to_one_side(curves, index, sign, c, features.relative_to_start)
+    });
+    let curves = oriented.as_deref().unwrap_or(curves);
     let start_posture = features.relative_to_start.then(|| {
         let k =
             ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
@@ -517,7 +587,13 @@ pub fn build_reference(
         start_posture,
         excursion_mean: Vec::new(),
         excursion_sd: Vec::new(),
+        mirror_index: Vec::new(),
+        mirror_sign: Vec::new(),
     };
+    if let Some((index, sign)) = mirror {
+        reference.mirror_index = index;
+        reference.mirror_sign = sign;
+    }
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
         aligned_all = curves
@@ -556,6 +632,96 @@ pub fn build_reference(
         }
     }
     Ok(reference)
+}
+
+/// How much closer (a factor on the squared distance) a repetition's mirror image must be to
+/// the reference than the repetition as performed for it to be compared mirrored: clearly the
+/// other side, so that a symmetric movement (a squat) is not mirrored by noise (*Relearn
+/// default*; 1.0, 1.25 and 1.5 give the same UI-PRMD accuracy, VALIDATION.md).
+pub const MIRROR_CLOSER: f64 = 1.5;
+
+/// Brings the correct examples to one side: the example with the smallest sum of distances
+/// to the others, each taken as performed or mirrored whichever is closer (a medoid that does
+/// not care about sides), sets the side; every example whose mirror image is closer to it (by
+/// [`MIRROR_CLOSER`]) is mirrored. Distances are on the curves relative to their start when
+/// `relative`, each channel divided by its spread over all examples and their mirror images.
+fn orient_to_one_side(
+    curves: &[RepCurves],
+    index: &[usize],
+    sign: &[f64],
+    c: usize,
+    relative: bool,
+) -> Vec<RepCurves> {
+    let prepared = |values: &[f64], points: usize| {
+        let mut v = values.to_vec();
+        if relative {
+            subtract_start_posture(&mut v, points, c);
+        }
+        v
+    };
+    let as_is: Vec<Vec<f64>> = curves
+        .par_iter()
+        .map(|r| prepared(&r.values, r.points))
+        .collect();
+    let images: Vec<Vec<f64>> = as_is
+        .par_iter()
+        .map(|v| mirror_curve(v, index, sign))
+        .collect();
+    let rows: Vec<&[f64]> = as_is
+        .iter()
+        .chain(&images)
+        .flat_map(|v| v.chunks(c))
+        .collect();
+    let mut scale: Vec<f64> = relearn_core::stats::column_std_devs(&rows)
+        .into_iter()
+        .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
+        .collect();
+    scale.resize(c, 1.0);
+    let scaled = |v: &Vec<f64>| -> Vec<f64> {
+        let mut out = v.clone();
+        for row in out.chunks_mut(c) {
+            for (x, s) in row.iter_mut().zip(&scale) {
+                *x /= s;
+            }
+        }
+        out
+    };
+    let a: Vec<Vec<f64>> = as_is.par_iter().map(scaled).collect();
+    let b: Vec<Vec<f64>> = images.par_iter().map(scaled).collect();
+    let dist = squared_distance_skipping_missing;
+    let upper: Vec<Vec<f64>> = (0..a.len())
+        .into_par_iter()
+        .map(|i| {
+            (i + 1..a.len())
+                .map(|j| dist(&a[i], &a[j]).min(dist(&a[i], &b[j])))
+                .collect()
+        })
+        .collect();
+    let mut sums = vec![0.0; a.len()];
+    for (i, row) in upper.iter().enumerate() {
+        for (j, d) in (i + 1..).zip(row) {
+            sums[i] += d;
+            sums[j] += d;
+        }
+    }
+    let medoid = (0..a.len())
+        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
+        .unwrap_or(0);
+    curves
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if dist(&a[medoid], &b[i]) * MIRROR_CLOSER < dist(&a[medoid], &a[i]) {
+                RepCurves {
+                    values: mirror_curve(&r.values, index, sign),
+                    points: r.points,
+                    duration_s: r.duration_s,
+                }
+            } else {
+                r.clone()
+            }
+        })
+        .collect()
 }
 
 impl Reference {
@@ -660,5 +826,73 @@ mod tests {
             .position(|n| n.contains("left_knee_flexion") && n.ends_with(":excursion_z"))
             .expect("a knee flexion excursion feature");
         assert!(shallow.features[k] < -2.0, "{}", shallow.features[k]);
+    }
+
+    /// A repetition performed on the other side is compared as its mirror image: same
+    /// features as the same repetition performed on the demonstration's side.
+    #[test]
+    fn a_repetition_on_the_other_side_is_compared_mirrored() {
+        let settings = PrepareSettings::default();
+        // A one-sided squat: the left knee caves in, the trunk leans to one side.
+        let curves = |seed: u64| {
+            let sim = SquatSimulation {
+                reps: 1,
+                valgus_deg: [25.0, 0.0],
+                lateral_lean_deg: 25.0,
+                seed,
+                ..SquatSimulation::default()
+            };
+            let p = prepare(simulate_squat(&sim).unwrap().0, &settings).unwrap();
+            let channels = crate::channels::available_channels(&p);
+            let n = p.recording.frame_count();
+            (rep_curves(&p, &channels, 0, n, 101), channels)
+        };
+        let (first, channels) = curves(1);
+        let (index, sign) = crate::channels::mirror_map(&channels).expect("a sided skeleton");
+        let mut correct: Vec<RepCurves> = vec![first];
+        correct.extend((2..8).map(|s| curves(s).0));
+        // Two of the correct examples were performed on the other side.
+        for r in correct.iter_mut().take(2) {
+            r.values = mirror_curve(&r.values, &index, &sign);
+        }
+        let reference =
+            build_reference(channels, &correct, 101, 10, 0.25, FeatureSettings::default()).unwrap();
+        assert!(!reference.mirror_index.is_empty());
+        let rep = curves(42).0;
+        let mut other_side = rep.clone();
+        other_side.values = mirror_curve(&rep.values, &index, &sign);
+        let same = reference.compare(&rep).unwrap();
+        let mirrored = reference.compare(&other_side).unwrap();
+        assert!(!same.mirrored);
+        assert!(mirrored.mirrored);
+        for (a, b) in same.features.iter().zip(&mirrored.features) {
+            assert!((a - b).abs() < 1e-9 || (a.is_nan() && b.is_nan()), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn mirror_images_swap_sides_and_flip_sideways_signs() {
+        use crate::channels::{BodyAxis, Channel};
+        use crate::measures::{Measure, MeasureKind};
+        use relearn_core::Side;
+        let knee = Channel::Measure {
+            measure: Measure::sided(MeasureKind::KneeFlexion, Side::Left),
+        };
+        let (m, s) = knee.mirrored();
+        assert_eq!(m.id(), "right_knee_flexion");
+        assert_eq!(s, 1.0);
+        let lean = Channel::Measure {
+            measure: Measure::midline(MeasureKind::TrunkLateralLean),
+        };
+        assert_eq!(lean.mirrored(), (lean.clone(), -1.0));
+        let wrist = Channel::Joint {
+            joint: "left_wrist".into(),
+            axis: BodyAxis::Lateral,
+        };
+        let (m, s) = wrist.mirrored();
+        assert_eq!(m.id(), "right_wrist.lateral");
+        assert_eq!(s, -1.0);
+        // A midline-only channel list has nothing to mirror.
+        assert!(crate::channels::mirror_map(&[lean]).is_none());
     }
 }

@@ -326,6 +326,7 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
     }
     let rate = p.recording.rate_hz;
     let mut reps = Vec::with_capacity(spans.len());
+    let mut mirrored_reps: Vec<usize> = Vec::new();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
             p,
@@ -335,6 +336,9 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             t.reference.points,
         );
         let cmp = t.reference.compare(&curves)?;
+        if cmp.mirrored {
+            mirrored_reps.push(k + 1);
+        }
         let prob = verdict_probability(t, &cmp);
         let verdict = if prob >= 0.5 {
             Verdict::Correct
@@ -382,6 +386,17 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             deviations,
         });
     }
+    if !mirrored_reps.is_empty() {
+        let list: Vec<String> = mirrored_reps.iter().map(usize::to_string).collect();
+        warnings.push(Warning::new(
+            "other_side",
+            format!(
+                "repetition {} {} performed on the other side of the body from the                  demonstration and was compared with its mirror image",
+                list.join(", "),
+                if mirrored_reps.len() == 1 { "was" } else { "were" }
+            ),
+        ));
+    }
     Ok(RecordingScore {
         path: p.recording.source.path.clone(),
         exercise: t.exercise.clone(),
@@ -410,12 +425,21 @@ fn template_deviations(
         .filter(|ch| ch.is_measure())
         .count();
     let mut out: Vec<(f64, Deviation)> = Vec::new();
-    for (k, ch) in t.reference.channels.iter().enumerate() {
+    for (k, reference_channel) in t.reference.channels.iter().enumerate() {
+        // A repetition compared as its mirror image: reference channel k holds the person's
+        // mirror channel, with its sign (so messages name the side the person used).
+        let (ch, sign) = match t.reference.mirror_index.get(k) {
+            Some(&m) if cmp.mirrored => (
+                t.reference.channels.get(m).unwrap_or(reference_channel),
+                t.reference.mirror_sign.get(m).copied().unwrap_or(1.0),
+            ),
+            _ => (reference_channel, 1.0),
+        };
         // Joint signals explain only skeletons without clinical measures.
         if !ch.is_measure() && measure_channels >= 3 {
             continue;
         }
-        let col: Vec<f64> = (0..p).map(|i| cmp.z[i * c + k]).collect();
+        let col: Vec<f64> = (0..p).map(|i| sign * cmp.z[i * c + k]).collect();
         let Some((i, z)) = col
             .iter()
             .enumerate()
@@ -428,7 +452,7 @@ fn template_deviations(
         if z.abs() < t.settings.deviation_z {
             continue;
         }
-        let diff = cmp.aligned[i * c + k] - t.reference.mean[i * c + k];
+        let diff = sign * (cmp.aligned[i * c + k] - t.reference.mean[i * c + k]);
         let phase_pct = i as f64 / (p - 1).max(1) as f64 * 100.0;
         let phase = t.phases.describe(phase_pct);
         let dev = match ch {
