@@ -68,7 +68,8 @@ prepares each file again):
     per repetition, DTW to the reference (same C call), warped curves, z-scores bounded to
     +-4, per channel RMS z, mean z and fault-direction projection, overall projection, per
     channel range-of-motion z (``compare::channel_excursions``), DTW distance, log duration
-    ratio (347 features for UI-PRMD); L2-regularised (100),
+    ratio (347 features for UI-PRMD); a repetition performed on the other side is compared
+    mirrored (``compare.rs`` ``mirror_curve``, ``orient_to_one_side``); L2-regularised (100),
     class-balanced logistic regression fitted by IRLS (Newton) in NumPy on standardised
     features.
 11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
@@ -151,6 +152,39 @@ NM = len(MEASURES)
 UNIT_FLOOR = {"deg": 1.0, "cm": 0.5, "%leg": 0.5, "%": 0.5}
 MIN_REPORTABLE = {"deg": 5.0, "cm": 2.0, "%leg": 5.0, "%": 5.0}
 CHANNEL_UNITS = [m[1] for m in MEASURES] + ["%"] * (NJ * 3)
+
+
+def _mirror_map():
+    """Channel k of a mirror image takes channel index[k] times sign[index[k]] (channels.rs
+    Channel::mirrored: left and right swap; lateral positions and trunk lateral lean flip)."""
+    index, sign = [], []
+    for mid, _, _, _ in MEASURES:
+        other = ("right_" + mid[5:] if mid.startswith("left_")
+                 else "left_" + mid[6:] if mid.startswith("right_") else mid)
+        index.append(MEASURE_INDEX[other])
+        sign.append(-1.0 if mid == "trunk_lateral_lean" else 1.0)
+    names = [j[0] for j in JOINTS]
+    for name, _ in JOINTS:
+        other = (name.replace("Left", "Right", 1) if "Left" in name
+                 else name.replace("Right", "Left", 1) if "Right" in name else name)
+        m = names.index(other)
+        for axis in range(3):  # lateral, forward, up
+            index.append(NM + 3 * m + axis)
+            sign.append(-1.0 if axis == 0 else 1.0)
+    return np.array(index), np.array(sign)
+
+
+MIRROR_INDEX, MIRROR_SIGN = _mirror_map()
+MIRROR_CLOSER = 1.5  # compare.rs MIRROR_CLOSER
+
+
+def mirror(curves):
+    return curves[..., MIRROR_INDEX] * MIRROR_SIGN[MIRROR_INDEX]
+
+
+def sq_dist(a, b):
+    """Squared distance with missing terms skipped (vector.rs)."""
+    return float(np.nansum((a - b) ** 2))
 
 SOS = scipy.signal.butter(2, 6.0 / 0.802, fs=RATE_HZ, output="sos")
 PAD = 30
@@ -606,6 +640,11 @@ def excursions(curves):
 
 def compare(ref, curves, duration_s):
     rep = shift_start(curves)
+    image = mirror(rep)
+    mirrored = sq_dist(ref["mean_scaled"], image / ref["scale"]) * MIRROR_CLOSER < \
+        sq_dist(ref["mean_scaled"], rep / ref["scale"])
+    if mirrored:
+        rep = image
     warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (warped - ref["mean"]) / ref["sd_eff"]
@@ -634,10 +673,32 @@ def compare(ref, curves, duration_s):
     distance = dist / math.sqrt(z.size)
     ratio = math.log(duration_s / ref["duration"]) if duration_s > 0 and ref["duration"] > 0 else np.nan
     feats.append([distance, ratio])
-    return {"features": np.concatenate(feats), "z": z, "aligned": warped, "rms": rms}
+    return {"features": np.concatenate(feats), "z": z, "aligned": warped, "rms": rms,
+            "mirrored": mirrored}
+
+
+def orient_to_one_side(curves):
+    """compare.rs orient_to_one_side: a side-blind medoid sets the side; examples whose
+    mirror image is clearly closer to it are mirrored."""
+    shifted = np.stack([shift_start(c) for c in curves])
+    images = mirror(shifted)
+    both = np.concatenate((shifted, images)).reshape(-1, shifted.shape[2])
+    scale = np.nanstd(both, axis=0, ddof=1)
+    scale = np.where(scale > 1e-6, scale, 1.0)
+    a = np.nan_to_num((shifted / scale).reshape(len(curves), -1))
+    b = np.nan_to_num((images / scale).reshape(len(curves), -1))
+    sa, sb = (a ** 2).sum(axis=1), (b ** 2).sum(axis=1)
+    daa = sa[:, None] + sa[None, :] - 2.0 * a @ a.T
+    dab = sa[:, None] + sb[None, :] - 2.0 * a @ b.T
+    d = np.minimum(daa, dab)
+    np.fill_diagonal(d, 0.0)
+    med = int(np.argmin(d.sum(axis=1)))
+    return [mirror(c) if dab[med, i] * MIRROR_CLOSER < daa[med, i] else c
+            for i, c in enumerate(curves)]
 
 
 def build_reference(curves, durations):
+    curves = orient_to_one_side(curves)
     shifted = np.stack([shift_start(c) for c in curves])  # reps x points x channels
     start_posture = np.stack([c[:START_POSTURE_POINTS] for c in curves]).reshape(-1, curves[0].shape[1]).mean(axis=0)
     scale = np.nanstd(shifted.reshape(-1, shifted.shape[2]), axis=0, ddof=1)
@@ -783,6 +844,12 @@ def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref):
 def deviations(ref, cmp, findings, peak_pct):
     out = []
     flagged = {f[1] for f in findings}
+    if cmp["mirrored"]:
+        # Back to the side the person used (score.rs template_deviations).
+        inverse = np.argsort(MIRROR_INDEX)
+        back = lambda x: (x * MIRROR_SIGN[MIRROR_INDEX])[:, inverse]  # noqa: E731
+        cmp = dict(cmp, z=back(cmp["z"]), aligned=back(cmp["aligned"]))
+        ref = dict(ref, mean=back(ref["mean"]))
     z = cmp["z"][:, :NM]
     absz = np.where(np.isfinite(z), np.abs(z), -1.0)
     idx = absz.argmax(axis=0)

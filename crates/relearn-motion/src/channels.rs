@@ -128,7 +128,10 @@ impl Channel {
             Channel::Joint { joint, axis } => {
                 let mirrored = relearn_core::skeleton::Landmark::from_joint_name(joint)
                     .filter(|l| l.as_str() == joint)
-                    .map_or_else(|| joint.clone(), |l| l.mirrored().as_str().to_string());
+                    .map_or_else(
+                        || mirrored_joint_name(joint),
+                        |l| l.mirrored().as_str().to_string(),
+                    );
                 let sign = if *axis == BodyAxis::Lateral {
                     -1.0
                 } else {
@@ -144,6 +147,25 @@ impl Channel {
             }
         }
     }
+}
+
+/// The name of the same joint on the other side for a joint without a landmark, by swapping
+/// the words left and right ("Left collar" → "Right collar", "l_toe" is left as it is); a
+/// name without either word is its own mirror image.
+fn mirrored_joint_name(name: &str) -> String {
+    for (a, b) in [
+        ("left", "right"),
+        ("right", "left"),
+        ("Left", "Right"),
+        ("Right", "Left"),
+        ("LEFT", "RIGHT"),
+        ("RIGHT", "LEFT"),
+    ] {
+        if name.contains(a) {
+            return name.replacen(a, b, 1);
+        }
+    }
+    name.to_string()
 }
 
 /// For each channel, the index of its mirror image in `channels` and the sign it takes there

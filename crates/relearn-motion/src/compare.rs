@@ -855,8 +855,15 @@ mod tests {
         for r in correct.iter_mut().take(2) {
             r.values = mirror_curve(&r.values, &index, &sign);
         }
-        let reference =
-            build_reference(channels, &correct, 101, 10, 0.25, FeatureSettings::default()).unwrap();
+        let reference = build_reference(
+            channels,
+            &correct,
+            101,
+            10,
+            0.25,
+            FeatureSettings::default(),
+        )
+        .unwrap();
         assert!(!reference.mirror_index.is_empty());
         let rep = curves(42).0;
         let mut other_side = rep.clone();
@@ -866,7 +873,10 @@ mod tests {
         assert!(!same.mirrored);
         assert!(mirrored.mirrored);
         for (a, b) in same.features.iter().zip(&mirrored.features) {
-            assert!((a - b).abs() < 1e-9 || (a.is_nan() && b.is_nan()), "{a} {b}");
+            assert!(
+                (a - b).abs() < 1e-9 || (a.is_nan() && b.is_nan()),
+                "{a} {b}"
+            );
         }
     }
 
@@ -892,6 +902,11 @@ mod tests {
         let (m, s) = wrist.mirrored();
         assert_eq!(m.id(), "right_wrist.lateral");
         assert_eq!(s, -1.0);
+        let collar = Channel::Joint {
+            joint: "Left collar".into(),
+            axis: BodyAxis::Up,
+        };
+        assert_eq!(collar.mirrored().0.id(), "Right collar.up");
         // A midline-only channel list has nothing to mirror.
         assert!(crate::channels::mirror_map(&[lean]).is_none());
     }
