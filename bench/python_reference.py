@@ -678,8 +678,8 @@ def compare(ref, curves, duration_s):
 
 
 def orient_to_one_side(curves):
-    """compare.rs orient_to_one_side: a side-blind medoid sets the side; examples whose
-    mirror image is clearly closer to it are mirrored."""
+    """compare.rs orient_to_one_side: the medoid sets the side; examples whose mirror image
+    is clearly closer to it are mirrored."""
     shifted = np.stack([shift_start(c) for c in curves])
     images = mirror(shifted)
     both = np.concatenate((shifted, images)).reshape(-1, shifted.shape[2])
@@ -690,7 +690,7 @@ def orient_to_one_side(curves):
     sa, sb = (a ** 2).sum(axis=1), (b ** 2).sum(axis=1)
     daa = sa[:, None] + sa[None, :] - 2.0 * a @ a.T
     dab = sa[:, None] + sb[None, :] - 2.0 * a @ b.T
-    d = np.minimum(daa, dab)
+    d = daa.copy()
     np.fill_diagonal(d, 0.0)
     med = int(np.argmin(d.sum(axis=1)))
     return [mirror(c) if dab[med, i] * MIRROR_CLOSER < daa[med, i] else c

@@ -59,6 +59,9 @@ pub struct UiprmdArgs {
     /// Ablation: include range-of-motion (excursion) features (true/false).
     #[arg(long)]
     pub excursion: Option<bool>,
+    /// Ablation: compare a repetition done on the other side mirrored (true/false).
+    #[arg(long)]
+    pub mirror: Option<bool>,
     /// Nested leave-one-subject-out: within each fold, choose between the settings chosen
     /// on this data set (excursion features on/off x fault rules deciding on/off) by an inner
     /// leave-one-subject-out over the training subjects only, so that the reported accuracy
@@ -200,6 +203,9 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     }
     if let Some(e) = args.excursion {
         settings.features.excursion = e;
+    }
+    if let Some(m) = args.mirror {
+        settings.features.mirror = m;
     }
     let read_args = ReadArgs {
         format: Some("ui-prmd".into()),

@@ -341,18 +341,18 @@ impl Reference {
         };
         // Performed on the other side? Compare its mirror image when that is closer to the
         // reference (both are time-normalised, so a plain distance decides).
+        let mut a = self.scaled(&self.mean);
+        let mut b = self.scaled(&rep.values);
         let mirror_image;
         let mut mirrored = false;
-        let other_side = !self.mirror_index.is_empty() && rep.values.len() == self.mean.len() && {
+        let rep = if !self.mirror_index.is_empty() && rep.values.len() == self.mean.len() {
             let image = mirror_curve(&rep.values, &self.mirror_index, &self.mirror_sign);
-            let target = self.scaled(&self.mean);
-            squared_distance_skipping_missing(&target, &self.scaled(&image)) * MIRROR_CLOSER
-                < squared_distance_skipping_missing(&target, &self.scaled(&rep.values))
-        };
-        let rep = {
-            if other_side {
-                let image = mirror_curve(&rep.values, &self.mirror_index, &self.mirror_sign);
+            let image_scaled = self.scaled(&image);
+            if squared_distance_skipping_missing(&a, &image_scaled) * MIRROR_CLOSER
+                < squared_distance_skipping_missing(&a, &b)
+            {
                 mirrored = true;
+                b = image_scaled;
                 mirror_image = RepCurves {
                     values: image,
                     points: rep.points,
@@ -362,9 +362,9 @@ impl Reference {
             } else {
                 rep
             }
+        } else {
+            rep
         };
-        let mut a = self.scaled(&self.mean);
-        let mut b = self.scaled(&rep.values);
         // A channel missing in either contributes nothing to the alignment (zero in both, so
         // DTW keeps its vectorised path).
         for k in 0..c {
@@ -640,10 +640,9 @@ pub fn build_reference(
 /// default*; 1.0, 1.25 and 1.5 give the same UI-PRMD accuracy, VALIDATION.md).
 pub const MIRROR_CLOSER: f64 = 1.5;
 
-/// Brings the correct examples to one side: the example with the smallest sum of distances
-/// to the others, each taken as performed or mirrored whichever is closer (a medoid that does
-/// not care about sides), sets the side; every example whose mirror image is closer to it (by
-/// [`MIRROR_CLOSER`]) is mirrored. Distances are on the curves relative to their start when
+/// Brings the correct examples to one side: the medoid (smallest sum of distances to the
+/// others, as performed; the majority side wins it) sets the side, and every example whose
+/// mirror image is closer to it (by [`MIRROR_CLOSER`]) is mirrored. Distances are on the curves relative to their start when
 /// `relative`, each channel divided by its spread over all examples and their mirror images.
 fn orient_to_one_side(
     curves: &[RepCurves],
@@ -691,11 +690,7 @@ fn orient_to_one_side(
     let dist = squared_distance_skipping_missing;
     let upper: Vec<Vec<f64>> = (0..a.len())
         .into_par_iter()
-        .map(|i| {
-            (i + 1..a.len())
-                .map(|j| dist(&a[i], &a[j]).min(dist(&a[i], &b[j])))
-                .collect()
-        })
+        .map(|i| (i + 1..a.len()).map(|j| dist(&a[i], &a[j])).collect())
         .collect();
     let mut sums = vec![0.0; a.len()];
     for (i, row) in upper.iter().enumerate() {
