@@ -174,43 +174,17 @@ impl Butterworth {
             .collect()
     }
 
-    /// Filters in place, one pass forward, starting from the given section states.
-    fn run(&self, x: &mut [f64], mut state: Vec<[f64; 2]>) {
-        for v in x.iter_mut() {
-            let mut s_in = *v;
-            for (sec, z) in self.sections.iter().zip(state.iter_mut()) {
-                let y = sec.b[0] * s_in + z[0];
-                z[0] = sec.b[1] * s_in - sec.a[0] * y + z[1];
-                z[1] = sec.b[2] * s_in - sec.a[1] * y;
-                s_in = y;
-            }
-            *v = s_in;
-        }
-    }
-
     /// Zero-phase filtering of a signal without missing samples, with odd padding of `pad`
     /// samples at each end (clamped to `len − 1`), as `scipy.signal.sosfiltfilt(...,
     /// padtype="odd", padlen=pad)`.
     pub fn filtfilt_finite(&self, x: &[f64], pad: usize) -> Vec<f64> {
-        let n = x.len();
-        if n < 2 {
+        if x.len() < 2 {
             return x.to_vec();
         }
-        let pad = pad.min(n - 1);
-        let (first, last) = (x[0], x[n - 1]);
-        let mut ext = Vec::with_capacity(n + 2 * pad);
-        ext.extend((1..=pad).rev().map(|i| 2.0 * first - x[i]));
-        ext.extend_from_slice(x);
-        ext.extend((1..=pad).map(|i| 2.0 * last - x[n - 1 - i]));
-        let zi = self.step_state();
-        let scaled = |v: f64| zi.iter().map(|z| [z[0] * v, z[1] * v]).collect::<Vec<_>>();
-        let x0 = ext[0];
-        self.run(&mut ext, scaled(x0));
-        ext.reverse();
-        let y0 = ext[0];
-        self.run(&mut ext, scaled(y0));
-        ext.reverse();
-        ext[pad..pad + n].to_vec()
+        self.filtfilt_lanes([x], pad)
+            .into_iter()
+            .map(|[v]| v)
+            .collect()
     }
 
     /// [`Butterworth::filtfilt`] applied to each of several signals, in place, with the same
@@ -233,9 +207,10 @@ impl Butterworth {
         for group in whole.chunk_by(|&a, &b| lengths[a] == lengths[b]) {
             for lanes in group.chunks(FILTER_LANES) {
                 // A short last chunk repeats its first signal in the unused lanes.
-                let idx: [usize; FILTER_LANES] =
-                    std::array::from_fn(|l| lanes.get(l).copied().unwrap_or(lanes[0]));
-                let out = self.filtfilt_lanes(signals, idx, pad);
+                let inputs: [&[f64]; FILTER_LANES] = std::array::from_fn(|l| {
+                    signals[lanes.get(l).copied().unwrap_or(lanes[0])].as_slice()
+                });
+                let out = self.filtfilt_lanes(inputs, pad);
                 for (l, &k) in lanes.iter().enumerate() {
                     for (dst, v) in signals[k].iter_mut().zip(&out) {
                         *dst = v[l];
@@ -245,18 +220,15 @@ impl Butterworth {
         }
     }
 
-    /// [`Butterworth::filtfilt_finite`] of the signals `idx` (finite, same length) at once.
-    fn filtfilt_lanes(
-        &self,
-        signals: &[Vec<f64>],
-        idx: [usize; FILTER_LANES],
-        pad: usize,
-    ) -> Vec<[f64; FILTER_LANES]> {
-        let n = signals[idx[0]].len();
+    /// Zero-phase filtering of `N` finite signals of the same length (at least 2 samples) at
+    /// once, interleaved, with odd padding of `pad` samples (clamped to `len − 1`); lane `l` of
+    /// the result is exactly what one signal alone gives (`N` = 1 is the plain filter).
+    fn filtfilt_lanes<const N: usize>(&self, inputs: [&[f64]; N], pad: usize) -> Vec<[f64; N]> {
+        let n = inputs[0].len();
         let pad = pad.min(n - 1);
-        let at = |i: usize| -> [f64; FILTER_LANES] { std::array::from_fn(|l| signals[idx[l]][i]) };
+        let at = |i: usize| -> [f64; N] { std::array::from_fn(|l| inputs[l][i]) };
         let (first, last) = (at(0), at(n - 1));
-        let mut ext: Vec<[f64; FILTER_LANES]> = Vec::with_capacity(n + 2 * pad);
+        let mut ext: Vec<[f64; N]> = Vec::with_capacity(n + 2 * pad);
         ext.extend((1..=pad).rev().map(|i| {
             let x = at(i);
             std::array::from_fn(|l| 2.0 * first[l] - x[l])
@@ -267,7 +239,7 @@ impl Butterworth {
             std::array::from_fn(|l| 2.0 * last[l] - x[l])
         }));
         let zi = self.step_state();
-        let scaled = |v: [f64; FILTER_LANES]| -> Vec<[[f64; FILTER_LANES]; 2]> {
+        let scaled = |v: [f64; N]| -> Vec<[[f64; N]; 2]> {
             zi.iter()
                 .map(|z| {
                     [
@@ -288,13 +260,14 @@ impl Butterworth {
         ext
     }
 
-    /// [`Butterworth::run`] on [`FILTER_LANES`] interleaved signals (same operations per lane).
-    fn run_lanes(&self, x: &mut [[f64; FILTER_LANES]], mut state: Vec<[[f64; FILTER_LANES]; 2]>) {
+    /// One forward pass in place over `N` interleaved signals (transposed direct form II per
+    /// section), starting from the given section states.
+    fn run_lanes<const N: usize>(&self, x: &mut [[f64; N]], mut state: Vec<[[f64; N]; 2]>) {
         for v in x.iter_mut() {
             let mut s_in = *v;
             for (sec, z) in self.sections.iter().zip(state.iter_mut()) {
-                let mut y = [0.0; FILTER_LANES];
-                for l in 0..FILTER_LANES {
+                let mut y = [0.0; N];
+                for l in 0..N {
                     y[l] = sec.b[0] * s_in[l] + z[0][l];
                     z[0][l] = sec.b[1] * s_in[l] - sec.a[0] * y[l] + z[1][l];
                     z[1][l] = sec.b[2] * s_in[l] - sec.a[1] * y[l];

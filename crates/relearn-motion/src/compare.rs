@@ -787,22 +787,25 @@ mod tests {
         assert!(channel_excursions(&[f64::NAN, f64::NAN], 1)[0].is_nan());
     }
 
+    /// One simulated repetition's curves (all channels, 101 points) and its channels.
+    fn simulated_rep(sim: SquatSimulation) -> (RepCurves, Vec<Channel>) {
+        let sim = SquatSimulation { reps: 1, ..sim };
+        let p = prepare(simulate_squat(&sim).unwrap().0, &PrepareSettings::default()).unwrap();
+        let channels = crate::channels::available_channels(&p);
+        let n = p.recording.frame_count();
+        (rep_curves(&p, &channels, 0, n, 101), channels)
+    }
+
     /// A shallower squat has a negative knee-flexion excursion z, and the feature vector has
     /// one value per feature name.
     #[test]
     fn a_shallow_squat_shows_as_a_smaller_excursion() {
-        let settings = PrepareSettings::default();
         let curves = |depth: f64, seed: u64| {
-            let sim = SquatSimulation {
-                reps: 1,
+            simulated_rep(SquatSimulation {
                 depth_deg: depth,
                 seed,
                 ..SquatSimulation::default()
-            };
-            let p = prepare(simulate_squat(&sim).unwrap().0, &settings).unwrap();
-            let channels = crate::channels::available_channels(&p);
-            let n = p.recording.frame_count();
-            (rep_curves(&p, &channels, 0, n, 101), channels)
+            })
         };
         let (first, channels) = curves(95.0, 1);
         let correct: Vec<RepCurves> = std::iter::once(first)
@@ -827,20 +830,14 @@ mod tests {
     /// features as the same repetition performed on the demonstration's side.
     #[test]
     fn a_repetition_on_the_other_side_is_compared_mirrored() {
-        let settings = PrepareSettings::default();
         // A one-sided squat: the left knee caves in, the trunk leans to one side.
         let curves = |seed: u64| {
-            let sim = SquatSimulation {
-                reps: 1,
+            simulated_rep(SquatSimulation {
                 valgus_deg: [25.0, 0.0],
                 lateral_lean_deg: 25.0,
                 seed,
                 ..SquatSimulation::default()
-            };
-            let p = prepare(simulate_squat(&sim).unwrap().0, &settings).unwrap();
-            let channels = crate::channels::available_channels(&p);
-            let n = p.recording.frame_count();
-            (rep_curves(&p, &channels, 0, n, 101), channels)
+            })
         };
         let (first, channels) = curves(1);
         let (index, sign) = crate::channels::mirror_map(&channels).expect("a sided skeleton");
