@@ -110,6 +110,10 @@ pub struct RepScore {
     pub tempo: Option<TempoPhases>,
     /// Deviations, most important first.
     pub deviations: Vec<Deviation>,
+    /// Performed on the other side of the body from the demonstration, and so compared with
+    /// its mirror image (deviations name the side the person used). Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mirrored: bool,
 }
 
 /// The score of one recording.
@@ -384,6 +388,7 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             segmentation_confidence: span.confidence,
             tempo,
             deviations,
+            mirrored: cmp.mirrored,
         });
     }
     if !mirrored_reps.is_empty() {

@@ -170,3 +170,44 @@ fn quiet_standing_has_no_repetitions() {
     let (reps, _) = segment_repetitions(&p, None, &SegmentSettings::default());
     assert!(reps.is_empty(), "{reps:?}");
 }
+
+/// A one-sided movement demonstrated on the left (left knee caving in, trunk leaning right)
+/// and performed on the right (the mirror image) is compared with the mirrored
+/// demonstration: the repetition says so and the result carries the `other_side` warning;
+/// a repetition on the demonstration's side is compared as performed.
+#[test]
+fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    let settings = TemplateSettings::default();
+    let sim = |valgus: [f64; 2], lean: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps: 1,
+            valgus_deg: valgus,
+            lateral_lean_deg: lean,
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    let demo: Vec<_> = (1..8).map(|s| sim([25.0, 0.0], 25.0, s)).collect();
+    let examples: Vec<Example<'_>> = demo
+        .iter()
+        .map(|p| Example {
+            prepared: p,
+            label: Label::Correct,
+            source: "demo".into(),
+        })
+        .collect();
+    let t = build_template("one-sided squat", &examples, &settings).unwrap();
+    assert!(!t.reference.mirror_index.is_empty());
+    // The same movement on the right side.
+    let patient = sim([0.0, 25.0], -25.0, 99);
+    let scored = score_recording(&t, &patient).unwrap();
+    assert_eq!(scored.reps.len(), 1);
+    assert!(scored.reps[0].mirrored);
+    assert!(scored.warnings.iter().any(|w| w.code == "other_side"));
+    let same_side = score_recording(&t, &sim([25.0, 0.0], 25.0, 98)).unwrap();
+    assert!(!same_side.reps[0].mirrored);
+    assert!(!same_side.warnings.iter().any(|w| w.code == "other_side"));
+}

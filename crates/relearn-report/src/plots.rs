@@ -153,6 +153,17 @@ fn template_layers(
         if b <= a + 1 {
             continue;
         }
+        // A repetition done on the other side was compared with the mirrored demonstration:
+        // draw that, the person's channel k being the reference's mirror channel.
+        let mirrored = input.analysis.score.as_ref().is_some_and(|s| {
+            s.reps
+                .iter()
+                .any(|sr| sr.mirrored && sr.start_s < b as f64 / rate && sr.end_s > a as f64 / rate)
+        });
+        let (k, sign) = match r.mirror_index.get(k) {
+            Some(&m) if mirrored => (m, r.mirror_sign.get(k).copied().unwrap_or(1.0)),
+            _ => (k, 1.0),
+        };
         let offset = if m.relative_to_start() {
             start_offset(values.get(a..b.min(values.len())).unwrap_or(&[]), rate)
         } else {
@@ -171,6 +182,7 @@ fn template_layers(
             let (Some(mu), Some(sd)) = (absolute.get(i * c + k), r.sd_eff.get(i * c + k)) else {
                 continue;
             };
+            let mu = sign * mu;
             // Linear time mapping: point i of the demonstration onto the repetition's frames.
             let frame = a as f64 + i as f64 / last as f64 * (b - 1 - a) as f64;
             let x = frame / rate;
