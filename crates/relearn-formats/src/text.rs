@@ -184,7 +184,9 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
     for &c in digits {
         match c {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(c - b'0');
+                // Wrapping: a 20-digit field can overflow here; it is rejected below
+                // (more than 19 digits) before the value is used.
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 count += 1;
                 if let Some(n) = after_point.as_mut() {
                     *n += 1;
@@ -492,6 +494,19 @@ mod tests {
             out.clear();
             assert!(!parse_plain_comma_row(general, 3, &mut out), "{general:?}");
         }
+    }
+
+    /// Found by `cargo fuzz run read_ui_prmd`: twenty digits overflowed the mantissa.
+    #[test]
+    fn twenty_digit_fields_do_not_overflow() {
+        assert_eq!(parse_plain_decimal(b"44444444444444454444"), None);
+        assert_eq!(
+            parse_number("44444444444444454444"),
+            Ok(44444444444444454444.0)
+        );
+        assert_eq!(parse_plain_decimal(b"-99999999999999999999"), None);
+        let mut out = Vec::new();
+        assert!(!parse_plain_comma_row(b"99999999999999999999", 1, &mut out));
     }
 
     #[test]
