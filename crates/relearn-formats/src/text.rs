@@ -169,23 +169,26 @@ const EXACT_POWERS_OF_TEN: [f64; 23] = [
 /// it is twenty lines and measured 3-4x faster than the general parser on recording text,
 /// where reading numbers is most of the time spent reading a file (BENCHMARKS.md).
 fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
-    let (negative, digits) = match b.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, b),
-    };
-    // 19 decimal digits always fit in a u64.
-    if digits.is_empty() || digits.len() > 20 {
-        return None;
+    match scan_plain_decimal(b)? {
+        (value, used) if used == b.len() => Some(value),
+        _ => None,
     }
+}
+
+/// Reads a plain decimal at the start of `b` (see [`parse_plain_decimal`]) up to the first
+/// byte that cannot continue it: its exact value and the bytes it used, or `None` when there
+/// is no such number or its value needs the general parser.
+fn scan_plain_decimal(b: &[u8]) -> Option<(f64, usize)> {
+    let negative = matches!(b.first(), Some(b'-'));
+    let mut used = usize::from(matches!(b.first(), Some(b'-' | b'+')));
     let mut mantissa: u64 = 0;
     let mut count = 0u32;
-    let mut after_point: Option<u32> = None;
-    for &c in digits {
+    let mut after_point: Option<usize> = None;
+    while let Some(&c) = b.get(used) {
         match c {
             b'0'..=b'9' => {
-                // Wrapping: a 20-digit field can overflow here; it is rejected below
-                // (more than 19 digits) before the value is used.
+                // Wrapping: more than 19 digits can overflow here; such a field is rejected
+                // below before the value is used.
                 mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 count += 1;
                 if let Some(n) = after_point.as_mut() {
@@ -193,18 +196,19 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
                 }
             }
             b'.' if after_point.is_none() => after_point = Some(0),
-            _ => return None,
+            _ => break,
         }
+        used += 1;
     }
-    let fraction_digits = after_point.unwrap_or(0) as usize;
+    // 19 decimal digits always fit in a u64.
     if count == 0 || count > 19 || mantissa > (1u64 << 53) {
         return None;
     }
-    let power = EXACT_POWERS_OF_TEN.get(fraction_digits)?;
+    let power = EXACT_POWERS_OF_TEN.get(after_point.unwrap_or(0))?;
     // Exact: mantissa <= 2^53 converts without rounding.
     #[allow(clippy::cast_precision_loss)]
     let value = mantissa as f64 / power;
-    Some(if negative { -value } else { value })
+    Some((if negative { -value } else { value }, used))
 }
 
 /// Parses a comma-separated row of exactly `expected` plain decimals (an optional trailing
@@ -213,41 +217,18 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
 /// path then parses and reports. The fast path of the text readers: a UI-PRMD or KIMORE row
 /// is nothing but such numbers.
 fn parse_plain_comma_row(b: &[u8], expected: usize, out: &mut Vec<f64>) -> bool {
-    let b = b.strip_suffix(b",").unwrap_or(b);
-    let mut i = 0;
+    let mut rest = b.strip_suffix(b",").unwrap_or(b);
     loop {
-        let negative = matches!(b.get(i), Some(b'-'));
-        if matches!(b.get(i), Some(b'-' | b'+')) {
-            i += 1;
-        }
-        // The digits of one field, accumulated as they are scanned (see parse_plain_decimal).
-        let (mut mantissa, mut count, mut after_point) = (0u64, 0u32, None::<usize>);
-        while let Some(&c) = b.get(i) {
-            match c {
-                b'0'..=b'9' => {
-                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-                    count += 1;
-                    if let Some(n) = after_point.as_mut() {
-                        *n += 1;
-                    }
-                }
-                b'.' if after_point.is_none() => after_point = Some(0),
-                _ => break,
-            }
-            i += 1;
-        }
-        if count == 0 || count > 19 || mantissa > (1u64 << 53) || out.len() == expected {
-            return false;
-        }
-        let Some(power) = EXACT_POWERS_OF_TEN.get(after_point.unwrap_or(0)) else {
+        let Some((value, used)) = scan_plain_decimal(rest) else {
             return false;
         };
-        #[allow(clippy::cast_precision_loss)]
-        let value = mantissa as f64 / power;
-        out.push(if negative { -value } else { value });
-        match b.get(i) {
-            None => return out.len() == expected,
-            Some(b',') => i += 1,
+        if out.len() == expected {
+            return false;
+        }
+        out.push(value);
+        match rest.get(used..) {
+            Some([]) | None => return out.len() == expected,
+            Some([b',', tail @ ..]) => rest = tail,
             Some(_) => return false,
         }
     }
