@@ -135,9 +135,110 @@ pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// For each of `items` (equal-length vectors), the sum of its weighted squared distances to
+/// all the items, `Σⱼ Σₑ wₑ (xᵢₑ − xⱼₑ)²`, where a pair of values contributes only when both
+/// are present (not NaN): the sums behind a medoid ([`medoid`]).
+///
+/// Computed in O(n·L) rather than pair by pair in O(n²·L), by the König–Huygens identity
+/// applied value by value: over the items present at value e (count cₑ, deviations
+/// yⱼ = xⱼₑ − x̄ₑ from their mean, Sₑ = Σ yⱼ, Qₑ = Σ yⱼ²), an item present there gets
+/// `cₑ yᵢ² − 2 yᵢ Sₑ + Qₑ = Σⱼ (xᵢₑ − xⱼₑ)²`. Deviations from the mean keep the three terms
+/// small, so little is lost to cancellation.
+pub fn distance_sums(items: &[&[f64]], weights: &[f64]) -> Vec<f64> {
+    let len = items
+        .iter()
+        .map(|v| v.len())
+        .min()
+        .unwrap_or(0)
+        .min(weights.len());
+    let mut count = vec![0.0; len];
+    let mut mean = vec![0.0; len];
+    for item in items {
+        for ((c, m), x) in count.iter_mut().zip(&mut mean).zip(&item[..len]) {
+            if x.is_finite() {
+                *c += 1.0;
+                *m += x;
+            }
+        }
+    }
+    for (m, c) in mean.iter_mut().zip(&count) {
+        if *c > 0.0 {
+            *m /= c;
+        }
+    }
+    let mut sum = vec![0.0; len];
+    let mut sum_sq = vec![0.0; len];
+    for item in items {
+        for (((s, q), m), x) in sum.iter_mut().zip(&mut sum_sq).zip(&mean).zip(&item[..len]) {
+            let y = x - m;
+            if y.is_finite() {
+                *s += y;
+                *q += y * y;
+            }
+        }
+    }
+    items
+        .iter()
+        .map(|item| {
+            let mut total = 0.0;
+            for e in 0..len {
+                let y = item[e] - mean[e];
+                if y.is_finite() {
+                    total += weights[e] * (count[e] * y * y - 2.0 * y * sum[e] + sum_sq[e]);
+                }
+            }
+            total
+        })
+        .collect()
+}
+
+/// The medoid of `items`: the index with the smallest [`distance_sums`] (for squared
+/// Euclidean distances, the item closest to the mean); `None` when there are no items.
+pub fn medoid(items: &[&[f64]], weights: &[f64]) -> Option<usize> {
+    let sums = distance_sums(items, weights);
+    (0..sums.len()).min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distance_sums_match_pairwise_sums_with_missing_values() {
+        let items: Vec<Vec<f64>> = (0..7)
+            .map(|k| {
+                (0..40)
+                    .map(|i| {
+                        if (i + k) % 11 == 3 {
+                            f64::NAN
+                        } else {
+                            100.0 + ((i * (k + 2)) as f64 * 0.37).sin() * (k as f64 + 1.0)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[f64]> = items.iter().map(Vec::as_slice).collect();
+        let w: Vec<f64> = (0..40).map(|i| 0.5 + (i % 5) as f64).collect();
+        let sums = distance_sums(&refs, &w);
+        for i in 0..7 {
+            let direct: f64 = (0..7)
+                .map(|j| {
+                    crate::vector::weighted_squared_distance_skipping_missing(
+                        &items[i], &items[j], &w,
+                    )
+                })
+                .sum();
+            assert!(
+                (sums[i] - direct).abs() < 1e-9 * direct,
+                "{i}: {} vs {direct}",
+                sums[i]
+            );
+        }
+        let best = (0..7).min_by(|&a, &b| sums[a].total_cmp(&sums[b]));
+        assert_eq!(medoid(&refs, &w), best);
+        assert_eq!(medoid(&[], &w), None);
+    }
 
     #[test]
     fn nan_is_ignored() {

@@ -64,34 +64,6 @@ pub fn weighted_squared_distance_skipping_missing(a: &[f64], b: &[f64], w: &[f64
     acc.iter().sum::<f64>() + tail
 }
 
-/// For each of `items`, the sum of its [`weighted_squared_distance_skipping_missing`] to
-/// every other item, over the values in `range` only (each pair computed once).
-///
-/// Callers that need all values split them into ranges of a few thousand and add the
-/// ranges' sums: a range of every item then stays in cache while all pairs use it, where
-/// pair by pair the items (several MB together) would be streamed from memory once per pair.
-pub fn distance_sums_in_range(
-    items: &[&[f64]],
-    weights: &[f64],
-    range: std::ops::Range<usize>,
-) -> Vec<f64> {
-    let n = items.len();
-    let mut sums = vec![0.0; n];
-    fn part(v: &[f64], range: std::ops::Range<usize>) -> &[f64] {
-        v.get(range).unwrap_or(&[])
-    }
-    let w = part(weights, range.clone());
-    for i in 0..n {
-        let a = part(items[i], range.clone());
-        for j in i + 1..n {
-            let d = weighted_squared_distance_skipping_missing(a, part(items[j], range.clone()), w);
-            sums[i] += d;
-            sums[j] += d;
-        }
-    }
-    sums
-}
-
 #[inline(always)]
 fn partial_sums(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
     let n = a.len().min(b.len());
@@ -150,33 +122,5 @@ mod tests {
             .map(|((x, y), v)| v * (x - y) * (x - y))
             .sum();
         assert!((weighted_squared_distance_skipping_missing(&c, &b, &w) - weighted).abs() < 1e-12);
-    }
-
-    #[test]
-    fn distance_sums_add_up_over_ranges() {
-        let items: Vec<Vec<f64>> = (0..5)
-            .map(|k| {
-                (0..50)
-                    .map(|i| ((i * (k + 1)) as f64 * 0.37).sin())
-                    .collect()
-            })
-            .collect();
-        let refs: Vec<&[f64]> = items.iter().map(Vec::as_slice).collect();
-        let w = vec![2.0; 50];
-        let whole = distance_sums_in_range(&refs, &w, 0..50);
-        let (x, y) = (
-            distance_sums_in_range(&refs, &w, 0..17),
-            distance_sums_in_range(&refs, &w, 17..50),
-        );
-        for i in 0..5 {
-            let direct: f64 = (0..5)
-                .filter(|&j| j != i)
-                .map(|j| 2.0 * squared_distance(&items[i], &items[j]))
-                .sum();
-            assert!((whole[i] - direct).abs() < 1e-9 * direct.max(1.0));
-            assert!((x[i] + y[i] - direct).abs() < 1e-9 * direct.max(1.0));
-        }
-        // A range past the end contributes nothing.
-        assert_eq!(distance_sums_in_range(&refs, &w, 60..70), vec![0.0; 5]);
     }
 }

@@ -131,7 +131,22 @@ pub const SNIFF_BYTES: usize = 8192;
 
 /// Opens a file, decompressing gzip (detected by its magic bytes `1f 8b`, not by the name).
 pub fn open_decompressed(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let file = std::fs::File::open(path)?;
+    let mut file = std::fs::File::open(path)?;
+    // A small file is read whole into a buffer of its size: one read, and no 64 KiB buffer
+    // to allocate and fill for a few kilobytes (UI-PRMD files are 10-20 KiB compressed).
+    if file.metadata().is_ok_and(|m| m.len() <= SMALL_FILE) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        let cursor = std::io::Cursor::new(bytes);
+        return Ok(if cursor.get_ref().starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                flate2::bufread::MultiGzDecoder::new(cursor),
+            ))
+        } else {
+            Box::new(cursor)
+        });
+    }
     let mut buf = BufReader::with_capacity(1 << 16, file);
     let is_gz = buf.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     if is_gz {
@@ -143,6 +158,9 @@ pub fn open_decompressed(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
         Ok(Box::new(buf))
     }
 }
+
+/// Largest file [`open_decompressed`] reads whole rather than streams (1 MiB).
+const SMALL_FILE: u64 = 1 << 20;
 
 /// The file name of `path` without a trailing `.gz`.
 pub fn file_name_without_gz(path: &Path) -> String {

@@ -20,7 +20,9 @@ use crate::prepare::PreparedRecording;
 use rayon::prelude::*;
 use relearn_core::dtw::{dtw_align, warp_to, Series};
 use relearn_core::resample::resample_linear;
-use relearn_core::vector::squared_distance_skipping_missing;
+use relearn_core::vector::{
+    squared_distance_skipping_missing, weighted_squared_distance_skipping_missing,
+};
 use serde::{Deserialize, Serialize};
 
 /// Time-normalised curves of one repetition: `points × channels`, frame-major.
@@ -266,6 +268,24 @@ pub struct Comparison {
     pub mirrored: bool,
 }
 
+/// A repetition aligned to the reference: the first half of [`Reference::compare`]
+/// ([`Reference::align`]), from which [`Reference::describe`] computes the features. Building
+/// a template aligns some repetitions without needing their features, and describes others
+/// twice against references that differ only in what the features use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// The repetition's curves warped onto the reference's time axis, `points × channels`.
+    pub aligned: Vec<f64>,
+    /// DTW distance on scaled channels, per point and channel (RMS).
+    pub distance: f64,
+    /// For each reference point, the repetition's phase (percent) it was matched to.
+    pub phase_map: Vec<f64>,
+    /// True when the repetition was aligned as its mirror image ([`Comparison::mirrored`]).
+    pub mirrored: bool,
+    /// The repetition's duration, s.
+    pub duration_s: f64,
+}
+
 impl Reference {
     /// Number of channels.
     pub fn channel_count(&self) -> usize {
@@ -312,18 +332,28 @@ impl Reference {
 
     fn scaled(&self, values: &[f64]) -> Vec<f64> {
         let c = self.channels.len();
-        // Row by row (no division of the index per value: this runs for every comparison).
+        // Row by row, multiplying by the inverse (no division of the index nor of the value
+        // per value: this runs three times for every comparison).
+        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
         let mut out = values.to_vec();
         for row in out.chunks_mut(c.max(1)) {
-            for (v, s) in row.iter_mut().zip(&self.scale) {
-                *v /= s;
+            for (v, s) in row.iter_mut().zip(&inverse) {
+                *v *= s;
             }
         }
         out
     }
 
-    /// Aligns a repetition's curves to the reference and computes its features.
+    /// Aligns a repetition's curves to the reference and computes its features
+    /// ([`Reference::align`], then [`Reference::describe`]).
     pub fn compare(&self, rep: &RepCurves) -> crate::Result<Comparison> {
+        Ok(self.describe(self.align(rep)?))
+    }
+
+    /// Aligns a repetition's curves to the reference by DTW (on scaled curves, relative to the
+    /// start posture when the features say so, mirrored when its mirror image is clearly
+    /// closer: [`MIRROR_CLOSER`]).
+    pub fn align(&self, rep: &RepCurves) -> crate::Result<Alignment> {
         let c = self.channels.len();
         let p = self.points;
         let shifted;
@@ -390,13 +420,45 @@ impl Reference {
             .zip(&phase_n)
             .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
             .collect();
-        let mut z = vec![f64::NAN; p * c];
-        for i in 0..p * c {
-            let (x, m, s) = (aligned[i], self.mean[i], self.sd_eff[i]);
-            if x.is_finite() && m.is_finite() && s > 0.0 {
-                z[i] = (x - m) / s;
-            }
-        }
+        Ok(Alignment {
+            aligned,
+            distance: al.distance / ((p * c.max(1)) as f64).sqrt(),
+            phase_map,
+            mirrored,
+            duration_s: rep.duration_s,
+        })
+    }
+
+    /// z-scores of aligned curves against the reference's mean and effective SD,
+    /// `points × channels` (NaN where either is missing).
+    pub fn z_scores(&self, aligned: &[f64]) -> Vec<f64> {
+        aligned
+            .iter()
+            .zip(self.mean.iter().zip(&self.sd_eff))
+            .map(|(x, (m, s))| {
+                if x.is_finite() && m.is_finite() && *s > 0.0 {
+                    (x - m) / s
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect()
+    }
+
+    /// The features and z-scores of an aligned repetition (the second half of
+    /// [`Reference::compare`]).
+    pub fn describe(&self, alignment: Alignment) -> Comparison {
+        let Alignment {
+            aligned,
+            distance,
+            phase_map,
+            mirrored,
+            duration_s,
+        } = alignment;
+        let c = self.channels.len();
+        let p = self.points;
+        let mut z = self.z_scores(&aligned);
+        z.resize(p * c, f64::NAN);
         let w = self.features.phase_windows;
         let mut features = Vec::with_capacity((w + 1) * c + 2);
         let mut channel_rms_z = Vec::with_capacity(c);
@@ -449,15 +511,14 @@ impl Reference {
                 });
             }
         }
-        let distance = al.distance / ((p * c.max(1)) as f64).sqrt();
         features.push(distance);
-        let ratio = if self.duration_s > 0.0 && rep.duration_s > 0.0 {
-            (rep.duration_s / self.duration_s).ln()
+        let ratio = if self.duration_s > 0.0 && duration_s > 0.0 {
+            (duration_s / self.duration_s).ln()
         } else {
             f64::NAN
         };
         features.push(ratio);
-        Ok(Comparison {
+        Comparison {
             aligned,
             z,
             distance,
@@ -465,21 +526,22 @@ impl Reference {
             phase_map,
             channel_rms_z,
             mirrored,
-        })
+        }
     }
 }
 
 /// Builds the reference from the correct repetitions' curves: the mean is refined by
 /// aligning every repetition to the current mean and averaging (two rounds of DTW barycentre
 /// averaging, Petitjean, Ketterlin & Gançarski 2011), starting from the medoid.
-pub fn build_reference(
+pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     channels: Vec<Channel>,
-    curves: &[RepCurves],
+    curves: &[R],
     points: usize,
     band: usize,
     sd_floor_fraction: f64,
     features: FeatureSettings,
 ) -> crate::Result<Reference> {
+    let curves: Vec<&RepCurves> = curves.iter().map(std::borrow::Borrow::borrow).collect();
     let c = channels.len();
     if curves.is_empty() || c == 0 {
         return Err(crate::Error::Template(
@@ -492,9 +554,12 @@ pub fn build_reference(
         None
     };
     let oriented: Option<Vec<RepCurves>> = mirror.as_ref().map(|(index, sign)| {
-        orient_to_one_side(curves, index, sign, c, features.relative_to_start)
+        orient_to_one_side(&curves, index, sign, c, features.relative_to_start)
     });
-    let curves = oriented.as_deref().unwrap_or(curves);
+    let curves: Vec<&RepCurves> = match &oriented {
+        Some(oriented) => oriented.iter().collect(),
+        None => curves,
+    };
     let start_posture = features.relative_to_start.then(|| {
         let k =
             ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
@@ -510,7 +575,7 @@ pub fn build_reference(
             .collect::<Vec<f64>>()
     });
     let shifted: Vec<RepCurves>;
-    let curves = if features.relative_to_start {
+    let curves: Vec<&RepCurves> = if features.relative_to_start {
         shifted = curves
             .par_iter()
             .map(|r| {
@@ -523,7 +588,7 @@ pub fn build_reference(
                 }
             })
             .collect();
-        &shifted[..]
+        shifted.iter().collect()
     } else {
         curves
     };
@@ -540,39 +605,9 @@ pub fn build_reference(
     let durations: Vec<f64> = curves.iter().map(|r| r.duration_s).collect();
     let duration_s = relearn_core::stats::median(&durations).unwrap_or(0.0);
     // Medoid by Euclidean distance on scaled curves.
-    let scaled: Vec<Vec<f64>> = curves
-        .par_iter()
-        .map(|r| {
-            let mut v = r.values.clone();
-            for row in v.chunks_mut(c) {
-                for (x, s) in row.iter_mut().zip(&scale) {
-                    *x /= s;
-                }
-            }
-            v
-        })
-        .collect();
-    let dist = relearn_core::vector::squared_distance_skipping_missing;
-    // Sum of distances to all others, each pair computed once (rows of the upper triangle
-    // in parallel, added up in a fixed order so the result does not depend on the threads).
-    let upper: Vec<Vec<f64>> = (0..scaled.len())
-        .into_par_iter()
-        .map(|i| {
-            (i + 1..scaled.len())
-                .map(|j| dist(&scaled[i], &scaled[j]))
-                .collect()
-        })
-        .collect();
-    let mut sums = vec![0.0; scaled.len()];
-    for (i, row) in upper.iter().enumerate() {
-        for (j, d) in (i + 1..).zip(row) {
-            sums[i] += d;
-            sums[j] += d;
-        }
-    }
-    let medoid = (0..scaled.len())
-        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
-        .unwrap_or(0);
+    let weights = inverse_square_scale(&scale, points);
+    let values: Vec<&[f64]> = curves.iter().map(|r| r.values.as_slice()).collect();
+    let medoid = medoid(&values, &weights);
     let mut reference = Reference {
         points,
         channels,
@@ -598,7 +633,7 @@ pub fn build_reference(
     for _ in 0..2 {
         aligned_all = curves
             .par_iter()
-            .map(|r| reference.compare(r).map(|cmp| cmp.aligned))
+            .map(|r| reference.align(r).map(|a| a.aligned))
             .collect::<crate::Result<_>>()?;
         reference.mean = relearn_core::stats::column_means(&aligned_all)
             .into_iter()
@@ -634,6 +669,20 @@ pub fn build_reference(
     Ok(reference)
 }
 
+/// The medoid of `curves` under the weighted squared distance, missing values skipped
+/// ([`relearn_core::stats::medoid`]; the first curve if there are none).
+fn medoid(curves: &[&[f64]], weights: &[f64]) -> usize {
+    relearn_core::stats::medoid(curves, weights).unwrap_or(0)
+}
+
+/// Weights `1 / scale²` repeated for `points` rows: with
+/// [`weighted_squared_distance_skipping_missing`] they give the distance between curves
+/// whose channels are divided by `scale`.
+fn inverse_square_scale(scale: &[f64], points: usize) -> Vec<f64> {
+    let row: Vec<f64> = scale.iter().map(|s| 1.0 / (s * s)).collect();
+    (0..points).flat_map(|_| row.iter().copied()).collect()
+}
+
 /// How much closer (a factor on the squared distance) a repetition's mirror image must be to
 /// the reference than the repetition as performed for it to be compared mirrored: clearly the
 /// other side, so that a symmetric movement (a squat) is not mirrored by noise (*Relearn
@@ -645,7 +694,7 @@ pub const MIRROR_CLOSER: f64 = 1.5;
 /// mirror image is closer to it (by [`MIRROR_CLOSER`]) is mirrored. Distances are on the curves relative to their start when
 /// `relative`, each channel divided by its spread over all examples and their mirror images.
 fn orient_to_one_side(
-    curves: &[RepCurves],
+    curves: &[&RepCurves],
     index: &[usize],
     sign: &[f64],
     c: usize,
@@ -676,44 +725,22 @@ fn orient_to_one_side(
         .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
         .collect();
     scale.resize(c, 1.0);
-    let scaled = |v: &Vec<f64>| -> Vec<f64> {
-        let mut out = v.clone();
-        for row in out.chunks_mut(c) {
-            for (x, s) in row.iter_mut().zip(&scale) {
-                *x /= s;
-            }
-        }
-        out
-    };
-    let a: Vec<Vec<f64>> = as_is.par_iter().map(scaled).collect();
-    let b: Vec<Vec<f64>> = images.par_iter().map(scaled).collect();
-    let dist = squared_distance_skipping_missing;
-    let upper: Vec<Vec<f64>> = (0..a.len())
-        .into_par_iter()
-        .map(|i| (i + 1..a.len()).map(|j| dist(&a[i], &a[j])).collect())
-        .collect();
-    let mut sums = vec![0.0; a.len()];
-    for (i, row) in upper.iter().enumerate() {
-        for (j, d) in (i + 1..).zip(row) {
-            sums[i] += d;
-            sums[j] += d;
-        }
-    }
-    let medoid = (0..a.len())
-        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
-        .unwrap_or(0);
+    let weights = inverse_square_scale(&scale, as_is.first().map_or(0, |v| v.len() / c.max(1)));
+    let values: Vec<&[f64]> = as_is.iter().map(Vec::as_slice).collect();
+    let medoid = medoid(&values, &weights);
+    let dist = |x: &[f64], y: &[f64]| weighted_squared_distance_skipping_missing(x, y, &weights);
     curves
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, r)| {
-            if dist(&a[medoid], &b[i]) * MIRROR_CLOSER < dist(&a[medoid], &a[i]) {
+            if dist(&as_is[medoid], &images[i]) * MIRROR_CLOSER < dist(&as_is[medoid], &as_is[i]) {
                 RepCurves {
                     values: mirror_curve(&r.values, index, sign),
                     points: r.points,
                     duration_s: r.duration_s,
                 }
             } else {
-                r.clone()
+                (*r).clone()
             }
         })
         .collect()
@@ -735,25 +762,25 @@ impl Reference {
         }
     }
 
-    /// Learns the fault direction from the incorrect examples' curves (aligned to the
-    /// reference, averaged, minus the reference mean, over the effective SD).
-    pub fn learn_fault_direction(&mut self, incorrect: &[RepCurves]) -> crate::Result<()> {
+    /// Learns the fault direction from the incorrect examples' alignments to this reference
+    /// ([`Reference::align`]): their mean z-score curve (aligned curve minus the reference
+    /// mean, over the effective SD).
+    pub fn learn_fault_direction(&mut self, incorrect: &[&Alignment]) {
         if incorrect.is_empty() {
             self.fault_direction = None;
-            return Ok(());
+            return;
         }
         let n = self.points * self.channels.len();
-        let aligned: Vec<Vec<f64>> = incorrect
+        let z: Vec<Vec<f64>> = incorrect
             .par_iter()
-            .map(|r| self.compare(r).map(|c| c.z))
-            .collect::<crate::Result<_>>()?;
-        let mut d: Vec<f64> = relearn_core::stats::column_means(&aligned)
+            .map(|a| self.z_scores(&a.aligned))
+            .collect();
+        let mut d: Vec<f64> = relearn_core::stats::column_means(&z)
             .into_iter()
             .map(|m| m.unwrap_or(f64::NAN))
             .collect();
         d.resize(n, f64::NAN);
         self.fault_direction = Some(d);
-        Ok(())
     }
 }
 

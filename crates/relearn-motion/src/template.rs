@@ -14,7 +14,7 @@
 use crate::body::View;
 use crate::channels::{available_channels, Channel};
 use crate::compare::{
-    build_reference, rep_curves, Comparison, FeatureSettings, Reference, RepCurves,
+    build_reference, rep_curves, Alignment, Comparison, FeatureSettings, Reference, RepCurves,
 };
 use crate::error::{Error, Result};
 use crate::faults::{self, Check, FaultRule, RepMeasures};
@@ -461,12 +461,12 @@ pub fn build_template(
             )
         })
         .collect();
-    let correct_curves: Vec<RepCurves> = curves
+    let correct_curves: Vec<&RepCurves> = curves
         .iter()
         .filter(|(i, _, _)| examples[*i].label == Label::Correct)
-        .map(|(_, _, c)| c.clone())
+        .map(|(_, _, c)| c)
         .collect();
-    let reference = build_reference(
+    let mut reference = build_reference(
         channels,
         &correct_curves,
         points,
@@ -475,22 +475,27 @@ pub fn build_template(
         settings.features,
     )?;
 
-    let incorrect_curves: Vec<RepCurves> = curves
-        .iter()
-        .filter(|(i, _, _)| examples[*i].label == Label::Incorrect)
-        .map(|(_, _, c)| c.clone())
-        .collect();
-    let mut reference = reference;
-    if settings.features.fault_projection {
-        reference.learn_fault_direction(&incorrect_curves)?;
-    }
-
-    // Features of every repetition.
-    // Order-preserving parallel map: the result does not depend on the thread count.
-    let comparisons: Vec<Comparison> = curves
+    // Every repetition aligned to the final reference (in parallel, in order: the result
+    // does not depend on the thread count). The fault direction is learnt from the
+    // incorrect ones' alignments, and does not change them, so they are aligned once.
+    let mut alignments: Vec<Alignment> = curves
         .par_iter()
-        .map(|(_, _, c)| reference.compare(c))
+        .map(|(_, _, c)| reference.align(c))
         .collect::<Result<_>>()?;
+    if settings.features.fault_projection {
+        let incorrect: Vec<&Alignment> = alignments
+            .iter()
+            .zip(&curves)
+            .filter(|(_, (i, _, _))| examples[*i].label == Label::Incorrect)
+            .map(|(a, _)| a)
+            .collect();
+        reference.learn_fault_direction(&incorrect);
+    }
+    // Features of every repetition.
+    let comparisons: Vec<Comparison> = std::mem::take(&mut alignments)
+        .into_par_iter()
+        .map(|a| reference.describe(a))
+        .collect();
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
