@@ -330,20 +330,6 @@ impl Reference {
         self.features.excursion && self.excursion_mean.len() == self.channels.len()
     }
 
-    fn scaled(&self, values: &[f64]) -> Vec<f64> {
-        let c = self.channels.len();
-        // Row by row, multiplying by the inverse (no division of the index nor of the value
-        // per value: this runs three times for every comparison).
-        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
-        let mut out = values.to_vec();
-        for row in out.chunks_mut(c.max(1)) {
-            for (v, s) in row.iter_mut().zip(&inverse) {
-                *v *= s;
-            }
-        }
-        out
-    }
-
     /// Aligns a repetition's curves to the reference and computes its features
     /// ([`Reference::align`], then [`Reference::describe`]).
     pub fn compare(&self, rep: &RepCurves) -> crate::Result<Comparison> {
@@ -354,79 +340,18 @@ impl Reference {
     /// start posture when the features say so, mirrored when its mirror image is clearly
     /// closer: [`MIRROR_CLOSER`]).
     pub fn align(&self, rep: &RepCurves) -> crate::Result<Alignment> {
-        let c = self.channels.len();
-        let p = self.points;
-        let shifted;
-        let rep = if self.features.relative_to_start {
-            let mut values = rep.values.clone();
-            subtract_start_posture(&mut values, rep.points, c);
-            shifted = RepCurves {
-                values,
-                points: rep.points,
-                duration_s: rep.duration_s,
-            };
-            &shifted
-        } else {
-            rep
-        };
-        // Performed on the other side? Compare its mirror image when that is closer to the
-        // reference (both are time-normalised, so a plain distance decides).
-        let mut a = self.scaled(&self.mean);
-        let mut b = self.scaled(&rep.values);
-        let mirror_image;
-        let mut mirrored = false;
-        let rep = if !self.mirror_index.is_empty() && rep.values.len() == self.mean.len() {
-            let image = mirror_curve(&rep.values, &self.mirror_index, &self.mirror_sign);
-            let image_scaled = self.scaled(&image);
-            if squared_distance_skipping_missing(&a, &image_scaled) * MIRROR_CLOSER
-                < squared_distance_skipping_missing(&a, &b)
-            {
-                mirrored = true;
-                b = image_scaled;
-                mirror_image = RepCurves {
-                    values: image,
-                    points: rep.points,
-                    duration_s: rep.duration_s,
-                };
-                &mirror_image
-            } else {
-                rep
-            }
-        } else {
-            rep
-        };
-        // A channel missing in either contributes nothing to the alignment (zero in both, so
-        // DTW keeps its vectorised path).
-        for k in 0..c {
-            let missing = (0..p.min(rep.points))
-                .any(|i| !a[i * c + k].is_finite() || !b[i * c + k].is_finite());
-            if missing {
-                (0..p).for_each(|i| a[i * c + k] = 0.0);
-                (0..rep.points).for_each(|i| b[i * c + k] = 0.0);
-            }
+        self.aligner().align(rep)
+    }
+
+    /// An [`Aligner`] for aligning many repetitions to this reference.
+    pub fn aligner(&self) -> Aligner<'_> {
+        let inverse_scale: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
+        let scaled_mean = scaled(&self.mean, &inverse_scale);
+        Aligner {
+            reference: self,
+            inverse_scale,
+            scaled_mean,
         }
-        let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(self.band))?;
-        let aligned = warp_to(&al.path, Series::new(&rep.values, c)?, p);
-        let mut phase_sum = vec![0.0; p];
-        let mut phase_n = vec![0usize; p];
-        for &(i, j) in &al.path {
-            if let (Some(s), Some(n)) = (phase_sum.get_mut(i), phase_n.get_mut(i)) {
-                *s += j as f64 / (rep.points.max(2) - 1) as f64 * 100.0;
-                *n += 1;
-            }
-        }
-        let phase_map = phase_sum
-            .iter()
-            .zip(&phase_n)
-            .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
-            .collect();
-        Ok(Alignment {
-            aligned,
-            distance: al.distance / ((p * c.max(1)) as f64).sqrt(),
-            phase_map,
-            mirrored,
-            duration_s: rep.duration_s,
-        })
     }
 
     /// z-scores of aligned curves against the reference's mean and effective SD,
@@ -530,6 +455,138 @@ impl Reference {
     }
 }
 
+/// Aligns repetitions to one reference, with what every alignment shares (the scaled mean,
+/// the inverse channel scales) computed once ([`Reference::aligner`]).
+#[derive(Debug, Clone)]
+pub struct Aligner<'r> {
+    reference: &'r Reference,
+    inverse_scale: Vec<f64>,
+    scaled_mean: Vec<f64>,
+}
+
+impl Aligner<'_> {
+    /// Aligns a repetition's curves to the reference by DTW (on scaled curves, relative to the
+    /// start posture when the features say so, mirrored when its mirror image is clearly
+    /// closer: [`MIRROR_CLOSER`]).
+    pub fn align(&self, rep: &RepCurves) -> crate::Result<Alignment> {
+        let r = self.reference;
+        let c = r.channels.len();
+        let p = r.points;
+        let shifted;
+        let rep = if r.features.relative_to_start {
+            let mut values = rep.values.clone();
+            subtract_start_posture(&mut values, rep.points, c);
+            shifted = RepCurves {
+                values,
+                points: rep.points,
+                duration_s: rep.duration_s,
+            };
+            &shifted
+        } else {
+            rep
+        };
+        // Performed on the other side? Compare its mirror image when that is closer to the
+        // reference (both are time-normalised, so a plain distance decides).
+        let mut a = std::borrow::Cow::Borrowed(self.scaled_mean.as_slice());
+        let mut b = scaled(&rep.values, &self.inverse_scale);
+        let mirror_image;
+        let mut mirrored = false;
+        let rep = if !r.mirror_index.is_empty() && rep.values.len() == r.mean.len() {
+            if self.mirror_distance(&rep.values) * MIRROR_CLOSER
+                < squared_distance_skipping_missing(&a, &b)
+            {
+                let image = mirror_curve(&rep.values, &r.mirror_index, &r.mirror_sign);
+                mirrored = true;
+                b = scaled(&image, &self.inverse_scale);
+                mirror_image = RepCurves {
+                    values: image,
+                    points: rep.points,
+                    duration_s: rep.duration_s,
+                };
+                &mirror_image
+            } else {
+                rep
+            }
+        } else {
+            rep
+        };
+        // A channel missing in either contributes nothing to the alignment (zero in both, so
+        // DTW keeps its vectorised path).
+        for k in 0..c {
+            let missing = (0..p.min(rep.points))
+                .any(|i| !a[i * c + k].is_finite() || !b[i * c + k].is_finite());
+            if missing {
+                let a = a.to_mut();
+                (0..p).for_each(|i| a[i * c + k] = 0.0);
+                (0..rep.points).for_each(|i| b[i * c + k] = 0.0);
+            }
+        }
+        let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(r.band))?;
+        let aligned = warp_to(&al.path, Series::new(&rep.values, c)?, p);
+        let mut phase_sum = vec![0.0; p];
+        let mut phase_n = vec![0usize; p];
+        for &(i, j) in &al.path {
+            if let (Some(s), Some(n)) = (phase_sum.get_mut(i), phase_n.get_mut(i)) {
+                *s += j as f64 / (rep.points.max(2) - 1) as f64 * 100.0;
+                *n += 1;
+            }
+        }
+        let phase_map = phase_sum
+            .iter()
+            .zip(&phase_n)
+            .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
+            .collect();
+        Ok(Alignment {
+            aligned,
+            distance: al.distance / ((p * c.max(1)) as f64).sqrt(),
+            phase_map,
+            mirrored,
+            duration_s: rep.duration_s,
+        })
+    }
+
+    /// Squared distance (missing values skipped) between the scaled mean and the scaled
+    /// mirror image of `values`, without building the image: most repetitions are not
+    /// mirrored, and the image is only made for those that are.
+    fn mirror_distance(&self, values: &[f64]) -> f64 {
+        let r = self.reference;
+        let c = r.channels.len().max(1);
+        let mut total = 0.0;
+        for (m, v) in self.scaled_mean.chunks(c).zip(values.chunks(c)) {
+            let mut row = 0.0;
+            for (k, mk) in m.iter().enumerate() {
+                let src = r.mirror_index.get(k).copied().unwrap_or(k);
+                let (Some(x), Some(sign), Some(inv)) = (
+                    v.get(src),
+                    r.mirror_sign.get(src),
+                    self.inverse_scale.get(k),
+                ) else {
+                    continue;
+                };
+                let d = mk - x * sign * inv;
+                if d.is_finite() {
+                    row += d * d;
+                }
+            }
+            total += row;
+        }
+        total
+    }
+}
+
+/// `values` (`points × channels`) with each channel multiplied by its inverse scale, row by
+/// row (no division, and no division of the index per value: this runs for every alignment).
+fn scaled(values: &[f64], inverse_scale: &[f64]) -> Vec<f64> {
+    let c = inverse_scale.len().max(1);
+    let mut out = values.to_vec();
+    for row in out.chunks_mut(c) {
+        for (v, s) in row.iter_mut().zip(inverse_scale) {
+            *v *= s;
+        }
+    }
+    out
+}
+
 /// Builds the reference from the correct repetitions' curves: the mean is refined by
 /// aligning every repetition to the current mean and averaging (two rounds of DTW barycentre
 /// averaging, Petitjean, Ketterlin & Gançarski 2011), starting from the medoid.
@@ -631,9 +688,10 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     }
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
+        let aligner = reference.aligner();
         aligned_all = curves
             .par_iter()
-            .map(|r| reference.align(r).map(|a| a.aligned))
+            .map(|r| aligner.align(r).map(|a| a.aligned))
             .collect::<crate::Result<_>>()?;
         reference.mean = relearn_core::stats::column_means(&aligned_all)
             .into_iter()

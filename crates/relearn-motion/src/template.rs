@@ -478,10 +478,12 @@ pub fn build_template(
     // Every repetition aligned to the final reference (in parallel, in order: the result
     // does not depend on the thread count). The fault direction is learnt from the
     // incorrect ones' alignments, and does not change them, so they are aligned once.
+    let aligner = reference.aligner();
     let mut alignments: Vec<Alignment> = curves
         .par_iter()
-        .map(|(_, _, c)| reference.align(c))
+        .map(|(_, _, c)| aligner.align(c))
         .collect::<Result<_>>()?;
+    drop(aligner);
     if settings.features.fault_projection {
         let incorrect: Vec<&Alignment> = alignments
             .iter()
