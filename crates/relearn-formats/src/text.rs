@@ -56,7 +56,8 @@ pub(crate) struct Line<'a> {
 pub(crate) struct LineReader<'r> {
     reader: &'r mut dyn BufRead,
     path: &'r str,
-    buf: Vec<u8>,
+    /// The current line, validated as UTF-8 once (its bytes are reused for the next line).
+    line: String,
     number: usize,
     terminated: bool,
 }
@@ -67,7 +68,7 @@ impl<'r> LineReader<'r> {
         LineReader {
             reader,
             path,
-            buf: Vec::with_capacity(4096),
+            line: String::with_capacity(4096),
             number: 0,
             terminated: true,
         }
@@ -88,11 +89,12 @@ impl<'r> LineReader<'r> {
     /// Reads the next line into the buffer (without its terminator, checked to be UTF-8);
     /// false at the end of the file.
     fn advance(&mut self) -> Result<bool> {
-        self.buf.clear();
+        let mut buf = std::mem::take(&mut self.line).into_bytes();
+        buf.clear();
         self.number += 1;
         let n = (&mut *self.reader)
             .take(MAX_LINE_BYTES + 1)
-            .read_until(b'\n', &mut self.buf)
+            .read_until(b'\n', &mut buf)
             .map_err(|e| FormatError::io(self.path, &e))?;
         if n == 0 {
             return Ok(false);
@@ -108,25 +110,28 @@ impl<'r> LineReader<'r> {
                 ),
             ));
         }
-        self.terminated = self.buf.last() == Some(&b'\n');
-        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
-            self.buf.pop();
+        self.terminated = buf.last() == Some(&b'\n');
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
         }
-        if let Err(e) = std::str::from_utf8(&self.buf) {
-            return Err(FormatError::new(
+        self.line = String::from_utf8(buf).map_err(|e| {
+            FormatError::new(
                 self.path,
-                Some(Location::LineColumn(self.number, e.valid_up_to() + 1)),
+                Some(Location::LineColumn(
+                    self.number,
+                    e.utf8_error().valid_up_to() + 1,
+                )),
                 "expected text (UTF-8), found a byte that is not text (is this a binary file?)",
-            ));
-        }
+            )
+        })?;
         Ok(true)
     }
 
-    /// The line in the buffer (validated by [`Self::advance`]).
+    /// The line read by [`Self::advance`].
     fn current(&self) -> Line<'_> {
         Line {
             number: self.number,
-            text: std::str::from_utf8(&self.buf).unwrap_or_default(),
+            text: &self.line,
             terminated: self.terminated,
         }
     }
