@@ -30,6 +30,36 @@ pub fn resample_linear(x: &[f64], n: usize) -> Vec<f64> {
     }
 }
 
+/// [`resample_linear`] applied to every column of a row-major table (`rows × width`), giving
+/// `n × width`: the same values bit for bit, but the interpolation positions are computed
+/// once per output row and every row is read and written in memory order (time-normalising a
+/// repetition's 80-odd channels column by column was a strided walk per channel).
+pub fn resample_rows(values: &[f64], width: usize, n: usize) -> Vec<f64> {
+    let rows = values.len().checked_div(width).unwrap_or(0);
+    let row = |k: usize| values.get(k * width..(k + 1) * width).unwrap_or(&[]);
+    let mut out = Vec::with_capacity(n * width);
+    match (rows, n) {
+        (_, 0) => {}
+        (0, _) => out.resize(n * width, f64::NAN),
+        (1, _) => (0..n).for_each(|_| out.extend_from_slice(row(0))),
+        (len, 1) => out.extend_from_slice(row(len / 2)),
+        (len, _) => {
+            let scale = (len - 1) as f64 / (n - 1) as f64;
+            for i in 0..n {
+                let pos = i as f64 * scale;
+                let k = (pos.floor() as usize).min(len - 2);
+                let t = pos - k as f64;
+                if t == 0.0 {
+                    out.extend_from_slice(row(k));
+                } else {
+                    out.extend(row(k).iter().zip(row(k + 1)).map(|(a, b)| a + t * (b - a)));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Interpolates samples taken at increasing `times_s` onto a uniform grid at `rate_hz` starting
 /// at the first timestamp; returns the values on the grid.
 pub fn to_uniform_rate(times_s: &[f64], values: &[f64], rate_hz: f64) -> Result<Vec<f64>> {
@@ -79,6 +109,37 @@ pub fn to_uniform_rate(times_s: &[f64], values: &[f64], rate_hz: f64) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resampling_rows_equals_resampling_each_column() {
+        let width = 3;
+        for rows in [0usize, 1, 2, 7, 64] {
+            let values: Vec<f64> = (0..rows * width)
+                .map(|i| {
+                    if i == 4 {
+                        f64::NAN
+                    } else {
+                        (i as f64 * 0.83).sin() * 10.0
+                    }
+                })
+                .collect();
+            for n in [0usize, 1, 2, 11, 101] {
+                let table = resample_rows(&values, width, n);
+                assert_eq!(table.len(), n * width);
+                for c in 0..width {
+                    let col: Vec<f64> = (0..rows).map(|r| values[r * width + c]).collect();
+                    let want = resample_linear(&col, n);
+                    for (i, w) in want.iter().enumerate() {
+                        let got = table[i * width + c];
+                        assert!(
+                            got.to_bits() == w.to_bits() || (got.is_nan() && w.is_nan()),
+                            "rows {rows} n {n} col {c} point {i}: {got} vs {w}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn resampling_a_line_keeps_it_a_line() {

@@ -47,14 +47,20 @@ pub fn rep_curves(
     let raw = extract(p, channels, start, end);
     let c = channels.len();
     let frames = raw.len().checked_div(c).unwrap_or(0);
-    let mut values = vec![f64::NAN; points * c];
-    for k in 0..c {
-        let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
-        let col = fill_nan_edges(col);
-        for (i, v) in resample_linear(&col, points).into_iter().enumerate() {
-            values[i * c + k] = v;
+    let values = if raw.iter().all(|v| v.is_finite()) {
+        // Nothing to fill: all channels at once, row by row (same values).
+        relearn_core::resample::resample_rows(&raw[..frames * c], c, points)
+    } else {
+        let mut values = vec![f64::NAN; points * c];
+        for k in 0..c {
+            let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
+            let col = fill_nan_edges(col);
+            for (i, v) in resample_linear(&col, points).into_iter().enumerate() {
+                values[i * c + k] = v;
+            }
         }
-    }
+        values
+    };
     RepCurves {
         values,
         points,
