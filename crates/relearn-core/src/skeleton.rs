@@ -328,6 +328,22 @@ pub struct Skeleton {
     /// A short identifier of the model (`kinect-v2`, `coco-18`, `generic`).
     pub name: String,
     joints: Vec<Joint>,
+    /// Which joint stands for each landmark, filled on first use (not stored).
+    #[serde(skip)]
+    landmark_index: LandmarkIndex,
+}
+
+/// The landmark → joint table of a [`Skeleton`], built from its joints on first use:
+/// measures look landmarks up for every frame, and a search of the joint list per lookup was
+/// a tenth of the time spent computing measures. A cache, not data: it takes no part in
+/// comparisons, and it is rebuilt after a skeleton is read back.
+#[derive(Debug, Clone, Default)]
+struct LandmarkIndex(std::sync::OnceLock<[Option<usize>; Landmark::ALL.len()]>);
+
+impl PartialEq for LandmarkIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A joint definition for [`Skeleton::new`]: name, parent name, explicit landmark (or `None`
@@ -388,6 +404,7 @@ impl Skeleton {
         let sk = Skeleton {
             name: name.to_string(),
             joints,
+            landmark_index: LandmarkIndex::default(),
         };
         sk.check_acyclic()?;
         sk.check_unique_landmarks()?;
@@ -413,6 +430,7 @@ impl Skeleton {
                 }
             }
         }
+        sk.landmark_index = LandmarkIndex::default();
         Ok(sk)
     }
 
@@ -438,9 +456,10 @@ impl Skeleton {
 
     /// Index of the joint that stands for this landmark.
     pub fn landmark(&self, landmark: Landmark) -> Option<usize> {
-        self.joints
-            .iter()
-            .position(|j| j.landmark == Some(landmark))
+        let table = self.landmark_index.0.get_or_init(|| {
+            Landmark::ALL.map(|l| self.joints.iter().position(|j| j.landmark == Some(l)))
+        });
+        table.get(landmark.index()).copied().flatten()
     }
 
     /// All landmarks this skeleton provides.
@@ -725,6 +744,29 @@ pub mod known {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn landmark_lookups_survive_serialisation_and_ignore_the_cache_in_comparisons() {
+        for (name, _) in known::ALL {
+            let sk = known::by_name(name).expect("a known skeleton");
+            let looked_up: Vec<Option<usize>> =
+                Landmark::ALL.iter().map(|l| sk.landmark(*l)).collect();
+            let direct: Vec<Option<usize>> = Landmark::ALL
+                .iter()
+                .map(|l| sk.joints().iter().position(|j| j.landmark == Some(*l)))
+                .collect();
+            assert_eq!(looked_up, direct, "{name}");
+            let back: Skeleton =
+                serde_json::from_str(&serde_json::to_string(&sk).unwrap()).unwrap();
+            assert_eq!(
+                back, sk,
+                "{name}: a used cache does not make skeletons differ"
+            );
+            let again: Vec<Option<usize>> =
+                Landmark::ALL.iter().map(|l| back.landmark(*l)).collect();
+            assert_eq!(again, direct, "{name}: read back");
+        }
+    }
 
     #[test]
     fn common_naming_schemes_resolve_to_landmarks() {
