@@ -494,9 +494,17 @@ pub fn build_template(
         reference.learn_fault_direction(&incorrect);
     }
     // Features of every repetition.
+    // Only the features and the channels' RMS z are used from here on: the curves are
+    // dropped as soon as each is described, so that their memory is reused rather than
+    // newly touched (about a quarter of the peak memory of a build).
     let comparisons: Vec<Comparison> = std::mem::take(&mut alignments)
         .into_par_iter()
-        .map(|a| reference.describe(a))
+        .map(|a| {
+            let mut c = reference.describe(a);
+            c.aligned = Vec::new();
+            c.z = Vec::new();
+            c
+        })
         .collect();
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
