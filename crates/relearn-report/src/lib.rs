@@ -10,7 +10,8 @@
 //!   facts (rate, duration, frames, view, vertical axis and unit found);
 //! - the plain-language **summary for the patient**, and a chip per repetition;
 //! - **the mirror**: an animated replay of the patient's skeleton (front and side views) with
-//!   the demonstration's skeleton overlaid during each repetition, play/pause, scrubbing,
+//!   the demonstration's skeleton overlaid during each repetition (mirrored for a repetition
+//!   performed on the other side), play/pause, scrubbing,
 //!   speed, and the repetition and finding of the moment as text;
 //! - the clinician's **repetition table** ([`repetition_table_html`]): times, tempo, score,
 //!   verdict, confidence, rating, differences from the demonstration, fault rules broken;
@@ -78,6 +79,18 @@ impl<'a> ReportInput<'a> {
             template: Some(template),
             ..self
         }
+    }
+
+    /// True when the repetition spanning frames `start..end` was performed on the other side
+    /// from the demonstration and compared with its mirror image (`mirrored` in its score):
+    /// the plots and the mirror then show the mirrored demonstration.
+    pub(crate) fn repetition_mirrored(&self, start: usize, end: usize) -> bool {
+        let rate = self.analysis.rate_hz.max(f64::EPSILON);
+        self.analysis.score.as_ref().is_some_and(|s| {
+            s.reps.iter().any(|sr| {
+                sr.mirrored && sr.start_s < end as f64 / rate && sr.end_s > start as f64 / rate
+            })
+        })
     }
 }
 

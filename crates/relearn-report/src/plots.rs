@@ -155,11 +155,7 @@ fn template_layers(
         }
         // A repetition done on the other side was compared with the mirrored demonstration:
         // draw that, the person's channel k being the reference's mirror channel.
-        let mirrored = input.analysis.score.as_ref().is_some_and(|s| {
-            s.reps
-                .iter()
-                .any(|sr| sr.mirrored && sr.start_s < b as f64 / rate && sr.end_s > a as f64 / rate)
-        });
+        let mirrored = input.repetition_mirrored(a, b);
         let (k, sign) = match r.mirror_index.get(k) {
             Some(&m) if mirrored => (m, r.mirror_sign.get(k).copied().unwrap_or(1.0)),
             _ => (k, 1.0),

@@ -131,11 +131,15 @@ pub(crate) fn template_columns(reference: &Reference, keys: &[String]) -> Vec<Op
 /// The demonstrated pose at `phase` (0-1 of the movement) in the lab frame: the reference's
 /// mean joint positions (percent of body size, body frame, relative to the mid-hip at the
 /// start), linearly interpolated between its points and placed by the patient's span frame.
+/// `mirrored`: the demonstration's mirror image, for a repetition performed on the other side
+/// (each joint takes its mirror joint's position, sideways flipped: the reference's
+/// `mirror_index` and `mirror_sign`).
 pub(crate) fn template_pose(
     reference: &Reference,
     columns: &[Option<[usize; 3]>],
     sf: &SpanFrame,
     phase: f64,
+    mirrored: bool,
 ) -> Vec<Option<Vec3>> {
     let c = reference.channels.len();
     let absolute = reference.absolute_mean();
@@ -145,8 +149,12 @@ pub(crate) fn template_pose(
     let i1 = (i0 + 1).min(last);
     let w = u - i0 as f64;
     let value = |k: usize| -> Option<f64> {
-        let a = *absolute.get(i0 * c + k)?;
-        let b = *absolute.get(i1 * c + k)?;
+        let (k, sign) = match reference.mirror_index.get(k) {
+            Some(&m) if mirrored => (m, reference.mirror_sign.get(k).copied().unwrap_or(1.0)),
+            _ => (k, 1.0),
+        };
+        let a = sign * *absolute.get(i0 * c + k)?;
+        let b = sign * *absolute.get(i1 * c + k)?;
         let v = a * (1.0 - w) + b * w;
         v.is_finite().then_some(v)
     };
@@ -250,12 +258,13 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
                 continue;
             }
             let sf = span_frame(p, a, b);
+            let mirrored = input.repetition_mirrored(a, b);
             for (slot, &f) in template.iter_mut().zip(&kept) {
                 if f < a || f >= b {
                     continue;
                 }
                 let phase = (f - a) as f64 / (b - 1 - a) as f64;
-                let pose = template_pose(&t.reference, columns, &sf, phase);
+                let pose = template_pose(&t.reference, columns, &sf, phase, mirrored);
                 *slot = Some(pose.into_iter().flat_map(|q| to_mm(&display, q)).collect());
             }
         }
@@ -606,6 +615,79 @@ fn view_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reference of two knees (left, right) over two points, the left knee moving inward
+    /// (towards +lateral, the body's midline for a left knee at -lateral).
+    fn two_knee_reference() -> Reference {
+        let channels: Vec<Channel> = ["left_knee", "right_knee"]
+            .iter()
+            .flat_map(|j| {
+                BodyAxis::ALL.map(|axis| Channel::Joint {
+                    joint: j.to_string(),
+                    axis,
+                })
+            })
+            .collect();
+        let (index, sign) =
+            relearn_motion::channels::mirror_map(&channels).expect("knees are a left-right pair");
+        // Point 0 then point 1: (lateral, forward, up) of the left knee, then the right knee.
+        let mean = vec![
+            -10.0, 2.0, 50.0, 10.0, 2.0, 50.0, //
+            -4.0, 8.0, 40.0, 10.0, 2.0, 50.0,
+        ];
+        Reference {
+            points: 2,
+            channels,
+            sd: vec![1.0; 12],
+            sd_eff: vec![1.0; 12],
+            mean,
+            scale: vec![1.0; 6],
+            band: 1,
+            duration_s: 1.0,
+            features: relearn_motion::compare::FeatureSettings::default(),
+            fault_direction: None,
+            start_posture: None,
+            excursion_mean: Vec::new(),
+            excursion_sd: Vec::new(),
+            mirror_index: index,
+            mirror_sign: sign,
+        }
+    }
+
+    #[test]
+    fn a_repetition_on_the_other_side_is_overlaid_with_the_mirrored_demonstration() {
+        let reference = two_knee_reference();
+        let keys = vec!["left_knee".to_string(), "right_knee".to_string()];
+        let columns = template_columns(&reference, &keys);
+        let sf = SpanFrame {
+            frame: BodyFrame::from_lateral(Vec3::new(1.0, 0.0, 0.0)).expect("a frame"),
+            origin: Vec3::ZERO,
+            size_m: 100.0,
+        };
+        let lateral = |p: &Option<Vec3>| p.expect("a position").dot(sf.frame.lateral);
+        let as_shown = template_pose(&reference, &columns, &sf, 1.0, false);
+        let mirrored = template_pose(&reference, &columns, &sf, 1.0, true);
+        // As demonstrated: the left knee has moved inward, the right has not.
+        assert!((lateral(&as_shown[0]) - -4.0).abs() < 1e-9);
+        assert!((lateral(&as_shown[1]) - 10.0).abs() < 1e-9);
+        // Mirrored: the right knee does what the demonstration's left knee did, sideways
+        // flipped (+4: inward for a right knee); the left knee stands where the
+        // demonstration's right knee stood, flipped (-10).
+        assert!(
+            (lateral(&mirrored[1]) - 4.0).abs() < 1e-9,
+            "{:?}",
+            mirrored[1]
+        );
+        assert!(
+            (lateral(&mirrored[0]) - -10.0).abs() < 1e-9,
+            "{:?}",
+            mirrored[0]
+        );
+        // Forward and up are not flipped.
+        let up = |p: &Option<Vec3>| p.expect("a position").dot(sf.frame.up);
+        assert!((up(&mirrored[1]) - 40.0).abs() < 1e-9);
+        assert!((up(&as_shown[0]) - 40.0).abs() < 1e-9);
+    }
 
     #[test]
     fn script_safe_json_cannot_close_the_script_element() {
