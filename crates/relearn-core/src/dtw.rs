@@ -161,21 +161,43 @@ fn align_with(
     cost_of: impl Fn(&[f64], &[f64]) -> f64,
 ) -> Result<Alignment> {
     let (n, m) = (a.len(), b.len());
-    let w = m + 1;
-    let mut acc = vec![f64::INFINITY; (n + 1) * w];
-    acc[0] = 0.0;
+    // The accumulated-cost matrix, (n + 1) × (m + 1), stored band only: row r holds the
+    // columns `starts[r]..starts[r] + len`, every other cell is +∞ (never reached), exactly
+    // as if the whole matrix had been filled with +∞ first. With the usual band this is a
+    // fifth of the matrix, and nothing outside it is written or read.
+    let mut cells: Vec<f64> = Vec::with_capacity(match window {
+        Some(w) => (n + 1) * (2 * w.max(1) + 2),
+        None => (n + 1) * (m + 1),
+    });
+    let mut starts: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut offsets: Vec<usize> = Vec::with_capacity(n + 2);
+    starts.push(0);
+    offsets.push(0);
+    cells.push(0.0);
+    offsets.push(cells.len());
     for i in 0..n {
         let (lo, hi) = band(i, n, m, window);
         let fa = a.frame(i);
+        let previous = (starts[i], offsets[i], offsets[i + 1]);
+        let mut left = f64::INFINITY;
         for j in lo..hi {
             let cost = cost_of(fa, b.frame(j));
-            let best = acc[i * w + j]
-                .min(acc[i * w + j + 1])
-                .min(acc[(i + 1) * w + j]);
-            acc[(i + 1) * w + j + 1] = cost + best;
+            let best = band_cell(&cells, previous, j)
+                .min(band_cell(&cells, previous, j + 1))
+                .min(left);
+            left = cost + best;
+            cells.push(left);
         }
+        starts.push(lo + 1);
+        offsets.push(cells.len());
     }
-    let total = acc[n * w + m];
+    let at = |r: usize, c: usize| -> f64 {
+        match (starts.get(r), offsets.get(r), offsets.get(r + 1)) {
+            (Some(&start), Some(&from), Some(&to)) => band_cell(&cells, (start, from, to), c),
+            _ => f64::INFINITY,
+        }
+    };
+    let total = at(n, m);
     if !total.is_finite() {
         return Err(Error::InvalidParameter {
             name: "window",
@@ -186,9 +208,9 @@ fn align_with(
     let mut path = Vec::with_capacity(n + m);
     while i > 0 && j > 0 {
         path.push((i - 1, j - 1));
-        let diag = acc[(i - 1) * w + j - 1];
-        let up = acc[(i - 1) * w + j];
-        let left = acc[i * w + j - 1];
+        let diag = at(i - 1, j - 1);
+        let up = at(i - 1, j);
+        let left = at(i, j - 1);
         if diag <= up && diag <= left {
             i -= 1;
             j -= 1;
@@ -203,6 +225,16 @@ fn align_with(
         distance: total.sqrt(),
         path,
     })
+}
+
+/// Column `c` of a banded row stored as `(first column, from, to)` in `cells`; +∞ outside
+/// the band.
+#[inline(always)]
+fn band_cell(cells: &[f64], (start, from, to): (usize, usize, usize), c: usize) -> f64 {
+    match c.checked_sub(start) {
+        Some(k) if from + k < to => cells.get(from + k).copied().unwrap_or(f64::INFINITY),
+        _ => f64::INFINITY,
+    }
 }
 
 /// Warps `b` onto the time axis of `a` along an alignment path: for each frame of `a`, the
@@ -271,6 +303,81 @@ mod tests {
         .unwrap();
         // Best path: (0,0)=1, (1,0)=0, (2,1)=0, (2,2)=1 => sqrt(2).
         assert!((d - 2f64.sqrt()).abs() < 1e-12, "{d}");
+    }
+
+    /// The textbook version: the whole (n + 1) × (m + 1) matrix filled with +∞ first.
+    fn full_matrix_alignment(
+        a: &[f64],
+        b: &[f64],
+        window: Option<usize>,
+    ) -> Option<(f64, Vec<(usize, usize)>)> {
+        let (n, m) = (a.len(), b.len());
+        let w = m + 1;
+        let mut acc = vec![f64::INFINITY; (n + 1) * w];
+        acc[0] = 0.0;
+        for i in 0..n {
+            let (lo, hi) = band(i, n, m, window);
+            for j in lo..hi {
+                let cost = (a[i] - b[j]) * (a[i] - b[j]);
+                let best = acc[i * w + j]
+                    .min(acc[i * w + j + 1])
+                    .min(acc[(i + 1) * w + j]);
+                acc[(i + 1) * w + j + 1] = cost + best;
+            }
+        }
+        let total = acc[n * w + m];
+        if !total.is_finite() {
+            return None;
+        }
+        let (mut i, mut j) = (n, m);
+        let mut path = Vec::new();
+        while i > 0 && j > 0 {
+            path.push((i - 1, j - 1));
+            let (diag, up, left) = (
+                acc[(i - 1) * w + j - 1],
+                acc[(i - 1) * w + j],
+                acc[i * w + j - 1],
+            );
+            if diag <= up && diag <= left {
+                i -= 1;
+                j -= 1;
+            } else if up <= left {
+                i -= 1;
+            } else {
+                j -= 1;
+            }
+        }
+        path.reverse();
+        Some((total.sqrt(), path))
+    }
+
+    #[test]
+    fn banded_storage_gives_the_full_matrix_alignment_bit_for_bit() {
+        for (n, m) in [(1, 1), (5, 9), (30, 30), (41, 23), (17, 60)] {
+            let a: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin() * 3.0).collect();
+            let b: Vec<f64> = (0..m)
+                .map(|i| (i as f64 * 0.29 + 0.4).sin() * 2.5)
+                .collect();
+            for window in [None, Some(1), Some(3), Some(10), Some(100)] {
+                let got = dtw_align(
+                    Series::new(&a, 1).unwrap(),
+                    Series::new(&b, 1).unwrap(),
+                    window,
+                );
+                match full_matrix_alignment(&a, &b, window) {
+                    Some((distance, path)) => {
+                        let got = got.unwrap();
+                        assert_eq!(
+                            got.distance.to_bits(),
+                            distance.to_bits(),
+                            "{n}x{m} {window:?}"
+                        );
+                        assert_eq!(got.path, path, "{n}x{m} {window:?}");
+                    }
+                    None => assert!(got.is_err(), "{n}x{m} {window:?}"),
+                }
+            }
+        }
     }
 
     #[test]
