@@ -93,21 +93,48 @@ pub fn symmetry_index(left: f64, right: f64) -> Option<f64> {
 /// `None` where a column has no finite value. Rows shorter than the first are an error of the
 /// caller and contribute nothing past their end.
 pub fn column_means<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
-    let len = rows.first().map_or(0, |r| r.as_ref().len());
-    let mut sum = vec![0.0; len];
-    let mut count = vec![0usize; len];
+    let mut means = ColumnMeans::new(rows.first().map_or(0, |r| r.as_ref().len()));
     for row in rows {
-        for ((s, n), v) in sum.iter_mut().zip(count.iter_mut()).zip(row.as_ref()) {
+        means.add(row.as_ref());
+    }
+    means.finish()
+}
+
+/// [`column_means`] taken one row at a time, for rows that are made one by one and need not
+/// all be kept (same result, bit for bit, for the same rows in the same order).
+#[derive(Debug, Clone)]
+pub struct ColumnMeans {
+    sum: Vec<f64>,
+    count: Vec<usize>,
+}
+
+impl ColumnMeans {
+    /// Means of `len` columns (longer rows are cut, shorter ones fill the first columns).
+    pub fn new(len: usize) -> ColumnMeans {
+        ColumnMeans {
+            sum: vec![0.0; len],
+            count: vec![0; len],
+        }
+    }
+
+    /// Adds a row; NaN (missing) values are skipped.
+    pub fn add(&mut self, row: &[f64]) {
+        for ((s, n), v) in self.sum.iter_mut().zip(self.count.iter_mut()).zip(row) {
             if v.is_finite() {
                 *s += v;
                 *n += 1;
             }
         }
     }
-    sum.iter()
-        .zip(&count)
-        .map(|(s, n)| (*n > 0).then(|| s / *n as f64))
-        .collect()
+
+    /// The mean of each column, `None` where it had no value.
+    pub fn finish(self) -> Vec<Option<f64>> {
+        self.sum
+            .iter()
+            .zip(&self.count)
+            .map(|(s, n)| (*n > 0).then(|| s / *n as f64))
+            .collect()
+    }
 }
 
 /// [`std_dev`] of each column (see [`column_means`]), bit for bit, read in memory order.

@@ -616,13 +616,17 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     } else {
         None
     };
-    let oriented: Option<Vec<RepCurves>> = mirror.as_ref().map(|(index, sign)| {
-        orient_to_one_side(&curves, index, sign, c, features.relative_to_start)
-    });
-    let curves: Vec<&RepCurves> = match &oriented {
-        Some(oriented) => oriented.iter().collect(),
-        None => curves,
+    let mirrored: Vec<Option<RepCurves>> = match &mirror {
+        Some((index, sign)) => {
+            orient_to_one_side(&curves, index, sign, c, features.relative_to_start)
+        }
+        None => Vec::new(),
     };
+    let curves: Vec<&RepCurves> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, r)| mirrored.get(i).and_then(Option::as_ref).unwrap_or(r))
+        .collect();
     let start_posture = features.relative_to_start.then(|| {
         let k =
             ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
@@ -755,15 +759,17 @@ pub const MIRROR_CLOSER: f64 = 1.5;
 
 /// Brings the correct examples to one side: the medoid (smallest sum of distances to the
 /// others, as performed; the majority side wins it) sets the side, and every example whose
-/// mirror image is closer to it (by [`MIRROR_CLOSER`]) is mirrored. Distances are on the curves relative to their start when
-/// `relative`, each channel divided by its spread over all examples and their mirror images.
+/// mirror image is closer to it (by [`MIRROR_CLOSER`]) is mirrored. Distances are on the
+/// curves relative to their start when `relative`, each channel divided by its spread over
+/// all examples and their mirror images. Returns, per example, its mirror image when it is
+/// to be mirrored (`None`: keep it as performed).
 fn orient_to_one_side(
     curves: &[&RepCurves],
     index: &[usize],
     sign: &[f64],
     c: usize,
     relative: bool,
-) -> Vec<RepCurves> {
+) -> Vec<Option<RepCurves>> {
     let prepared = |values: &[f64], points: usize| {
         let mut v = values.to_vec();
         if relative {
@@ -797,15 +803,12 @@ fn orient_to_one_side(
         .par_iter()
         .enumerate()
         .map(|(i, r)| {
-            if dist(&as_is[medoid], &images[i]) * MIRROR_CLOSER < dist(&as_is[medoid], &as_is[i]) {
-                RepCurves {
+            (dist(&as_is[medoid], &images[i]) * MIRROR_CLOSER < dist(&as_is[medoid], &as_is[i]))
+                .then(|| RepCurves {
                     values: mirror_curve(&r.values, index, sign),
                     points: r.points,
                     duration_s: r.duration_s,
-                }
-            } else {
-                (*r).clone()
-            }
+                })
         })
         .collect()
 }
@@ -835,11 +838,14 @@ impl Reference {
             return;
         }
         let n = self.points * self.channels.len();
-        let z: Vec<Vec<f64>> = incorrect
-            .par_iter()
-            .map(|a| self.z_scores(&a.aligned))
-            .collect();
-        let mut d: Vec<f64> = relearn_core::stats::column_means(&z)
+        // One z-score curve at a time (they are not kept).
+        let mut means =
+            relearn_core::stats::ColumnMeans::new(incorrect.first().map_or(0, |a| a.aligned.len()));
+        for a in incorrect {
+            means.add(&self.z_scores(&a.aligned));
+        }
+        let mut d: Vec<f64> = means
+            .finish()
             .into_iter()
             .map(|m| m.unwrap_or(f64::NAN))
             .collect();
