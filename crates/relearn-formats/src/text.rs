@@ -187,29 +187,29 @@ fn scan_plain_decimal(b: &[u8]) -> Option<(f64, usize)> {
     let negative = matches!(b.first(), Some(b'-'));
     let mut used = usize::from(matches!(b.first(), Some(b'-' | b'+')));
     let mut mantissa: u64 = 0;
-    let mut count = 0u32;
-    let mut after_point: Option<usize> = None;
-    while let Some(&c) = b.get(used) {
-        match c {
-            b'0'..=b'9' => {
-                // Wrapping: more than 19 digits can overflow here; such a field is rejected
-                // below before the value is used.
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-                count += 1;
-                if let Some(n) = after_point.as_mut() {
-                    *n += 1;
-                }
-            }
-            b'.' if after_point.is_none() => after_point = Some(0),
-            _ => break,
+    // Digits before the point, then (after a point) the digits after it: two tight loops.
+    // Wrapping: more than 19 digits can overflow; such a field is rejected below before the
+    // value is used.
+    let mut digits = |used: &mut usize| {
+        let from = *used;
+        while let Some(&c @ b'0'..=b'9') = b.get(*used) {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            *used += 1;
         }
+        *used - from
+    };
+    let mut count = digits(&mut used);
+    let mut decimals = 0;
+    if b.get(used) == Some(&b'.') {
         used += 1;
+        decimals = digits(&mut used);
+        count += decimals;
     }
     // 19 decimal digits always fit in a u64.
     if count == 0 || count > 19 || mantissa > (1u64 << 53) {
         return None;
     }
-    let power = EXACT_POWERS_OF_TEN.get(after_point.unwrap_or(0))?;
+    let power = EXACT_POWERS_OF_TEN.get(decimals)?;
     // Exact: mantissa <= 2^53 converts without rounding.
     #[allow(clippy::cast_precision_loss)]
     let value = mantissa as f64 / power;
