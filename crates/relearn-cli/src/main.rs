@@ -58,13 +58,6 @@ enum Command {
     Programme(programme_cmd::ProgrammeCommand),
 }
 
-/// mimalloc instead of the system allocator: building a template allocates and frees many
-/// buffers of 50-200 KiB (curves, alignments, decompressed files), which glibc's malloc
-/// returns to the kernel and faults back in; with mimalloc a template build and a scoring run
-/// take about 8 % less time (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
