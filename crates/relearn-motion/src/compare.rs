@@ -698,6 +698,9 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     }
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..2 {
+        // The previous round's curves are done with (their mean is taken): free them first,
+        // so that this round reuses their memory.
+        aligned_all.clear();
         let aligner = reference.aligner();
         aligned_all = curves
             .par_iter()
