@@ -94,6 +94,19 @@ fn cholesky_solve(l: &[f64], b: &[f64], n: usize) -> Vec<f64> {
     x
 }
 
+/// The full symmetric n × n matrix (row-major) from its lower triangle given row by row
+/// (row `i` holds columns `0..=i`).
+fn symmetric_from_lower(lower: &[Vec<f64>], n: usize) -> Vec<f64> {
+    let mut m = vec![0.0; n * n];
+    for (i, row) in lower.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            m[i * n + j] = *v;
+            m[j * n + i] = *v;
+        }
+    }
+    m
+}
+
 /// Penalty on the intercept in Newton's system: none in the model, a tiny one so that the
 /// system stays positive definite.
 const INTERCEPT_RIDGE: f64 = 1e-8;
@@ -132,14 +145,7 @@ impl<'a> NewtonSystem<'a> {
                 .into_par_iter()
                 .map(|i| (0..=i).map(|j| dot(&rows[i][..d], &rows[j][..d])).collect())
                 .collect();
-            let mut k = vec![0.0; n * n];
-            for (i, row) in lower.iter().enumerate() {
-                for (j, v) in row.iter().enumerate() {
-                    k[i * n + j] = *v;
-                    k[j * n + i] = *v;
-                }
-            }
-            k
+            symmetric_from_lower(&lower, n)
         });
         NewtonSystem {
             rows,
@@ -175,13 +181,7 @@ impl<'a> NewtonSystem<'a> {
                     .collect()
             })
             .collect();
-        let mut h = vec![0.0; p * p];
-        for (a, row) in lower.iter().enumerate() {
-            for (b, v) in row.iter().enumerate() {
-                h[a * p + b] = *v;
-                h[b * p + a] = *v;
-            }
-        }
+        let mut h = symmetric_from_lower(&lower, p);
         for a in 0..d {
             h[a * p + a] += self.l2;
         }
