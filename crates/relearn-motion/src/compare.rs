@@ -664,11 +664,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         .iter()
         .flat_map(|r| r.values.chunks(c).take(points))
         .collect();
-    let mut scale: Vec<f64> = relearn_core::stats::column_std_devs(&all_points)
-        .into_iter()
-        .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
-        .collect();
-    scale.resize(c, 1.0);
+    let scale = channel_scale(&all_points, c);
     let durations: Vec<f64> = curves.iter().map(|r| r.duration_s).collect();
     let duration_s = relearn_core::stats::median(&durations).unwrap_or(0.0);
     // Medoid by Euclidean distance on scaled curves.
@@ -746,6 +742,17 @@ fn medoid(curves: &[&[f64]], weights: &[f64]) -> usize {
     relearn_core::stats::medoid(curves, weights).unwrap_or(0)
 }
 
+/// The scale of each of `c` channels: its SD over `rows` (one row per point of every curve),
+/// 1 where it is missing or (nearly) constant, so that dividing by it is always defined.
+fn channel_scale(rows: &[&[f64]], c: usize) -> Vec<f64> {
+    let mut scale: Vec<f64> = relearn_core::stats::column_std_devs(rows)
+        .into_iter()
+        .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
+        .collect();
+    scale.resize(c, 1.0);
+    scale
+}
+
 /// Weights `1 / scale²` repeated for `points` rows: with
 /// [`weighted_squared_distance_skipping_missing`] they give the distance between curves
 /// whose channels are divided by `scale`.
@@ -793,11 +800,7 @@ fn orient_to_one_side(
         .chain(&images)
         .flat_map(|v| v.chunks(c))
         .collect();
-    let mut scale: Vec<f64> = relearn_core::stats::column_std_devs(&rows)
-        .into_iter()
-        .map(|s| s.filter(|v| *v > 1e-6).unwrap_or(1.0))
-        .collect();
-    scale.resize(c, 1.0);
+    let scale = channel_scale(&rows, c);
     let weights = inverse_square_scale(&scale, as_is.first().map_or(0, |v| v.len() / c.max(1)));
     let values: Vec<&[f64]> = as_is.iter().map(Vec::as_slice).collect();
     let medoid = medoid(&values, &weights);
