@@ -173,8 +173,8 @@ fn decompressed_in_memory(bytes: Vec<u8>) -> Box<dyn BufRead> {
 }
 
 /// Inflates a single-member gzip file in one call to libdeflate, into a buffer of the size
-/// its trailer gives: on UI-PRMD files about 2.5 times faster than zlib-rs streaming through
-/// buffers (BENCHMARKS.md). Hand-checked rather than left to the library, because libdeflate
+/// its trailer gives: faster than zlib-rs streaming through two buffers, the cost that
+/// dominated reading small UI-PRMD files (criterion `uiprmd/read`, BENCHMARKS.md). Hand-checked rather than left to the library, because libdeflate
 /// decodes one member and does not say where it ended: the file is taken as single-member
 /// only if the gzip magic (1f 8b 08) does not occur again after its header, which a second
 /// member would need. `None` (use the streaming decoder) whenever it cannot be sure: another
