@@ -270,7 +270,7 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
         rule: Some(f.rule.clone()),
         measure: f.measure.clone(),
         body_part: f.body_part.clone(),
-        phase_pct: f.phase_pct,
+        phase_pct: round_tenth(f.phase_pct),
         phase,
         size: f.value,
         unit,
@@ -458,7 +458,7 @@ fn template_deviations(
             continue;
         }
         let diff = sign * (cmp.aligned[i * c + k] - t.reference.mean[i * c + k]);
-        let phase_pct = i as f64 / (p - 1).max(1) as f64 * 100.0;
+        let phase_pct = phase_percent(i, p);
         let phase = t.phases.describe(phase_pct);
         let dev = match ch {
             Channel::Measure { measure } => {
@@ -524,4 +524,32 @@ fn template_deviations(
         .take(MAX_TEMPLATE_DEVIATIONS)
         .map(|(_, d)| d)
         .collect()
+}
+
+/// The phase, in percent of the movement, of point `i` of a `points`-point normalised curve,
+/// to a tenth of a percent (finer than any recording resolves, and free of floating-point
+/// residue such as 28.999999999999996 in the JSON output).
+fn phase_percent(i: usize, points: usize) -> f64 {
+    round_tenth(i as f64 / (points - 1).max(1) as f64 * 100.0)
+}
+
+/// `x` rounded to one decimal place.
+fn round_tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_are_reported_to_a_tenth_of_a_percent_without_floating_point_residue() {
+        // 29 / 100 * 100 is 28.999999999999996 in floating point.
+        assert_eq!(phase_percent(29, 101), 29.0);
+        assert_eq!(phase_percent(0, 101), 0.0);
+        assert_eq!(phase_percent(100, 101), 100.0);
+        assert_eq!(phase_percent(1, 7), 16.7);
+        assert_eq!(phase_percent(0, 1), 0.0);
+        assert_eq!(round_tenth(62.04), 62.0);
+    }
 }
