@@ -20,6 +20,8 @@ load: Relearn with its default thread pool (rayon over files; ``nproc`` threads)
 are pinned to one thread with ``OMP_NUM_THREADS=1`` etc., which is also their effective use
 here). The wall clock of the whole job (all selected movements, both commands) is measured
 with ``time.perf_counter``; CPU time (user + system) from ``getrusage(RUSAGE_CHILDREN)``.
+The wall clock of each step (all template builds; all scoring runs) is also reported, so that
+the ratio of scoring alone can be read beside that of the whole job.
 Before timing, every data file is read once (warm file cache) and each side runs once on
 m01 untimed (warm binaries and Python modules).
 
@@ -60,28 +62,33 @@ def files_of(data, m):
     return out
 
 
-def run(cmd, out_path, env):
+def run(cmd, out_path, env, steps, step):
+    """Runs one command, adding its wall-clock time to ``steps[step]``."""
     with open(out_path, "w") as out:
+        t0 = time.perf_counter()
         r = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
+        steps[step] = steps.get(step, 0.0) + time.perf_counter() - t0
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd[:4])} ...\n{r.stderr[-2000:]}")
 
 
-def job(side, movements, work, relearn, python, env):
-    """The whole job for one side: template + score for every movement."""
+def job(side, movements, work, relearn, python, env, steps=None):
+    """The whole job for one side: template + score for every movement. The wall-clock time of
+    each kind of command (``template``, ``score``) is added up in ``steps``."""
+    steps = {} if steps is None else steps
     for m, name, files, manifest in movements:
         base = os.path.join(work, f"m{m:02d}.{side}")
         if side == "python":
             script = os.path.join(REPO, "bench", "python_reference.py")
             run([python, script, "template", "--exercise", name, "--manifest", manifest,
-                 "--out", base + ".json"], base + ".template.out", env)
+                 "--out", base + ".json"], base + ".template.out", env, steps, "template")
             run([python, script, "score", "--template", base + ".json", "--json"] + files,
-                base + ".jsonl", env)
+                base + ".jsonl", env, steps, "score")
         else:
             run([relearn, "template", "build", "--exercise", name, "--manifest", manifest,
-                 "--out", base + ".json", "--json"], base + ".template.out", env)
+                 "--out", base + ".json", "--json"], base + ".template.out", env, steps, "template")
             run([relearn, "score", "--template", base + ".json", "--json"] + files,
-                base + ".jsonl", env)
+                base + ".jsonl", env, steps, "score")
 
 
 def timed(fn):
@@ -155,11 +162,14 @@ def main():
 
     startup_cmd = [python, "-c", "import numpy, scipy.signal, scipy.interpolate, dtaidistance.dtw_ndim"]
     results = {k: [] for k in envs}
+    per_step = {k: [] for k in envs}
     startups = []
     for rep in range(args.repeats):
         for name, (side, env) in envs.items():
-            wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env))
+            steps = {}
+            wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env, steps))
             results[name].append((wall, cpu))
+            per_step[name].append(steps)
             print(f"repeat {rep + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
         w, _ = timed(lambda: subprocess.run(startup_cmd, check=True, env=envs["python reference (1 thread)"][1]))
         startups.append(w)
@@ -176,6 +186,17 @@ def main():
         med = statistics.median(walls)
         cpu = statistics.median(c for _, c in runs)
         print(f"| {name} | {med:.2f} | {', '.join(f'{w:.2f}' for w in walls)} | {cpu:.2f} | {py / med:.1f} |")
+    print("\nEach step on its own (sum over the movements of each command's wall clock; median of "
+          "the repeats):\n")
+    print("| variant | template build (s) | Python / this | score (s) | Python / this |")
+    print("| --- | --- | --- | --- | --- |")
+    py_steps = {k: statistics.median(s[k] for s in per_step["python reference (1 thread)"])
+                for k in ("template", "score")}
+    for name, runs in per_step.items():
+        t = statistics.median(s["template"] for s in runs)
+        sc = statistics.median(s["score"] for s in runs)
+        print(f"| {name} | {t:.2f} | {py_steps['template'] / t:.1f} | {sc:.2f} | "
+              f"{py_steps['score'] / sc:.1f} |")
     st = statistics.median(startups)
     py_compute = py - 2 * len(ms) * st
     print(f"\nPython start-up (interpreter + imports), median of {len(startups)}: {st:.2f} s, paid "
