@@ -5,7 +5,8 @@ use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{
-    leave_one_subject_out, nested_leave_one_subject_out, Confusion, FoldResult, SubjectExample,
+    leave_one_subject_out, mean_within_subject_auc, nested_leave_one_subject_out, pooled_auc,
+    Confusion, FoldResult, SubjectExample,
 };
 use relearn_motion::template::{ChannelSet, Label, TemplateSettings};
 use serde::Serialize;
@@ -160,6 +161,12 @@ pub struct MovementResult {
     pub accuracy: f64,
     /// Balanced accuracy.
     pub balanced_accuracy: f64,
+    /// Area under the ROC curve of the left-out scores pooled over the subjects
+    /// ([`pooled_auc`]).
+    pub auc: Option<f64>,
+    /// Mean of the left-out subjects' own areas under the ROC curve
+    /// ([`mean_within_subject_auc`]).
+    pub within_subject_auc: Option<f64>,
     /// Per fold.
     pub folds: Vec<FoldResult>,
 }
@@ -282,6 +289,8 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 confusion: c,
                 accuracy: c.accuracy(),
                 balanced_accuracy: c.balanced_accuracy(),
+                auc: pooled_auc(&folds),
+                within_subject_auc: mean_within_subject_auc(&folds),
                 folds,
             })
         })
@@ -313,27 +322,37 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         return Ok(());
     }
     outln!(
-        "| movement | subjects | repetitions | accuracy | balanced accuracy | not one repetition |"
+        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | not one repetition |"
     );
-    outln!("|---|---|---|---|---|---|");
+    outln!("|---|---|---|---|---|---|---|---|");
+    let auc = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for r in &results {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
         outln!(
-            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} |",
+            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} |",
             r.movement,
             r.name,
             r.subjects,
             r.confusion.total(),
             r.accuracy,
             r.balanced_accuracy,
+            auc(r.auc),
+            auc(r.within_subject_auc),
             split
         );
     }
     outln!(
-        "| all | | {} | {:.3} | {:.3} | |",
+        "| all | | {} | {:.3} | {:.3} | | | |",
         total.total(),
         total.accuracy(),
         total.balanced_accuracy()
+    );
+    outln!();
+    outln!(
+        "AUC pooled: how well one score threshold, the same for everybody, ranks the left-out \
+         correct repetitions above the incorrect ones; AUC within subject: the same for each \
+         person's own repetitions (mean over subjects). A within-subject AUC well above the \
+         pooled one means that errors come from whole people scoring higher or lower."
     );
     if args.nested {
         outln!();

@@ -102,6 +102,58 @@ pub struct FoldResult {
     /// In a nested evaluation, the candidate setting the inner folds chose for this fold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected: Option<String>,
+    /// The left-out subject's repetitions: truth and score, in file order.
+    #[serde(default)]
+    pub scores: Vec<HeldOutScore>,
+}
+
+/// One left-out repetition's truth and score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HeldOutScore {
+    /// Labelled correct (else incorrect).
+    pub correct: bool,
+    /// Its score, 0-100 (the mean when the segmentation split it); `None` when no
+    /// repetition was found in it.
+    pub score: Option<f64>,
+}
+
+/// Area under the ROC curve of the scores of every fold's left-out repetitions, pooled
+/// ([`relearn_core::stats::roc_auc`], correct repetitions as positives): how well one
+/// threshold, the same for everybody, could separate correct from incorrect.
+pub fn pooled_auc(folds: &[FoldResult]) -> Option<f64> {
+    let (pos, neg) = split_scores(folds.iter().flat_map(|f| &f.scores));
+    relearn_core::stats::roc_auc(&pos, &neg)
+}
+
+/// Mean over the left-out subjects of the area under the ROC curve of each subject's own
+/// repetitions: how well the scores rank one person's correct repetitions above that same
+/// person's incorrect ones. Well above [`pooled_auc`], it says that the errors come from
+/// whole people scoring higher or lower than others, not from the order within a person.
+pub fn mean_within_subject_auc(folds: &[FoldResult]) -> Option<f64> {
+    let aucs: Vec<f64> = folds
+        .iter()
+        .filter_map(|f| {
+            let (pos, neg) = split_scores(&f.scores);
+            relearn_core::stats::roc_auc(&pos, &neg)
+        })
+        .collect();
+    relearn_core::stats::mean(&aucs)
+}
+
+/// Scores of correct and of incorrect repetitions (a repetition without a score is left out).
+fn split_scores<'a>(scores: impl IntoIterator<Item = &'a HeldOutScore>) -> (Vec<f64>, Vec<f64>) {
+    let mut pos = Vec::new();
+    let mut neg = Vec::new();
+    for s in scores {
+        if let Some(v) = s.score {
+            if s.correct {
+                pos.push(v);
+            } else {
+                neg.push(v);
+            }
+        }
+    }
+    (pos, neg)
 }
 
 /// Runs leave-one-subject-out for one exercise. `on_fold` is called after each fold (for
@@ -196,6 +248,7 @@ fn run_fold(
     let template = build_template(exercise, &train, settings)?;
     let mut confusion = Confusion::default();
     let mut split = 0usize;
+    let mut held_out_scores = Vec::new();
     for e in examples.iter().filter(|e| e.subject == held_out) {
         let truth = match e.label {
             Label::Correct => true,
@@ -211,6 +264,10 @@ fn run_fold(
         let scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
         let mean = relearn_core::stats::mean(&scores);
         confusion.add(truth, mean.is_some_and(|m| m >= 50.0));
+        held_out_scores.push(HeldOutScore {
+            correct: truth,
+            score: mean,
+        });
     }
     Ok(FoldResult {
         subject: held_out.to_string(),
@@ -218,6 +275,7 @@ fn run_fold(
         template_id: template.id,
         examples_not_one_repetition: split,
         selected,
+        scores: held_out_scores,
     })
 }
 
@@ -276,6 +334,17 @@ mod tests {
         }
         let plain = leave_one_subject_out("squat", &examples, &base, &|_| {}).unwrap();
         assert!(plain.iter().all(|f| f.selected.is_none()));
+        // Every left-out repetition's score is kept, and agrees with the confusion table.
+        for f in &plain {
+            assert_eq!(f.scores.len(), 8);
+            let right = f
+                .scores
+                .iter()
+                .filter(|s| s.score.is_some_and(|v| v >= 50.0) == s.correct)
+                .count();
+            assert_eq!(right, f.confusion.true_correct + f.confusion.true_incorrect);
+        }
+        assert!(pooled_auc(&plain).is_some_and(|a| a >= 0.9));
         // The injected fault is large: both protocols find it in the left-out subjects.
         for run in [&folds, &plain] {
             let mut c = Confusion::default();
@@ -295,5 +364,50 @@ mod tests {
         }
         assert!((c.accuracy() - 0.9).abs() < 1e-12);
         assert!((c.balanced_accuracy() - 0.5).abs() < 1e-12);
+    }
+
+    /// A fold whose subject's correct repetitions score `correct` and incorrect ones
+    /// `incorrect`.
+    fn fold(subject: &str, correct: &[f64], incorrect: &[f64]) -> FoldResult {
+        let mut confusion = Confusion::default();
+        let mut scores = Vec::new();
+        for (truth, values) in [(true, correct), (false, incorrect)] {
+            for v in values {
+                confusion.add(truth, *v >= 50.0);
+                scores.push(HeldOutScore {
+                    correct: truth,
+                    score: Some(*v),
+                });
+            }
+        }
+        FoldResult {
+            subject: subject.into(),
+            confusion,
+            template_id: String::new(),
+            examples_not_one_repetition: 0,
+            selected: None,
+            scores,
+        }
+    }
+
+    #[test]
+    fn a_subject_scoring_higher_throughout_lowers_the_pooled_auc_not_the_within_subject_one() {
+        // Each person's correct repetitions outscore their own incorrect ones, but the second
+        // person scores 40 points higher throughout: their incorrect repetitions beat the
+        // first person's correct ones.
+        let folds = [
+            fold("a", &[40.0, 45.0], &[10.0, 15.0]),
+            fold("b", &[80.0, 85.0], &[50.0, 55.0]),
+        ];
+        assert_eq!(mean_within_subject_auc(&folds), Some(1.0));
+        // Pairs (correct, incorrect) across both: 16; ranked wrong: a's two correct against
+        // b's two incorrect, 4.
+        assert_eq!(pooled_auc(&folds), Some(12.0 / 16.0));
+        // A subject with one class only has no within-subject AUC and is left out of the mean.
+        let one_class = fold("c", &[70.0], &[]);
+        assert_eq!(
+            mean_within_subject_auc(&[folds[0].clone(), one_class]),
+            Some(1.0)
+        );
     }
 }
