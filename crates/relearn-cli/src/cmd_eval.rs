@@ -5,8 +5,8 @@ use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{
-    leave_one_subject_out, mean_within_subject_auc, nested_leave_one_subject_out, pooled_auc,
-    Confusion, FoldResult, SubjectExample,
+    best_threshold_accuracy, leave_one_subject_out, mean_within_subject_auc,
+    nested_leave_one_subject_out, pooled_auc, Confusion, FoldResult, SubjectExample,
 };
 use relearn_motion::template::{ChannelSet, Label, TemplateSettings};
 use serde::Serialize;
@@ -167,6 +167,11 @@ pub struct MovementResult {
     /// Mean of the left-out subjects' own areas under the ROC curve
     /// ([`mean_within_subject_auc`]).
     pub within_subject_auc: Option<f64>,
+    /// The best accuracy one score threshold could reach, chosen on the left-out scores
+    /// themselves (an optimistic bound, not a validation: [`best_threshold_accuracy`]).
+    pub best_threshold_accuracy: Option<f64>,
+    /// That threshold (score 0-100; the verdict uses 50).
+    pub best_threshold: Option<f64>,
     /// Per fold.
     pub folds: Vec<FoldResult>,
 }
@@ -282,6 +287,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             for f in &folds {
                 c.merge(&f.confusion);
             }
+            let best = best_threshold_accuracy(&folds);
             Ok(MovementResult {
                 movement: *m,
                 name,
@@ -291,6 +297,8 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 balanced_accuracy: c.balanced_accuracy(),
                 auc: pooled_auc(&folds),
                 within_subject_auc: mean_within_subject_auc(&folds),
+                best_threshold_accuracy: best.map(|b| b.0),
+                best_threshold: best.map(|b| b.1),
                 folds,
             })
         })
@@ -322,14 +330,14 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         return Ok(());
     }
     outln!(
-        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | not one repetition |"
+        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |"
     );
-    outln!("|---|---|---|---|---|---|---|---|");
+    outln!("|---|---|---|---|---|---|---|---|---|");
     let auc = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for r in &results {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
         outln!(
-            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} |",
+            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |",
             r.movement,
             r.name,
             r.subjects,
@@ -338,11 +346,15 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             r.balanced_accuracy,
             auc(r.auc),
             auc(r.within_subject_auc),
+            match (r.best_threshold_accuracy, r.best_threshold) {
+                (Some(a), Some(t)) => format!("{a:.3} at {t:.1}"),
+                _ => "-".into(),
+            },
             split
         );
     }
     outln!(
-        "| all | | {} | {:.3} | {:.3} | | | |",
+        "| all | | {} | {:.3} | {:.3} | | | | |",
         total.total(),
         total.accuracy(),
         total.balanced_accuracy()
@@ -352,7 +364,9 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         "AUC pooled: how well one score threshold, the same for everybody, ranks the left-out \
          correct repetitions above the incorrect ones; AUC within subject: the same for each \
          person's own repetitions (mean over subjects). A within-subject AUC well above the \
-         pooled one means that errors come from whole people scoring higher or lower."
+         pooled one means that errors come from whole people scoring higher or lower. \
+         Best-threshold accuracy: the best any one threshold could do, chosen on these very \
+         scores (an optimistic bound, not a validation)."
     );
     if args.nested {
         outln!();

@@ -140,6 +140,37 @@ pub fn mean_within_subject_auc(folds: &[FoldResult]) -> Option<f64> {
     relearn_core::stats::mean(&aucs)
 }
 
+/// The best accuracy any single score threshold reaches on the left-out repetitions of all
+/// folds, and that threshold (a repetition is called correct when its score is at least the
+/// threshold; one without a score never is). The threshold is chosen on the very scores it
+/// is judged on, so this is an upper bound for a threshold shared by everybody, not a
+/// validation: it says whether a better threshold alone could reach a target.
+pub fn best_threshold_accuracy(folds: &[FoldResult]) -> Option<(f64, f64)> {
+    let scores: Vec<&HeldOutScore> = folds.iter().flat_map(|f| &f.scores).collect();
+    if scores.is_empty() {
+        return None;
+    }
+    let mut thresholds: Vec<f64> = scores.iter().filter_map(|s| s.score).collect();
+    thresholds.push(f64::INFINITY);
+    thresholds.sort_by(f64::total_cmp);
+    thresholds.dedup();
+    let n = scores.len() as f64;
+    thresholds
+        .into_iter()
+        .map(|t| {
+            let right = scores
+                .iter()
+                .filter(|s| s.score.is_some_and(|v| v >= t) == s.correct)
+                .count();
+            (right as f64 / n, t)
+        })
+        // The first (lowest) threshold wins ties.
+        .fold(None, |best: Option<(f64, f64)>, x| match best {
+            Some(b) if b.0 >= x.0 => Some(b),
+            _ => Some(x),
+        })
+}
+
 /// Scores of correct and of incorrect repetitions (a repetition without a score is left out).
 fn split_scores<'a>(scores: impl IntoIterator<Item = &'a HeldOutScore>) -> (Vec<f64>, Vec<f64>) {
     let mut pos = Vec::new();
@@ -403,6 +434,15 @@ mod tests {
         // Pairs (correct, incorrect) across both: 16; ranked wrong: a's two correct against
         // b's two incorrect, 4.
         assert_eq!(pooled_auc(&folds), Some(12.0 / 16.0));
+        // One threshold for both: at 40, a's four and b's correct (80, 85) are right, b's
+        // incorrect (50, 55) wrong: 6 of 8. At 56 too (a's correct wrong instead), and at the
+        // verdict's 50 only 4; no threshold does better than 6, and the lowest reaching it is
+        // reported.
+        assert_eq!(best_threshold_accuracy(&folds), Some((0.75, 40.0)));
+        assert_eq!(
+            best_threshold_accuracy(&[fold("a", &[90.0], &[10.0])]),
+            Some((1.0, 90.0))
+        );
         // A subject with one class only has no within-subject AUC and is left out of the mean.
         let one_class = fold("c", &[70.0], &[]);
         assert_eq!(
