@@ -297,6 +297,21 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
             ),
         ));
     }
+    if p.recording.skeleton.name != t.skeleton {
+        // The signals are matched by landmark, so scoring goes on; but trackers and marker
+        // sets place "the same" joint differently (a Kinect hip is not a marker-based hip
+        // centre), which shifts joint positions and angles by more than many faults.
+        warnings.push(Warning::new(
+            "skeleton_mismatch",
+            format!(
+                "the template was built from {} recordings and this is a {} recording: \
+                 signals are matched by joint name, but different trackers place joints \
+                 differently, so differences may come from the recording system rather than \
+                 the movement; build the template from recordings of the same system",
+                t.skeleton, p.recording.skeleton.name
+            ),
+        ));
+    }
     let available = crate::channels::available_channels(p);
     let present = t
         .reference

@@ -210,4 +210,20 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
     let same_side = score_recording(&t, &sim([25.0, 0.0], 25.0, 98)).unwrap();
     assert!(!same_side.reps[0].mirrored);
     assert!(!same_side.warnings.iter().any(|w| w.code == "other_side"));
+    assert!(!same_side
+        .warnings
+        .iter()
+        .any(|w| w.code == "skeleton_mismatch"));
+    // The same recording said to come from another tracker is still scored, with a warning
+    // that names both systems.
+    let mut other_system = sim([25.0, 0.0], 25.0, 98);
+    other_system.recording.skeleton.name = "coco-18".into();
+    let scored = score_recording(&t, &other_system).unwrap();
+    assert_eq!(scored.reps.len(), 1);
+    let w = scored
+        .warnings
+        .iter()
+        .find(|w| w.code == "skeleton_mismatch")
+        .expect("a skeleton_mismatch warning");
+    assert!(w.message.contains("coco-18") && w.message.contains(&t.skeleton));
 }
