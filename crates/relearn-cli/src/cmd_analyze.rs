@@ -68,6 +68,23 @@ fn print_text(a: &Analysis) {
         a.rate_hz,
         a.view
     );
+    if let Some(posture) = &a.posture {
+        outln!("  posture: {}", posture.describe());
+        if posture.posture == relearn_motion::posture::Posture::Seated {
+            let off: Vec<&str> = a
+                .rules
+                .iter()
+                .filter(|r| !r.enabled && r.note.as_deref().is_some_and(|n| n.contains("seated")))
+                .map(|r| r.name.as_str())
+                .collect();
+            if !off.is_empty() {
+                outln!(
+                    "  rules for standing movements not applied: {}",
+                    off.join("; ")
+                );
+            }
+        }
+    }
     for line in &a.summary {
         outln!("  {line}");
     }

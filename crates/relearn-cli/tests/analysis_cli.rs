@@ -235,6 +235,88 @@ fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
         .any(|w| w["code"] == "view_2d"));
 }
 
+/// KERAAL's exercises are done seated (hips and knees near 90°): the standard limits for
+/// standing movements (knee valgus, pelvic drop, squat depth) are not applied to them, and
+/// say so; a standing UI-PRMD shoulder abduction keeps them, and so does a template built
+/// from seated demonstrations switch them off.
+#[test]
+fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
+    let Some(data) = shared_data() else { return };
+    let analyze = |path: PathBuf| -> serde_json::Value {
+        let assert = relearn()
+            .args(["analyze", "--json"])
+            .arg(path)
+            .assert()
+            .success();
+        serde_json::from_slice(&assert.get_output().stdout).unwrap()
+    };
+    let rule = |v: &serde_json::Value, id: &str| -> serde_json::Value {
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let seated =
+        analyze(data.join("keraal-sample/dataSampleKeraal/G3-Kinect-CTK-P1T1-Unknown-C-0.txt"));
+    assert_eq!(seated["posture"]["posture"], "seated");
+    for id in ["knee_valgus", "pelvic_drop", "insufficient_depth"] {
+        let r = rule(&seated, id);
+        assert_eq!(r["enabled"], false, "{r}");
+        assert!(r["note"].as_str().unwrap().contains("seated"), "{r}");
+    }
+    assert_eq!(rule(&seated, "shoulder_elevation")["enabled"], true);
+    for rep in seated["repetitions"].as_array().unwrap() {
+        assert!(!rep["faults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "pelvic_drop" || f["rule"] == "knee_valgus"));
+    }
+    let standing = analyze(
+        data.join("ui-prmd/Segmented Movements/Kinect/Positions/m07_s01_e01_positions.txt.gz"),
+    );
+    assert_eq!(standing["posture"]["posture"], "standing");
+    assert_eq!(rule(&standing, "pelvic_drop")["enabled"], true);
+
+    // A template from the three seated KERAAL demonstrations switches them off too.
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("manifest.csv");
+    let folder = data.join("keraal-sample/dataSampleKeraal");
+    let lines: String = ["CTK", "ELK", "RTK"]
+        .iter()
+        .map(|e| {
+            format!(
+                "{},correct\n",
+                folder
+                    .join(format!("G3-Kinect-{e}-P1T1-Unknown-C-0.txt"))
+                    .display()
+            )
+        })
+        .collect();
+    std::fs::write(&manifest, format!("path,label\n{lines}")).unwrap();
+    let out = dir.path().join("t.json");
+    relearn()
+        .args([
+            "template",
+            "build",
+            "--exercise",
+            "seated stretches",
+            "--manifest",
+        ])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let r = rule(&t, "pelvic_drop");
+    assert_eq!(r["enabled"], false, "{r}");
+    assert!(r["note"].as_str().unwrap().contains("seated"), "{r}");
+}
+
 #[test]
 fn bad_input_fails_with_one_line_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();

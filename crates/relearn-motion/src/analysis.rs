@@ -65,6 +65,10 @@ pub struct Analysis {
     pub view: View,
     /// Lab-frame conversion (axes, units) found.
     pub lab: LabFrameReport,
+    /// Seated or standing ([`crate::posture::detect_posture`]); absent when the legs cannot
+    /// be measured (no legs, a 2-D frontal view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posture: Option<crate::posture::PostureEstimate>,
     /// Repetitions with their measures.
     pub repetitions: Vec<AnalysedRepetition>,
     /// The normalised primary movement signal (0 = rest, 1 = turning point), frame by frame.
@@ -106,10 +110,20 @@ pub fn analyze(
         }
         None => segment_repetitions(p, None, segment),
     };
+    let posture = crate::posture::detect_posture(&p.measures);
     let rules: Vec<FaultRule> = match (rules, template) {
         (Some(r), _) => r.to_vec(),
         (None, Some(t)) => t.rules.clone(),
-        (None, None) => default_rules(),
+        (None, None) => {
+            // The standard limits, less those for standing movements when the person sits
+            // (a template decides this from its demonstration; edited rules are the
+            // clinician's).
+            let mut rules = default_rules();
+            if let Some(posture) = &posture {
+                faults::switch_off_for_posture(&mut rules, posture);
+            }
+            rules
+        }
     };
     let (rule_ref, template_tempo) = match template {
         Some(t) => (t.rule_reference.clone(), t.tempo),
@@ -176,6 +190,7 @@ pub fn analyze(
         duration_s: p.recording.duration_s(),
         view: p.view,
         lab: p.lab.clone(),
+        posture,
         repetitions: analysed,
         primary_signal,
         score,

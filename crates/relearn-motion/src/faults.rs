@@ -118,6 +118,49 @@ fn default_true() -> bool {
     true
 }
 
+impl Check {
+    /// The measure checked (`None` for tempo, which uses the repetition's phases).
+    pub fn measure(&self) -> Option<MeasureKind> {
+        match self {
+            Check::Threshold { measure, .. }
+            | Check::BelowTemplateFraction { measure, .. }
+            | Check::Asymmetry { measure, .. } => Some(*measure),
+            Check::Tempo { .. } => None,
+        }
+    }
+}
+
+/// Switches off, for a seated recording, the rules on measures that only mean something in a
+/// standing movement ([`crate::posture::needs_standing`]: knee valgus, pelvic drop, squat
+/// depth), with a note saying why (replacing any earlier note). Does nothing for any other
+/// posture. Returns the number of rules that were enabled and now are not.
+pub fn switch_off_for_posture(
+    rules: &mut [FaultRule],
+    posture: &crate::posture::PostureEstimate,
+) -> usize {
+    if posture.posture != crate::posture::Posture::Seated {
+        return 0;
+    }
+    let mut n = 0;
+    for rule in rules.iter_mut() {
+        if rule
+            .check
+            .measure()
+            .is_some_and(crate::posture::needs_standing)
+        {
+            // The posture is the first reason: it replaces any other note (a rule a seated
+            // demonstration "breaks" was never meant for it).
+            n += usize::from(rule.enabled);
+            rule.enabled = false;
+            rule.note = Some(format!(
+                "not applicable: the person is {}, and this rule is for standing movements",
+                posture.describe()
+            ));
+        }
+    }
+    n
+}
+
 /// The default fault rules with their sources (`clinical-spec.md` §6).
 pub fn default_rules() -> Vec<FaultRule> {
     use MeasureKind::*;
@@ -672,5 +715,33 @@ mod tests {
         assert!(rules
             .iter()
             .all(|r| r.source.contains('§') || r.source.contains("Relearn")));
+    }
+
+    #[test]
+    fn a_seated_posture_switches_off_exactly_the_rules_for_standing_movements() {
+        use crate::posture::{Posture, PostureEstimate};
+        let estimate = |posture| PostureEstimate {
+            posture,
+            seated_share: 0.9,
+            frames_measured: 100,
+        };
+        for posture in [Posture::Standing, Posture::Mixed] {
+            let mut rules = default_rules();
+            assert_eq!(switch_off_for_posture(&mut rules, &estimate(posture)), 0);
+            assert_eq!(rules, default_rules());
+        }
+        let mut rules = default_rules();
+        let n = switch_off_for_posture(&mut rules, &estimate(Posture::Seated));
+        let off: Vec<&str> = rules
+            .iter()
+            .filter(|r| !r.enabled)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(off, ["knee_valgus", "pelvic_drop", "insufficient_depth"]);
+        assert_eq!(n, 3);
+        assert!(rules
+            .iter()
+            .filter(|r| !r.enabled)
+            .all(|r| r.note.as_deref().is_some_and(|n| n.contains("seated"))));
     }
 }

@@ -8,6 +8,8 @@
 //! - [`measures`]: knee, hip and trunk flexion, trunk lateral lean, knee frontal-plane
 //!   projection angle (dynamic valgus), pelvic drop, shoulder elevation, squat depth and more,
 //!   as values ([`measures::Measure`]) computed in the body frame ([`body`]).
+//! - [`posture`]: seated or standing, so that rules for standing movements are not applied
+//!   to seated exercises.
 //! - [`segment`]: repetition segmentation of continuous recordings with a confidence.
 //! - [`template::build_template`]: a reference movement and its normal variability from
 //!   correct examples, a readable correct/incorrect model from incorrect ones, a rating model
@@ -30,6 +32,7 @@ pub mod faults;
 pub mod mdc;
 pub mod measures;
 pub mod models;
+pub mod posture;
 pub mod prepare;
 pub mod score;
 pub mod segment;

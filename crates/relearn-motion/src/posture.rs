@@ -1,0 +1,213 @@
+//! Whether the person exercises seated or standing, from the thighs and knees.
+//!
+//! Several fault rules assume a weight-bearing, standing movement: the knee frontal-plane
+//! projection angle is defined for squats and landings (Willson & Davis 2008; Munro 2012),
+//! contralateral pelvic drop for single-leg stance (Bramah 2018), squat depth for a squat
+//! (`clinical-spec.md` §6). Applied to a seated exercise (KERAAL's low-back-pain exercises
+//! are done seated) they report faults that are not there. A seated person holds both hips
+//! and knees flexed, the thighs near horizontal, for the whole recording; a squat passes
+//! through that position only at the bottom of each repetition, and a sit-to-stand only
+//! part of the time.
+//!
+//! The thresholds are *Relearn defaults* (not from the literature): a thigh at least 45°
+//! from vertical (standing and walking stay well under 45° at the hip, Perry & Burnfield 2010
+//! give about 30° of hip flexion in gait) and a knee flexed at least 45°, in at least 80 % of
+//! the frames where they can be measured. A held squat (a wall sit) looks the same as
+//! sitting: from joint positions alone there is no chair to see.
+
+#[cfg(test)]
+use crate::body::View;
+use crate::measures::{Measure, MeasureKind, MeasureSet};
+use relearn_core::Side;
+use serde::{Deserialize, Serialize};
+
+/// Smallest thigh inclination from vertical, degrees, of a seated-looking frame.
+pub const SEATED_THIGH_DEG: f64 = 45.0;
+/// Smallest knee flexion, degrees, of a seated-looking frame.
+pub const SEATED_KNEE_DEG: f64 = 45.0;
+/// Share of the measurable frames that must look seated for the recording to be seated; at
+/// most one minus this share for it to be standing.
+pub const SEATED_SHARE: f64 = 0.8;
+
+/// The posture of a recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Posture {
+    /// Standing (or moving while standing) nearly throughout.
+    Standing,
+    /// Seated nearly throughout.
+    Seated,
+    /// Hips and knees flexed as in sitting for part of the time only: a squat, a lunge, a
+    /// sit-to-stand. Standing rules apply.
+    Mixed,
+}
+
+/// What [`detect_posture`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PostureEstimate {
+    /// The posture.
+    pub posture: Posture,
+    /// Share (0-1) of the measurable frames with both hips and knees flexed as in sitting.
+    pub seated_share: f64,
+    /// Frames where the thighs and knees could be measured.
+    pub frames_measured: usize,
+}
+
+impl PostureEstimate {
+    /// A phrase for people: "seated (hips and knees flexed as in sitting in 97 % of the
+    /// frames)".
+    pub fn describe(&self) -> String {
+        let pct = self.seated_share * 100.0;
+        match self.posture {
+            Posture::Standing => {
+                format!(
+                    "standing (hips and knees flexed as in sitting in {pct:.0} % of the frames)"
+                )
+            }
+            Posture::Seated => {
+                format!("seated (hips and knees flexed as in sitting in {pct:.0} % of the frames)")
+            }
+            Posture::Mixed => format!(
+                "standing, with hips and knees flexed as in sitting in {pct:.0} % of the frames \
+                 (as in a squat, a lunge or a sit-to-stand)"
+            ),
+        }
+    }
+}
+
+/// The posture of a recording from its clinical measures: per frame, each leg whose knee
+/// flexion, hip flexion and trunk flexion are known looks seated when its thigh is at least
+/// [`SEATED_THIGH_DEG`] from vertical (hip flexion minus trunk flexion, the thigh's own
+/// angle) and its knee is flexed at least [`SEATED_KNEE_DEG`]; a frame looks seated when
+/// every measurable leg does. `None` when no frame can be measured (no legs, or a 2-D
+/// frontal view, where sagittal angles are not seen).
+pub fn detect_posture(measures: &MeasureSet) -> Option<PostureEstimate> {
+    let series = |kind, side| measures.get(Measure { kind, side });
+    let trunk = series(MeasureKind::TrunkFlexion, None)?;
+    let legs: Vec<(&[f64], &[f64])> = [Side::Left, Side::Right]
+        .into_iter()
+        .filter_map(|s| {
+            Some((
+                series(MeasureKind::HipFlexion, Some(s))?,
+                series(MeasureKind::KneeFlexion, Some(s))?,
+            ))
+        })
+        .collect();
+    let mut measured = 0usize;
+    let mut seated = 0usize;
+    for (f, t) in trunk.iter().enumerate() {
+        let mut any = false;
+        let mut all_seated = true;
+        for (hip, knee) in &legs {
+            let (Some(h), Some(k)) = (hip.get(f), knee.get(f)) else {
+                continue;
+            };
+            if !(h.is_finite() && k.is_finite() && t.is_finite()) {
+                continue;
+            }
+            any = true;
+            all_seated &= h - t >= SEATED_THIGH_DEG && *k >= SEATED_KNEE_DEG;
+        }
+        if any {
+            measured += 1;
+            seated += usize::from(all_seated);
+        }
+    }
+    if measured == 0 {
+        return None;
+    }
+    let share = seated as f64 / measured as f64;
+    let posture = if share >= SEATED_SHARE {
+        Posture::Seated
+    } else if share <= 1.0 - SEATED_SHARE {
+        Posture::Standing
+    } else {
+        Posture::Mixed
+    };
+    Some(PostureEstimate {
+        posture,
+        seated_share: share,
+        frames_measured: measured,
+    })
+}
+
+/// Whether a measure only means something in a standing, weight-bearing movement (the knee
+/// frontal-plane projection angle, contralateral pelvic drop, squat depth): rules on it are
+/// switched off for a seated recording ([`crate::faults::switch_off_for_posture`]).
+pub fn needs_standing(kind: MeasureKind) -> bool {
+    matches!(
+        kind,
+        MeasureKind::KneeFrontalPlaneProjection | MeasureKind::PelvicDrop | MeasureKind::SquatDepth
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(hip: f64, knee: f64, trunk: f64, seated_frames: usize, frames: usize) -> MeasureSet {
+        let per_frame = |seated: f64, standing: f64| -> Vec<f64> {
+            (0..frames)
+                .map(|f| if f < seated_frames { seated } else { standing })
+                .collect()
+        };
+        let mut series = vec![(
+            Measure::midline(MeasureKind::TrunkFlexion),
+            per_frame(trunk, 5.0),
+        )];
+        for side in [Side::Left, Side::Right] {
+            series.push((
+                Measure {
+                    kind: MeasureKind::HipFlexion,
+                    side: Some(side),
+                },
+                per_frame(hip, 10.0),
+            ));
+            series.push((
+                Measure {
+                    kind: MeasureKind::KneeFlexion,
+                    side: Some(side),
+                },
+                per_frame(knee, 5.0),
+            ));
+        }
+        MeasureSet {
+            rate_hz: 30.0,
+            view: View::ThreeD,
+            series,
+        }
+    }
+
+    #[test]
+    fn seated_standing_and_mixed() {
+        let seated = detect_posture(&set(90.0, 90.0, 0.0, 100, 100)).unwrap();
+        assert_eq!(seated.posture, Posture::Seated);
+        assert_eq!(seated.frames_measured, 100);
+        let standing = detect_posture(&set(90.0, 90.0, 0.0, 10, 100)).unwrap();
+        assert_eq!(standing.posture, Posture::Standing);
+        assert!((standing.seated_share - 0.1).abs() < 1e-12);
+        assert_eq!(
+            detect_posture(&set(90.0, 90.0, 0.0, 50, 100))
+                .unwrap()
+                .posture,
+            Posture::Mixed
+        );
+    }
+
+    #[test]
+    fn a_forward_trunk_lean_is_not_a_seated_thigh() {
+        // Hip flexion of 70° made of a 40° trunk lean: the thigh is only 30° from vertical.
+        let leaning = detect_posture(&set(70.0, 60.0, 40.0, 100, 100)).unwrap();
+        assert_eq!(leaning.posture, Posture::Standing);
+    }
+
+    #[test]
+    fn no_legs_no_posture() {
+        let only_trunk = MeasureSet {
+            rate_hz: 30.0,
+            view: View::ThreeD,
+            series: vec![(Measure::midline(MeasureKind::TrunkFlexion), vec![0.0; 10])],
+        };
+        assert_eq!(detect_posture(&only_trunk), None);
+    }
+}
