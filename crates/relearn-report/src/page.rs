@@ -180,6 +180,9 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
     if let Some(l) = p.leg_length_m {
         fact(o, "Leg length", &format!("{:.0} cm", l * 100.0));
     }
+    if let Some(posture) = &a.posture {
+        fact(o, "Posture", &posture.describe());
+    }
     fact(
         o,
         "Tracking",

@@ -343,3 +343,14 @@ fn recording_without_repetitions_still_gives_a_complete_page() {
     assert!(d["reps"].as_array().unwrap().is_empty());
     assert!(!d["patient"].as_array().unwrap().is_empty());
 }
+
+/// The header says whether the person stood or sat (the simulated squat stands, with hips
+/// and knees deeply flexed part of the time).
+#[test]
+fn header_states_the_posture() {
+    let html = &rendered().html;
+    assert!(
+        html.contains("<dt>Posture</dt><dd>standing"),
+        "posture fact"
+    );
+}
