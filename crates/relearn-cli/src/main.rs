@@ -15,6 +15,7 @@ mod cmd_score;
 mod cmd_template;
 mod load;
 mod manifest;
+mod memory;
 mod programme_cmd;
 mod report;
 
@@ -60,6 +61,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    memory::prepare_heaps();
     let result: anyhow::Result<()> = match cli.command {
         Command::Formats(a) => cmd_formats::run(a),
         Command::Inspect(a) => cmd_inspect::run(a),
