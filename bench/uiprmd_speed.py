@@ -32,7 +32,8 @@ they do the same work).
 
 Environment: ``RELEARN`` (binary, default ``target/release/relearn``), ``UIPRMD`` (data
 folder, default ``../shared/data/ui-prmd`` from the repository root), ``PYTHON`` (default
-``python3``).
+``python3``), ``RELEARN_BASELINE`` (optional: an earlier build, timed as one more variant in
+the same run, so that a change is measured against the same machine load).
 """
 
 import argparse
@@ -72,7 +73,7 @@ def run(cmd, out_path, env, steps, step):
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd[:4])} ...\n{r.stderr[-2000:]}")
 
 
-def job(side, movements, work, relearn, python, env, steps=None):
+def job(side, movements, work, relearn, python, env, steps=None, baseline=None):
     """The whole job for one side: template + score for every movement. The wall-clock time of
     each kind of command (``template``, ``score``) is added up in ``steps``."""
     steps = {} if steps is None else steps
@@ -85,9 +86,10 @@ def job(side, movements, work, relearn, python, env, steps=None):
             run([python, script, "score", "--template", base + ".json", "--json"] + files,
                 base + ".jsonl", env, steps, "score")
         else:
-            run([relearn, "template", "build", "--exercise", name, "--manifest", manifest,
+            binary = baseline if side == "baseline" else relearn
+            run([binary, "template", "build", "--exercise", name, "--manifest", manifest,
                  "--out", base + ".json", "--json"], base + ".template.out", env, steps, "template")
-            run([relearn, "score", "--template", base + ".json", "--json"] + files,
+            run([binary, "score", "--template", base + ".json", "--json"] + files,
                 base + ".jsonl", env, steps, "score")
 
 
@@ -156,9 +158,19 @@ def main():
         "relearn RAYON_NUM_THREADS=1": ("relearn", dict(base_env, RAYON_NUM_THREADS="1")),
         "python reference (1 thread)": ("python", dict(base_env, **SINGLE)),
     }
+    baseline = os.environ.get("RELEARN_BASELINE")
+    if baseline:
+        # An earlier build, timed in the same run, so that a change is measured against the
+        # same machine load as the peer.
+        baseline = os.path.abspath(baseline)
+        if not os.access(baseline, os.X_OK):
+            sys.exit(f"{baseline}: RELEARN_BASELINE is not an executable")
+        envs = {"relearn (default threads)": envs["relearn (default threads)"],
+                "baseline relearn (default threads)": ("baseline", base_env),
+                **{k: v for k, v in envs.items() if k != "relearn (default threads)"}}
     # Untimed warm-up on the first movement (binaries, Python modules, page cache).
     for side, env in {v[0]: v[1] for v in envs.values()}.items():
-        job(side, movements[:1], work, relearn, python, env)
+        job(side, movements[:1], work, relearn, python, env, None, baseline)
 
     startup_cmd = [python, "-c", "import numpy, scipy.signal, scipy.interpolate, dtaidistance.dtw_ndim"]
     results = {k: [] for k in envs}
@@ -167,7 +179,8 @@ def main():
     for rep in range(args.repeats):
         for name, (side, env) in envs.items():
             steps = {}
-            wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env, steps))
+            wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env, steps,
+                                          baseline))
             results[name].append((wall, cpu))
             per_step[name].append(steps)
             print(f"repeat {rep + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)

@@ -10,6 +10,8 @@
 # CARGO_TARGET_DIR), then runs bench/uiprmd_speed.py. Environment:
 #   RELEARN   binary to time (default target/release/relearn; with CARGO_TARGET_DIR=/x use
 #             RELEARN=/x/release/relearn)
+#   RELEARN_BASELINE  an earlier build, timed as one more variant in the same run
+#             (say, the binary of the previous commit, to measure a change)
 #   UIPRMD    data folder (default ../shared/data/ui-prmd from the repository root)
 #   REPEATS   repeats per variant (default 3)
 #   SKIP_BUILD=1  do not build

@@ -919,6 +919,9 @@ fn unit_floor(c: &Channel) -> f64 {
 mod tests {
     use super::*;
 
+    use crate::prepare::{prepare, PrepareSettings};
+    use crate::simulate::{simulate_squat, SquatSimulation};
+
     #[test]
     fn column_blocks_give_the_statistics_bit_for_bit() {
         // Wide enough to be split; a short row and missing values included.
@@ -936,29 +939,23 @@ mod tests {
                     .collect()
             })
             .collect();
+        // Same bits, column by column, whichever way the statistic is computed.
+        let bits = |v: Vec<Option<f64>>| -> Vec<Option<u64>> {
+            v.into_iter().map(|x| x.map(f64::to_bits)).collect()
+        };
         let direct = relearn_core::stats::column_std_devs(&rows);
-        let blocked = by_column_blocks(&rows, |b| relearn_core::stats::column_std_devs(b));
         assert_eq!(direct.len(), 5000);
         assert_eq!(
-            direct
-                .iter()
-                .map(|v| v.map(f64::to_bits))
-                .collect::<Vec<_>>(),
-            blocked
-                .iter()
-                .map(|v| v.map(f64::to_bits))
-                .collect::<Vec<_>>()
+            bits(direct),
+            bits(by_column_blocks(&rows, |b| {
+                relearn_core::stats::column_std_devs(b)
+            }))
         );
-        let means = by_column_blocks(&rows, |b| relearn_core::stats::column_means(b));
         assert_eq!(
-            relearn_core::stats::column_means(&rows)
-                .iter()
-                .map(|v| v.map(f64::to_bits))
-                .collect::<Vec<_>>(),
-            means
-                .iter()
-                .map(|v| v.map(f64::to_bits))
-                .collect::<Vec<_>>()
+            bits(relearn_core::stats::column_means(&rows)),
+            bits(by_column_blocks(&rows, |b| {
+                relearn_core::stats::column_means(b)
+            }))
         );
         // Few values: one block, the statistic itself.
         let small = vec![vec![1.0, 2.0], vec![3.0, 4.0]];
@@ -967,8 +964,6 @@ mod tests {
             vec![Some(2.0), Some(3.0)]
         );
     }
-    use crate::prepare::{prepare, PrepareSettings};
-    use crate::simulate::{simulate_squat, SquatSimulation};
 
     #[test]
     fn channel_excursions_are_range_of_motion_per_channel() {
