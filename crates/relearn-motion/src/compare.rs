@@ -745,8 +745,8 @@ fn medoid(curves: &[&[f64]], weights: &[f64]) -> usize {
 /// A per-column statistic of `rows` (such as [`relearn_core::stats::column_means`]), computed
 /// on blocks of columns in parallel and put back together in column order. Each column's
 /// value depends on that column alone, read in row order, so the result is the same, bit for
-/// bit, whatever the number of threads; the template build spent a fifth of its time in
-/// these statistics on one thread while the other waited.
+/// bit, whatever the number of threads (in a template build they ran on one thread between
+/// two parallel steps).
 fn by_column_blocks<R, T>(rows: &[R], stat: impl Fn(&[&[f64]]) -> Vec<T> + Sync) -> Vec<T>
 where
     R: AsRef<[f64]> + Sync,
