@@ -15,8 +15,6 @@
 //! the frames where they can be measured. A held squat (a wall sit) looks the same as
 //! sitting: from joint positions alone there is no chair to see.
 
-#[cfg(test)]
-use crate::body::View;
 use crate::measures::{Measure, MeasureKind, MeasureSet};
 use relearn_core::Side;
 use serde::{Deserialize, Serialize};
@@ -144,6 +142,7 @@ pub fn needs_standing(kind: MeasureKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::body::View;
 
     fn set(hip: f64, knee: f64, trunk: f64, seated_frames: usize, frames: usize) -> MeasureSet {
         let per_frame = |seated: f64, standing: f64| -> Vec<f64> {
