@@ -77,17 +77,34 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
     Ok(serde_json::to_string(&line)?)
 }
 
+/// One file's result, ready to print.
+enum Scored {
+    /// Its JSON line (`--json`).
+    Json(String),
+    /// Its score, printed as text.
+    Text(RecordingScore),
+}
+
 /// Runs `relearn score`. Files that cannot be read are reported and make the exit status
 /// non-zero, but the other files are still scored.
 pub fn run(args: ScoreArgs) -> Result<()> {
     let t = read_template(&args.template)?;
     let bar = progress(args.files.len() as u64, "scoring", args.json);
-    let results: Vec<Result<RecordingScore>> = args
+    // Each file is read, scored and (with --json) written out as its JSON line on the worker
+    // threads; the lines are then printed in the order of the arguments.
+    let results: Vec<Result<Scored>> = args
         .files
         .par_iter()
         .map(|f| {
             let r = read_prepared_with(f, &args.read, &t.settings.prepare)
-                .and_then(|p| Ok(score_recording(&t, &p)?));
+                .and_then(|p| Ok(score_recording(&t, &p)?))
+                .and_then(|s| {
+                    Ok(if args.json {
+                        Scored::Json(json_line(&s)?)
+                    } else {
+                        Scored::Text(s)
+                    })
+                });
             bar.inc(1);
             r
         })
@@ -96,8 +113,8 @@ pub fn run(args: ScoreArgs) -> Result<()> {
     let mut failures = 0usize;
     for (f, r) in args.files.iter().zip(results) {
         match r {
-            Ok(s) if args.json => outln!("{}", json_line(&s)?),
-            Ok(s) => print_text(&s),
+            Ok(Scored::Json(line)) => outln!("{line}"),
+            Ok(Scored::Text(s)) => print_text(&s),
             Err(e) => {
                 failures += 1;
                 if args.json {
