@@ -29,6 +29,13 @@ pub const ASSUMED_LEG_LENGTH_M: f64 = 0.85;
 /// range is widened to 0.45-1.3 m so that children and partial tracking still resolve.
 pub const PLAUSIBLE_LEG_LENGTH_M: (f64, f64) = (0.45, 1.3);
 
+/// Plausible distance between the two shoulder joints in metres, used to infer the unit of a
+/// recording without legs (an upper-body recording). *Relearn default*: the shoulder joint
+/// centres of adults lie roughly 30-45 cm apart; the range leaves room for children and for
+/// trackers that place the shoulders wider. Metres, centimetres and millimetres differ by
+/// factors of ten or more, so the ranges of the three units cannot overlap.
+pub const PLAUSIBLE_SHOULDER_WIDTH_M: (f64, f64) = (0.2, 0.6);
+
 /// How the vertical axis of a recording was established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,8 +76,10 @@ pub struct LabFrameOptions {
 
 /// Detects the source's vertical axis from the skeleton: the signed axis that best aligns with
 /// the mean direction from the feet (ankles) through the hips to the head and shoulders, over
-/// all frames where those landmarks are present. Returns the axis and how well the body
-/// direction aligns with it (0-1); `None` when the skeleton lacks the landmarks.
+/// all frames where those landmarks are present; in a frame with neither hips nor feet (an
+/// upper-body recording), the direction from the shoulders to the head. Returns the axis and
+/// how well the body direction aligns with it (0-1); `None` when the skeleton lacks the
+/// landmarks.
 pub fn detect_up_axis(rec: &Recording) -> Option<(SignedAxis, f64)> {
     let upper = [
         Landmark::Head,
@@ -89,6 +98,8 @@ pub fn detect_up_axis(rec: &Recording) -> Option<(SignedAxis, f64)> {
         Landmark::RightHeel,
     ];
     let hips = [Landmark::LeftHip, Landmark::RightHip, Landmark::Pelvis];
+    let heads = [Landmark::Head, Landmark::Nose];
+    let shoulders = [Landmark::LeftShoulder, Landmark::RightShoulder];
     let mean_of = |frame: usize, set: &[Landmark]| -> Option<Vec3> {
         let pts: Vec<Vec3> = set.iter().filter_map(|l| rec.landmark(frame, *l)).collect();
         if pts.is_empty() {
@@ -106,6 +117,12 @@ pub fn detect_up_axis(rec: &Recording) -> Option<(SignedAxis, f64)> {
             (Some(u), Some(h), None) => (u - h).normalized().map(|a| (a, a)),
             (None, Some(h), Some(l)) => (h - l).normalized().map(|a| (a, a)),
             (Some(u), None, Some(l)) => (u - l).normalized().map(|a| (a, a)),
+            // Upper body only (a webcam framing head and arms for a shoulder exercise): the
+            // head above the shoulders.
+            (Some(_), None, None) => mean_of(f, &heads)
+                .zip(mean_of(f, &shoulders))
+                .and_then(|(head, sh)| (head - sh).normalized())
+                .map(|a| (a, a)),
             _ => None,
         };
         if let Some((a, b)) = d {
@@ -158,7 +175,12 @@ pub fn leg_length(rec: &Recording) -> Option<f64> {
 /// Infers the unit of a 3-D recording whose format does not state it, from its leg length in
 /// source units. Returns `None` when the leg length fits no physical unit.
 pub fn infer_unit(leg_length_source_units: f64) -> Option<LengthUnit> {
-    let (lo, hi) = PLAUSIBLE_LEG_LENGTH_M;
+    unit_fitting(leg_length_source_units, PLAUSIBLE_LEG_LENGTH_M)
+}
+
+/// The unit (metres, centimetres or millimetres) in which `length_source_units` falls in
+/// `plausible_m`, if one does.
+fn unit_fitting(length_source_units: f64, (lo, hi): (f64, f64)) -> Option<LengthUnit> {
     [
         LengthUnit::Metres,
         LengthUnit::Centimetres,
@@ -166,8 +188,36 @@ pub fn infer_unit(leg_length_source_units: f64) -> Option<LengthUnit> {
     ]
     .into_iter()
     .find(|u| {
-        let m = leg_length_source_units * u.metres_per_unit().unwrap_or(f64::NAN);
+        let m = length_source_units * u.metres_per_unit().unwrap_or(f64::NAN);
         m >= lo && m <= hi
+    })
+}
+
+/// Median distance between the left and right shoulder joints, in source units, over the
+/// frames where both are present.
+pub fn shoulder_width(rec: &Recording) -> Option<f64> {
+    let widths: Vec<f64> = (0..rec.frame_count())
+        .filter_map(|f| {
+            let l = rec.landmark(f, Landmark::LeftShoulder)?;
+            let r = rec.landmark(f, Landmark::RightShoulder)?;
+            Some((l - r).norm())
+        })
+        .collect();
+    stats::median(&widths)
+}
+
+/// The unit of a recording that does not state it, and what it was inferred from: the leg
+/// length when the legs are tracked, else the shoulder width (an upper-body recording).
+fn inferred_unit(rec: &Recording, raw_leg: Option<f64>) -> Option<(LengthUnit, String)> {
+    if let Some(leg) = raw_leg {
+        return infer_unit(leg).map(|u| (u, format!("a leg length of {leg:.3} source units")));
+    }
+    let width = shoulder_width(rec)?;
+    unit_fitting(width, PLAUSIBLE_SHOULDER_WIDTH_M).map(|u| {
+        (
+            u,
+            format!("a shoulder width of {width:.3} source units (no legs to measure)"),
+        )
     })
 }
 
@@ -209,8 +259,8 @@ pub fn to_lab_frame(rec: &mut Recording, opts: LabFrameOptions) -> Result<LabFra
     } else {
         rec.warnings.push(Warning::new(
             "up_axis_assumed",
-            "no head, hip or ankle joints to detect the vertical axis: z assumed up; pass --up \
-             to choose",
+            "no joints to detect the vertical axis from (head above shoulders, hips or \
+             ankles): z assumed up; pass --up to choose",
         ));
         (SignedAxis::PosZ, UpAxisSource::Assumed)
     };
@@ -240,13 +290,12 @@ pub fn to_lab_frame(rec: &mut Recording, opts: LabFrameOptions) -> Result<LabFra
                 (u, false, 1.0)
             }
         },
-        LengthUnit::Unknown => match raw_leg.and_then(|leg| infer_unit(leg).map(|u| (u, leg))) {
-            Some((u, leg)) => {
+        LengthUnit::Unknown => match inferred_unit(rec, raw_leg) {
+            Some((u, why)) => {
                 rec.warnings.push(Warning::new(
                     "unit_inferred",
                     format!(
-                        "the file does not state its unit: {} inferred from a leg length of \
-                         {leg:.3} source units",
+                        "the file does not state its unit: {} inferred from {why}",
                         unit_name(u)
                     ),
                 ));
@@ -352,6 +401,79 @@ mod tests {
         put(&mut p, "AnkleLeft", -0.1, 0.08);
         put(&mut p, "AnkleRight", 0.1, 0.08);
         Recording::new(SourceInfo::default(), sk, 30.0, p).unwrap()
+    }
+
+    /// [`standing`] with the hips, knees and ankles out of the picture (a webcam framing the
+    /// upper body).
+    fn upper_body(scale: f64, up: SignedAxis) -> Recording {
+        let mut r = standing(scale, up);
+        for name in [
+            "SpineBase",
+            "HipLeft",
+            "HipRight",
+            "KneeLeft",
+            "KneeRight",
+            "AnkleLeft",
+            "AnkleRight",
+        ] {
+            let j = r.skeleton.joint_index(name).unwrap();
+            for f in 0..r.frame_count() {
+                r.positions
+                    .set(f, j, Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn the_unit_of_an_upper_body_recording_is_inferred_from_the_shoulder_width() {
+        let mut r = upper_body(1000.0, SignedAxis::PosY);
+        let rep = to_lab_frame(&mut r, LabFrameOptions::default()).unwrap();
+        assert_eq!(rep.source_unit, LengthUnit::Millimetres);
+        assert!(rep.unit_inferred);
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.code == "unit_inferred" && w.message.contains("shoulder width")));
+        let head = r.landmark(0, Landmark::Head).unwrap();
+        assert!((head.z - 1.7).abs() < 1e-4, "{head:?}");
+        // Centimetres and metres too; a width of 5 source units fits none.
+        assert_eq!(
+            unit_fitting(36.0, PLAUSIBLE_SHOULDER_WIDTH_M),
+            Some(LengthUnit::Centimetres)
+        );
+        assert_eq!(
+            unit_fitting(0.36, PLAUSIBLE_SHOULDER_WIDTH_M),
+            Some(LengthUnit::Metres)
+        );
+        assert_eq!(unit_fitting(5.0, PLAUSIBLE_SHOULDER_WIDTH_M), None);
+    }
+
+    #[test]
+    fn the_up_axis_of_an_upper_body_recording_is_detected_from_head_and_shoulders() {
+        for up in SignedAxis::ALL {
+            let r = upper_body(1.0, up);
+            let (found, align) = detect_up_axis(&r).unwrap();
+            assert_eq!(found, up);
+            assert!(align > 0.9);
+        }
+        // Shoulders alone (no head) do not say which way is up.
+        let sk = Skeleton::with_exact_landmarks("kinect-v2", &known::KINECT_V2).unwrap();
+        let mut p = PositionTable::missing(2, sk.len());
+        for f in 0..2 {
+            p.set(
+                f,
+                sk.joint_index("ShoulderLeft").unwrap(),
+                Vec3::new(-0.2, 1.4, 0.0),
+            );
+            p.set(
+                f,
+                sk.joint_index("ShoulderRight").unwrap(),
+                Vec3::new(0.2, 1.4, 0.0),
+            );
+        }
+        let r = Recording::new(SourceInfo::default(), sk, 30.0, p).unwrap();
+        assert_eq!(detect_up_axis(&r), None);
     }
 
     #[test]
