@@ -1,19 +1,20 @@
-//! Whether the person exercises seated or standing, from the thighs and knees.
+//! Whether the person exercises seated or standing, from the thighs.
 //!
 //! Several fault rules assume a weight-bearing, standing movement: the knee frontal-plane
 //! projection angle is defined for squats and landings (Willson & Davis 2008; Munro 2012),
 //! contralateral pelvic drop for single-leg stance (Bramah 2018), squat depth for a squat
 //! (`clinical-spec.md` §6). Applied to a seated exercise (KERAAL's low-back-pain exercises
-//! are done seated) they report faults that are not there. A seated person holds both hips
-//! and knees flexed, the thighs near horizontal, for the whole recording; a squat passes
-//! through that position only at the bottom of each repetition, and a sit-to-stand only
-//! part of the time.
+//! are done seated) they report faults that are not there. A seated person keeps both thighs
+//! near horizontal for the whole recording, whatever the knees do (a seated knee extension
+//! straightens them); a squat passes through that position only at the bottom of each
+//! repetition, a sit-to-stand only part of the time, and a lunge or a standing hip flexion
+//! never with both thighs at once.
 //!
-//! The thresholds are *Relearn defaults* (not from the literature): a thigh at least 45°
-//! from vertical (standing and walking stay well under 45° at the hip, Perry & Burnfield 2010
-//! give about 30° of hip flexion in gait) and a knee flexed at least 45°, in at least 80 % of
-//! the frames where they can be measured. A held squat (a wall sit) looks the same as
-//! sitting: from joint positions alone there is no chair to see.
+//! The thresholds are *Relearn defaults* (not from the literature): both thighs at least 45°
+//! from vertical (standing and walking stay well under 45° at the hip: Perry & Burnfield
+//! 2010 give about 30° of hip flexion in gait), in at least 80 % of the frames where the
+//! thighs can be measured. A held squat (a wall sit) looks the same as sitting: from joint
+//! positions alone there is no chair to see.
 
 use crate::measures::{Measure, MeasureKind, MeasureSet};
 use relearn_core::Side;
@@ -21,8 +22,6 @@ use serde::{Deserialize, Serialize};
 
 /// Smallest thigh inclination from vertical, degrees, of a seated-looking frame.
 pub const SEATED_THIGH_DEG: f64 = 45.0;
-/// Smallest knee flexion, degrees, of a seated-looking frame.
-pub const SEATED_KNEE_DEG: f64 = 45.0;
 /// Share of the measurable frames that must look seated for the recording to be seated; at
 /// most one minus this share for it to be standing.
 pub const SEATED_SHARE: f64 = 0.8;
@@ -35,8 +34,8 @@ pub enum Posture {
     Standing,
     /// Seated nearly throughout.
     Seated,
-    /// Hips and knees flexed as in sitting for part of the time only: a squat, a lunge, a
-    /// sit-to-stand. Standing rules apply.
+    /// Both thighs near horizontal for part of the time only: a squat, a sit-to-stand.
+    /// Standing rules apply.
     Mixed,
 }
 
@@ -45,70 +44,55 @@ pub enum Posture {
 pub struct PostureEstimate {
     /// The posture.
     pub posture: Posture,
-    /// Share (0-1) of the measurable frames with both hips and knees flexed as in sitting.
+    /// Share (0-1) of the measurable frames with both thighs near horizontal, as in sitting.
     pub seated_share: f64,
-    /// Frames where the thighs and knees could be measured.
+    /// Frames where the thighs could be measured.
     pub frames_measured: usize,
 }
 
 impl PostureEstimate {
-    /// A phrase for people: "seated (hips and knees flexed as in sitting in 97 % of the
+    /// A phrase for people: "seated (thighs near horizontal, as in sitting, in 97 % of the
     /// frames)".
     pub fn describe(&self) -> String {
         let pct = self.seated_share * 100.0;
         match self.posture {
-            Posture::Standing => {
-                format!(
-                    "standing (hips and knees flexed as in sitting in {pct:.0} % of the frames)"
-                )
-            }
-            Posture::Seated => {
-                format!("seated (hips and knees flexed as in sitting in {pct:.0} % of the frames)")
-            }
+            Posture::Standing => format!(
+                "standing (thighs near horizontal, as in sitting, in {pct:.0} % of the frames)"
+            ),
+            Posture::Seated => format!(
+                "seated (thighs near horizontal, as in sitting, in {pct:.0} % of the frames)"
+            ),
             Posture::Mixed => format!(
-                "standing, with hips and knees flexed as in sitting in {pct:.0} % of the frames \
-                 (as in a squat, a lunge or a sit-to-stand)"
+                "standing, with the thighs near horizontal, as in sitting, in {pct:.0} % of the \
+                 frames (as in a squat or a sit-to-stand)"
             ),
         }
     }
 }
 
-/// The posture of a recording from its clinical measures: per frame, each leg whose knee
-/// flexion, hip flexion and trunk flexion are known looks seated when its thigh is at least
-/// [`SEATED_THIGH_DEG`] from vertical (hip flexion minus trunk flexion, the thigh's own
-/// angle) and its knee is flexed at least [`SEATED_KNEE_DEG`]; a frame looks seated when
-/// every measurable leg does. `None` when no frame can be measured (no legs, or a 2-D
-/// frontal view, where sagittal angles are not seen).
+/// The posture of a recording from its clinical measures: per frame, a leg whose hip flexion
+/// and the trunk flexion are known has its thigh at `hip flexion − trunk flexion` from
+/// vertical (the thigh's own angle); a frame looks seated when every measurable leg's thigh
+/// is at least [`SEATED_THIGH_DEG`] from vertical. `None` when no frame can be measured (no
+/// legs, or a 2-D frontal view, where sagittal angles are not seen).
 pub fn detect_posture(measures: &MeasureSet) -> Option<PostureEstimate> {
     let series = |kind, side| measures.get(Measure { kind, side });
     let trunk = series(MeasureKind::TrunkFlexion, None)?;
-    let legs: Vec<(&[f64], &[f64])> = [Side::Left, Side::Right]
+    let hips: Vec<&[f64]> = [Side::Left, Side::Right]
         .into_iter()
-        .filter_map(|s| {
-            Some((
-                series(MeasureKind::HipFlexion, Some(s))?,
-                series(MeasureKind::KneeFlexion, Some(s))?,
-            ))
-        })
+        .filter_map(|s| series(MeasureKind::HipFlexion, Some(s)))
         .collect();
     let mut measured = 0usize;
     let mut seated = 0usize;
     for (f, t) in trunk.iter().enumerate() {
-        let mut any = false;
-        let mut all_seated = true;
-        for (hip, knee) in &legs {
-            let (Some(h), Some(k)) = (hip.get(f), knee.get(f)) else {
-                continue;
-            };
-            if !(h.is_finite() && k.is_finite() && t.is_finite()) {
-                continue;
-            }
-            any = true;
-            all_seated &= h - t >= SEATED_THIGH_DEG && *k >= SEATED_KNEE_DEG;
-        }
-        if any {
+        let thighs: Vec<f64> = hips
+            .iter()
+            .filter_map(|hip| hip.get(f).map(|h| h - t))
+            .filter(|thigh| thigh.is_finite())
+            .collect();
+        if !thighs.is_empty() {
             measured += 1;
-            seated += usize::from(all_seated);
+            seated += usize::from(thighs.iter().all(|thigh| *thigh >= SEATED_THIGH_DEG));
         }
     }
     if measured == 0 {
@@ -191,6 +175,13 @@ mod tests {
                 .posture,
             Posture::Mixed
         );
+    }
+
+    #[test]
+    fn a_seated_knee_extension_is_seated_whatever_the_knees_do() {
+        // Thighs horizontal throughout, knees straightened (5°) for most of the recording.
+        let extension = detect_posture(&set(90.0, 5.0, 0.0, 100, 100)).unwrap();
+        assert_eq!(extension.posture, Posture::Seated);
     }
 
     #[test]
