@@ -113,6 +113,40 @@ pub fn detect_posture(measures: &MeasureSet) -> Option<PostureEstimate> {
     })
 }
 
+/// The posture of a demonstration made of several recordings (their [`detect_posture`]
+/// estimates): seated when at least [`SEATED_SHARE`] of them are seated, otherwise classified
+/// from all their frames pooled; `None` when none could be measured. The share reported is that
+/// of the pooled frames.
+pub fn posture_of_recordings(estimates: &[PostureEstimate]) -> Option<PostureEstimate> {
+    let frames: usize = estimates.iter().map(|p| p.frames_measured).sum();
+    if frames == 0 {
+        return None;
+    }
+    let share = estimates
+        .iter()
+        .map(|p| p.seated_share * p.frames_measured as f64)
+        .sum::<f64>()
+        / frames as f64;
+    let seated_recordings = estimates
+        .iter()
+        .filter(|p| p.posture == Posture::Seated)
+        .count() as f64
+        / estimates.len() as f64;
+    let posture = if seated_recordings >= SEATED_SHARE {
+        Posture::Seated
+    } else if share <= 1.0 - SEATED_SHARE {
+        Posture::Standing
+    } else {
+        // Includes most frames seated but too few recordings: the standing rules stay.
+        Posture::Mixed
+    };
+    Some(PostureEstimate {
+        posture,
+        seated_share: share,
+        frames_measured: frames,
+    })
+}
+
 /// Whether a measure only means something in a standing, weight-bearing movement (the knee
 /// frontal-plane projection angle, contralateral pelvic drop, squat depth): rules on it are
 /// switched off for a seated recording ([`crate::faults::switch_off_for_posture`]).
@@ -189,6 +223,30 @@ mod tests {
         // Hip flexion of 70° made of a 40° trunk lean: the thigh is only 30° from vertical.
         let leaning = detect_posture(&set(70.0, 60.0, 40.0, 100, 100)).unwrap();
         assert_eq!(leaning.posture, Posture::Standing);
+    }
+
+    #[test]
+    fn a_demonstration_is_seated_when_most_of_its_recordings_are() {
+        let seated = detect_posture(&set(90.0, 90.0, 0.0, 100, 100)).unwrap();
+        let standing = detect_posture(&set(90.0, 90.0, 0.0, 0, 100)).unwrap();
+        let all_seated = posture_of_recordings(&[seated; 5]).unwrap();
+        assert_eq!(all_seated.posture, Posture::Seated);
+        assert_eq!(all_seated.frames_measured, 500);
+        let mut mostly = vec![seated; 4];
+        mostly.push(standing);
+        assert_eq!(
+            posture_of_recordings(&mostly).unwrap().posture,
+            Posture::Seated
+        );
+        let half = [seated, standing];
+        let pooled = posture_of_recordings(&half).unwrap();
+        assert_eq!(pooled.posture, Posture::Mixed);
+        assert!((pooled.seated_share - 0.5).abs() < 1e-12);
+        assert_eq!(
+            posture_of_recordings(&[standing; 3]).unwrap().posture,
+            Posture::Standing
+        );
+        assert_eq!(posture_of_recordings(&[]), None);
     }
 
     #[test]

@@ -663,30 +663,12 @@ pub fn build_template(
     }
 
     // Rules for standing movements do not apply when the demonstration is seated.
-    let seated = correct
+    let postures: Vec<_> = correct
         .iter()
         .filter_map(|e| crate::posture::detect_posture(&e.prepared.measures))
-        .collect::<Vec<_>>();
-    let seated_share = seated
-        .iter()
-        .filter(|p| p.posture == crate::posture::Posture::Seated)
-        .count() as f64
-        / seated.len().max(1) as f64;
-    if !seated.is_empty() && seated_share >= crate::posture::SEATED_SHARE {
-        let frames: usize = seated.iter().map(|p| p.frames_measured).sum();
-        let share = seated
-            .iter()
-            .map(|p| p.seated_share * p.frames_measured as f64)
-            .sum::<f64>()
-            / frames.max(1) as f64;
-        faults::switch_off_for_posture(
-            &mut rules,
-            &crate::posture::PostureEstimate {
-                posture: crate::posture::Posture::Seated,
-                seated_share: share,
-                frames_measured: frames,
-            },
-        );
+        .collect();
+    if let Some(posture) = crate::posture::posture_of_recordings(&postures) {
+        faults::switch_off_for_posture(&mut rules, &posture);
     }
 
     let summaries = examples
