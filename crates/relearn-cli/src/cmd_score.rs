@@ -63,7 +63,7 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
                 number: r.number,
                 start_s: r.start_s,
                 end_s: r.end_s,
-                score: (r.score * 10.0).round() / 10.0,
+                score: relearn_core::stats::round_tenth(r.score),
                 verdict: r.verdict,
                 confidence: (r.confidence * 1000.0).round() / 1000.0,
                 rating: r.rating,

@@ -75,6 +75,12 @@ pub fn rms(values: &[f64]) -> Option<f64> {
     (n > 0).then(|| (s / n as f64).sqrt())
 }
 
+/// `x` rounded to one decimal place (half away from zero), for values reported to people or
+/// drawn: a phase in percent, a score, an SVG coordinate.
+pub fn round_tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// Minimal detectable change at 95 % confidence from a standard error of measurement:
 /// `MDC95 = 1.96 × √2 × SEM` (`clinical-spec.md`, conventions).
 pub fn mdc95(sem: f64) -> f64 {
@@ -369,6 +375,14 @@ mod tests {
             }
         }
         s / (pos.len() * neg.len()) as f64
+    }
+
+    #[test]
+    fn round_tenth_rounds_half_away_from_zero() {
+        assert_eq!(round_tenth(62.04), 62.0);
+        assert_eq!(round_tenth(28.999999999999996), 29.0);
+        assert_eq!(round_tenth(0.25), 0.3);
+        assert_eq!(round_tenth(-0.25), -0.3);
     }
 
     #[test]

@@ -283,6 +283,7 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
 }
 
 use crate::faults::unit_code;
+use relearn_core::stats::round_tenth;
 
 /// Scores every repetition of a prepared recording against a template.
 pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingScore> {
@@ -548,11 +549,6 @@ fn phase_percent(i: usize, points: usize) -> f64 {
     round_tenth(i as f64 / (points - 1).max(1) as f64 * 100.0)
 }
 
-/// `x` rounded to one decimal place.
-fn round_tenth(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,6 +561,5 @@ mod tests {
         assert_eq!(phase_percent(100, 101), 100.0);
         assert_eq!(phase_percent(1, 7), 16.7);
         assert_eq!(phase_percent(0, 1), 0.0);
-        assert_eq!(round_tenth(62.04), 62.0);
     }
 }

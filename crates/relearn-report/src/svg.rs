@@ -59,7 +59,7 @@ pub fn escape_xml(text: &str) -> String {
 /// A number for SVG output: rounded to one decimal, without a trailing `.0` or a negative zero
 /// (the bulk of a chart is coordinates, so every character counts).
 pub fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
+    let r = relearn_core::stats::round_tenth(v);
     if r == 0.0 || !r.is_finite() {
         return "0".into();
     }
@@ -799,7 +799,7 @@ fn push_merged(paths: &mut Vec<(String, String)>, style: String, d: &str) {
 /// points rounded to 0.1 px (short numbers; rounding absolute positions first means the steps
 /// never drift); a non-finite point lifts the pen.
 pub fn polyline_path(points: impl IntoIterator<Item = (f64, f64)>) -> String {
-    let round = |v: f64| (v * 10.0).round() / 10.0;
+    let round = relearn_core::stats::round_tenth;
     let mut d = String::new();
     let mut last: Option<(f64, f64)> = None;
     let mut in_lineto = false;
