@@ -99,18 +99,25 @@ pub fn detect_posture(measures: &MeasureSet) -> Option<PostureEstimate> {
         return None;
     }
     let share = seated as f64 / measured as f64;
-    let posture = if share >= SEATED_SHARE {
+    Some(estimate(share >= SEATED_SHARE, share, measured))
+}
+
+/// The estimate for `frames` measured frames of which a share `seated_share` look seated;
+/// `seated` says whether the whole counts as seated.
+fn estimate(seated: bool, seated_share: f64, frames: usize) -> PostureEstimate {
+    let posture = if seated {
         Posture::Seated
-    } else if share <= 1.0 - SEATED_SHARE {
+    } else if seated_share <= 1.0 - SEATED_SHARE {
         Posture::Standing
     } else {
+        // Includes most frames seated in too few recordings: the standing rules stay.
         Posture::Mixed
     };
-    Some(PostureEstimate {
+    PostureEstimate {
         posture,
-        seated_share: share,
-        frames_measured: measured,
-    })
+        seated_share,
+        frames_measured: frames,
+    }
 }
 
 /// The posture of a demonstration made of several recordings (their [`detect_posture`]
@@ -132,19 +139,7 @@ pub fn posture_of_recordings(estimates: &[PostureEstimate]) -> Option<PostureEst
         .filter(|p| p.posture == Posture::Seated)
         .count() as f64
         / estimates.len() as f64;
-    let posture = if seated_recordings >= SEATED_SHARE {
-        Posture::Seated
-    } else if share <= 1.0 - SEATED_SHARE {
-        Posture::Standing
-    } else {
-        // Includes most frames seated but too few recordings: the standing rules stay.
-        Posture::Mixed
-    };
-    Some(PostureEstimate {
-        posture,
-        seated_share: share,
-        frames_measured: frames,
-    })
+    Some(estimate(seated_recordings >= SEATED_SHARE, share, frames))
 }
 
 /// Whether a measure only means something in a standing, weight-bearing movement (the knee
