@@ -412,8 +412,13 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
         warnings.push(Warning::new(
             "other_side",
             format!(
-                "repetition {} {} performed on the other side of the body from the                  demonstration and was compared with its mirror image",
-                list.join(", "),
+                "{} performed on the other side of the body from the demonstration and {} \
+                 compared with its mirror image",
+                if mirrored_reps.len() == 1 {
+                    format!("repetition {} was", list.join(", "))
+                } else {
+                    format!("repetitions {} were", list.join(", "))
+                },
                 if mirrored_reps.len() == 1 { "was" } else { "were" }
             ),
         ));

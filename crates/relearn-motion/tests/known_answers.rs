@@ -206,7 +206,16 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
     let scored = score_recording(&t, &patient).unwrap();
     assert_eq!(scored.reps.len(), 1);
     assert!(scored.reps[0].mirrored);
-    assert!(scored.warnings.iter().any(|w| w.code == "other_side"));
+    let warning = scored
+        .warnings
+        .iter()
+        .find(|w| w.code == "other_side")
+        .expect("an other_side warning");
+    assert_eq!(
+        warning.message,
+        "repetition 1 was performed on the other side of the body from the demonstration and \
+         was compared with its mirror image"
+    );
     let same_side = score_recording(&t, &sim([25.0, 0.0], 25.0, 98)).unwrap();
     assert!(!same_side.reps[0].mirrored);
     assert!(!same_side.warnings.iter().any(|w| w.code == "other_side"));
