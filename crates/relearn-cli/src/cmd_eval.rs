@@ -6,8 +6,10 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{
     best_threshold_accuracy, leave_one_subject_out, mean_within_subject_auc,
-    nested_leave_one_subject_out, pooled_auc, Confusion, FoldResult, SubjectExample,
+    nested_leave_one_subject_out, pooled_auc, Confusion, FoldPersonalisation, FoldResult,
+    SubjectExample,
 };
+use relearn_motion::personalise::DEFAULT_PRIOR_SD_LOGIT;
 use relearn_motion::template::{ChannelSet, Label, TemplateSettings};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -69,6 +71,14 @@ pub struct UiprmdArgs {
     /// carries no selection optimism. About 37 times the work of the plain evaluation.
     #[arg(long)]
     pub nested: bool,
+    /// Personalised protocol: each left-out subject's first K correct and first K incorrect
+    /// files personalise their template (as `relearn template personalise` does) and are not
+    /// scored; the other files are scored with and without the personalisation.
+    #[arg(long, value_name = "K", conflicts_with = "nested")]
+    pub personalise: Option<usize>,
+    /// With --personalise: prior standard deviation of the personal shift, logits.
+    #[arg(long, default_value_t = DEFAULT_PRIOR_SD_LOGIT, requires = "personalise")]
+    pub prior_sd: f64,
 }
 
 fn parse_channel_set(s: &str) -> std::result::Result<ChannelSet, String> {
@@ -172,6 +182,10 @@ pub struct MovementResult {
     pub best_threshold_accuracy: Option<f64>,
     /// That threshold (score 0-100; the verdict uses 50).
     pub best_threshold: Option<f64>,
+    /// Personalised protocol: the outcomes of the templates before personalising, on the
+    /// same scored repetitions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub without_personalisation: Option<Confusion>,
     /// Per fold.
     pub folds: Vec<FoldResult>,
 }
@@ -261,6 +275,13 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         })
         .sum();
     let candidates = nested_candidates(&settings);
+    if args.personalise == Some(0) {
+        bail!("--personalise needs at least one labelled file of each kind (K >= 1)");
+    }
+    let personalise = args.personalise.map(|k| FoldPersonalisation {
+        per_class: k,
+        prior_sd_logit: args.prior_sd,
+    });
     let bar = progress(
         folds,
         if args.nested {
@@ -280,7 +301,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             let folds = if args.nested {
                 nested_leave_one_subject_out(name, examples, &candidates, &|_| bar.inc(1))
             } else {
-                leave_one_subject_out(name, examples, &settings, &|_| bar.inc(1))
+                leave_one_subject_out(name, examples, &settings, personalise, &|_| bar.inc(1))
             }
             .with_context(|| format!("movement m{m:02}"))?;
             let mut c = Confusion::default();
@@ -288,6 +309,15 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 c.merge(&f.confusion);
             }
             let best = best_threshold_accuracy(&folds);
+            let without_personalisation = personalise.map(|_| {
+                let mut before = Confusion::default();
+                for f in &folds {
+                    if let Some(b) = &f.without_personalisation {
+                        before.merge(b);
+                    }
+                }
+                before
+            });
             Ok(MovementResult {
                 movement: *m,
                 name,
@@ -299,6 +329,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 within_subject_auc: mean_within_subject_auc(&folds),
                 best_threshold_accuracy: best.map(|b| b.0),
                 best_threshold: best.map(|b| b.1),
+                without_personalisation,
                 folds,
             })
         })
@@ -310,16 +341,19 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     }
     let doc = serde_json::json!({
         "dataset": "UI-PRMD Kinect (Vakanski et al. 2018)",
-        "protocol": if args.nested {
-            "nested leave-one-subject-out per movement: in each outer fold the setting is chosen among the candidates by an inner leave-one-subject-out over the training subjects only; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions"
+        "protocol": if let Some(k) = args.personalise {
+            format!("leave-one-subject-out per movement, personalised: template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions, then personalised (as `relearn template personalise`) with the left-out subject's first {k} correct and first {k} incorrect files, which are not scored; prior SD {} logits", args.prior_sd)
+        } else if args.nested {
+            "nested leave-one-subject-out per movement: in each outer fold the setting is chosen among the candidates by an inner leave-one-subject-out over the training subjects only; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions".to_string()
         } else {
-            "leave-one-subject-out per movement; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions"
+            "leave-one-subject-out per movement; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions".to_string()
         },
         "candidates": if args.nested { candidates.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>() } else { Vec::new() },
         "program_version": relearn_core::VERSION,
         "settings": settings,
         "movements": results,
         "overall": { "confusion": total, "accuracy": total.accuracy(), "balanced_accuracy": total.balanced_accuracy() },
+        "personalisation": personalise,
     });
     if let Some(out) = &args.out {
         std::fs::write(out, serde_json::to_string_pretty(&doc)?)
@@ -329,15 +363,24 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         crate::out::json_pretty(&doc)?;
         return Ok(());
     }
+    let personalised = args.personalise.is_some();
     outln!(
-        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |"
+        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |{}",
+        if personalised { " accuracy not personalised (same repetitions) |" } else { "" }
     );
-    outln!("|---|---|---|---|---|---|---|---|---|");
+    outln!(
+        "|---|---|---|---|---|---|---|---|---|{}",
+        if personalised { "---|" } else { "" }
+    );
+    let before = |c: &Option<Confusion>| {
+        c.map(|c| format!(" {:.3} |", c.accuracy()))
+            .unwrap_or_default()
+    };
     let auc = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for r in &results {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
         outln!(
-            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |",
+            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |{}",
             r.movement,
             r.name,
             r.subjects,
@@ -350,14 +393,25 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 (Some(a), Some(t)) => format!("{a:.3} at {t:.1}"),
                 _ => "-".into(),
             },
-            split
+            split,
+            before(&r.without_personalisation)
         );
     }
+    let total_before = personalised.then(|| {
+        let mut c = Confusion::default();
+        for r in &results {
+            if let Some(b) = &r.without_personalisation {
+                c.merge(b);
+            }
+        }
+        c
+    });
     outln!(
-        "| all | | {} | {:.3} | {:.3} | | | | |",
+        "| all | | {} | {:.3} | {:.3} | | | | |{}",
         total.total(),
         total.accuracy(),
-        total.balanced_accuracy()
+        total.balanced_accuracy(),
+        before(&total_before)
     );
     outln!();
     outln!(

@@ -1,10 +1,12 @@
 //! `relearn template build`: a template from a manifest of labelled examples.
 
 use crate::load::{progress, read_prepared_with, ReadArgs};
-use crate::manifest::read_manifest;
+use crate::manifest::{read_manifest, ManifestEntry};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use relearn_motion::faults::FaultRule;
+use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
+use relearn_motion::prepare::PreparedRecording;
 use relearn_motion::template::{build_template, Example, TemplateSettings};
 use std::path::PathBuf;
 
@@ -13,6 +15,10 @@ use std::path::PathBuf;
 pub enum TemplateCommand {
     /// Build a template from labelled example recordings.
     Build(BuildArgs),
+    /// Personalise a template to one patient from a few of their repetitions that you
+    /// labelled correct or incorrect: the verdict shifts to how this person's repetitions
+    /// score, and rules their correct repetitions break stop deciding (docs/scoring.md).
+    Personalise(PersonaliseArgs),
     /// Show what a template holds (exercise, examples, models, rules).
     Show {
         /// The template file.
@@ -39,6 +45,36 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     /// Print the template summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `relearn template personalise`.
+#[derive(Debug, clap::Args)]
+pub struct PersonaliseArgs {
+    /// The template to personalise (from `relearn template build`).
+    #[arg(long)]
+    pub template: PathBuf,
+    /// CSV with header `path,label`: recordings of this patient, label `correct` or
+    /// `incorrect` as you judged them; paths relative to the manifest's folder. Two or three
+    /// repetitions of each kind are enough to start with.
+    #[arg(long)]
+    pub manifest: PathBuf,
+    /// Where to write the personalised template (a new file: the original is kept, to
+    /// personalise again later with more labelled repetitions).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A pseudonym for the patient, stored in the template (templates are shared files:
+    /// avoid real names).
+    #[arg(long)]
+    pub patient: Option<String>,
+    /// How far the labelled repetitions may move the verdict: the prior standard deviation
+    /// of the personal shift, in logits (smaller trusts the template more).
+    #[arg(long, default_value_t = DEFAULT_PRIOR_SD_LOGIT)]
+    pub prior_sd: f64,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print the personalisation as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -78,6 +114,7 @@ pub fn read_template(path: &std::path::Path) -> Result<relearn_motion::template:
 pub fn run(cmd: TemplateCommand) -> Result<()> {
     match cmd {
         TemplateCommand::Build(args) => build(args),
+        TemplateCommand::Personalise(args) => personalise_cmd(args),
         TemplateCommand::Show { template } => {
             let t = read_template(&template)?;
             print_summary(&t);
@@ -120,6 +157,23 @@ fn print_summary(t: &relearn_motion::template::Template) {
     if t.rating.is_some() {
         outln!("  rating model: yes");
     }
+    if let Some(p) = &t.personalisation {
+        outln!(
+            "  personalised{} from template {} with {} labelled repetitions: verdict shifted \
+             by {:+.2} logits (prior SD {}); {} of {} agreed with the clinician before, {} after",
+            p.patient
+                .as_deref()
+                .map(|n| format!(" for {n}"))
+                .unwrap_or_default(),
+            p.base_template_id.get(..12).unwrap_or(&p.base_template_id),
+            p.labelled_repetitions,
+            p.offset_logit,
+            p.prior_sd_logit,
+            p.agreement_before,
+            p.labelled_repetitions,
+            p.agreement_after
+        );
+    }
     for r in &t.rules {
         match (&r.note, r.enabled) {
             (_, true) => outln!("  rule on : {}", r.name),
@@ -129,28 +183,49 @@ fn print_summary(t: &relearn_motion::template::Template) {
     }
 }
 
-fn build(args: BuildArgs) -> Result<()> {
-    let entries = read_manifest(&args.manifest)?;
-    let settings = TemplateSettings::default();
-    let bar = progress(entries.len() as u64, "reading examples", args.json);
+/// The manifest's entries and their recordings, read and prepared in parallel (errors name
+/// the manifest line).
+fn read_manifest_recordings(
+    manifest: &std::path::Path,
+    read: &ReadArgs,
+    prepare: &relearn_motion::prepare::PrepareSettings,
+    quiet: bool,
+) -> Result<(Vec<ManifestEntry>, Vec<PreparedRecording>)> {
+    let entries = read_manifest(manifest)?;
+    let bar = progress(entries.len() as u64, "reading examples", quiet);
     let prepared: Vec<_> = entries
         .par_iter()
         .map(|e| {
-            let p = read_prepared_with(&e.path, &args.read, &settings.prepare);
+            let p = read_prepared_with(&e.path, read, prepare);
             bar.inc(1);
-            p.with_context(|| format!("{}: line {}", args.manifest.display(), e.line))
+            p.with_context(|| format!("{}: line {}", manifest.display(), e.line))
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
-    let examples: Vec<Example<'_>> = entries
+    Ok((entries, prepared))
+}
+
+/// The manifest's examples as the template code takes them.
+fn examples_of<'a>(
+    entries: &[ManifestEntry],
+    prepared: &'a [PreparedRecording],
+) -> Vec<Example<'a>> {
+    entries
         .iter()
-        .zip(&prepared)
+        .zip(prepared)
         .map(|(e, p)| Example {
             prepared: p,
             label: e.label,
             source: e.path_text.clone(),
         })
-        .collect();
+        .collect()
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let settings = TemplateSettings::default();
+    let (entries, prepared) =
+        read_manifest_recordings(&args.manifest, &args.read, &settings.prepare, args.json)?;
+    let examples = examples_of(&entries, &prepared);
     let mut template = build_template(&args.exercise, &examples, &settings)
         .with_context(|| format!("{}: cannot build the template", args.manifest.display()))?;
     if let Some(path) = &args.rules {
@@ -174,6 +249,52 @@ fn build(args: BuildArgs) -> Result<()> {
         );
     } else {
         print_summary(&template);
+        outln!("  written to {}", args.out.display());
+    }
+    Ok(())
+}
+
+fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
+    let same_file = match (args.out.canonicalize(), args.template.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file {
+        anyhow::bail!(
+            "{}: --out is the template being personalised; write the personalised template to \
+             a new file (the original is needed to personalise again with more labelled \
+             repetitions)",
+            args.out.display()
+        );
+    }
+    let base = read_template(&args.template)?;
+    let (entries, prepared) = read_manifest_recordings(
+        &args.manifest,
+        &args.read,
+        &base.settings.prepare,
+        args.json,
+    )?;
+    let examples = examples_of(&entries, &prepared);
+    let personal = personalise(&base, &examples, args.patient.as_deref(), args.prior_sd)
+        .with_context(|| format!("{}: cannot personalise", args.manifest.display()))?;
+    let json = serde_json::to_string(&personal)?;
+    std::fs::write(&args.out, json).with_context(|| {
+        format!(
+            "{}: cannot write the personalised template",
+            args.out.display()
+        )
+    })?;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::json!({
+                "template": args.out.display().to_string(),
+                "id": personal.id,
+                "personalisation": personal.personalisation,
+            })
+        );
+    } else {
+        print_summary(&personal);
         outln!("  written to {}", args.out.display());
     }
     Ok(())

@@ -17,6 +17,9 @@ pub enum Error {
     /// A template cannot be built from the examples given.
     #[error("cannot build the template: {0}")]
     Template(String),
+    /// A template cannot be personalised with the repetitions given.
+    #[error("cannot personalise the template: {0}")]
+    Personalise(String),
     /// A recording does not fit the template (different joints, 2-D vs 3-D...).
     #[error("recording does not match the template: {0}")]
     Mismatch(String),

@@ -8,7 +8,7 @@
 use crate::error::Result;
 use crate::prepare::PreparedRecording;
 use crate::score::score_recording;
-use crate::template::{build_template, Example, Label, TemplateSettings};
+use crate::template::{build_template, Example, Label, Template, TemplateSettings};
 use serde::{Deserialize, Serialize};
 
 /// A labelled recording of a known subject.
@@ -105,6 +105,30 @@ pub struct FoldResult {
     /// The left-out subject's repetitions: truth and score, in file order.
     #[serde(default)]
     pub scores: Vec<HeldOutScore>,
+    /// In a personalised evaluation, the left-out subject's examples that personalised the
+    /// template (not scored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personalised_with: Vec<String>,
+    /// In a personalised evaluation, the personal shift learnt (logits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_offset_logit: Option<f64>,
+    /// In a personalised evaluation, the outcomes of the template before personalising on the
+    /// same scored repetitions (the fair comparison).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_personalisation: Option<Confusion>,
+}
+
+/// Personalisation inside a leave-one-subject-out evaluation: the left-out subject's first
+/// `per_class` correct and first `per_class` incorrect examples (in the order given, file
+/// order for UI-PRMD: the first repetitions a clinician would watch) personalise the
+/// subject's template ([`crate::personalise::personalise`]) and are then left out of the
+/// scoring, so that no repetition is scored by a template that learnt from it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FoldPersonalisation {
+    /// Labelled examples of each kind taken from the left-out subject.
+    pub per_class: usize,
+    /// Prior standard deviation of the personal shift, logits.
+    pub prior_sd_logit: f64,
 }
 
 /// One left-out repetition's truth and score.
@@ -189,16 +213,22 @@ fn split_scores<'a>(scores: impl IntoIterator<Item = &'a HeldOutScore>) -> (Vec<
 
 /// Runs leave-one-subject-out for one exercise. `on_fold` is called after each fold (for
 /// progress bars).
+/// With `personalise`, each left-out subject's template is first personalised with a few of
+/// their labelled examples ([`FoldPersonalisation`]).
 pub fn leave_one_subject_out(
     exercise: &str,
     examples: &[SubjectExample],
     settings: &TemplateSettings,
+    personalise: Option<FoldPersonalisation>,
     on_fold: &(dyn Fn(&FoldResult) + Sync),
 ) -> Result<Vec<FoldResult>> {
     let all: Vec<&SubjectExample> = examples.iter().collect();
     let mut out = Vec::new();
     for held_out in subjects_of(&all) {
-        let fold = run_fold(exercise, &all, &held_out, settings, None)?;
+        let fold = match personalise {
+            Some(how) => run_personalised_fold(exercise, &all, &held_out, settings, how)?,
+            None => run_fold(exercise, &all, &held_out, settings, None)?,
+        };
         on_fold(&fold);
         out.push(fold);
     }
@@ -267,46 +297,126 @@ fn run_fold(
     settings: &TemplateSettings,
     selected: Option<String>,
 ) -> Result<FoldResult> {
+    let (template, held) = fold_template(exercise, examples, held_out, settings)?;
+    let scored = score_held_out(&template, &held)?;
+    Ok(FoldResult {
+        subject: held_out.to_string(),
+        confusion: scored.confusion,
+        template_id: template.id,
+        examples_not_one_repetition: scored.split,
+        selected,
+        scores: scored.scores,
+        personalised_with: Vec::new(),
+        personal_offset_logit: None,
+        without_personalisation: None,
+    })
+}
+
+/// [`run_fold`], with the template personalised by the left-out subject's first examples
+/// of each kind, which are then not scored ([`FoldPersonalisation`]).
+fn run_personalised_fold(
+    exercise: &str,
+    examples: &[&SubjectExample],
+    held_out: &str,
+    settings: &TemplateSettings,
+    how: FoldPersonalisation,
+) -> Result<FoldResult> {
+    let (template, held) = fold_template(exercise, examples, held_out, settings)?;
+    let mut calibration: Vec<&SubjectExample> = Vec::new();
+    for label in [Label::Correct, Label::Incorrect] {
+        calibration.extend(held.iter().filter(|e| e.label == label).take(how.per_class));
+    }
+    let scored_examples: Vec<&SubjectExample> = held
+        .iter()
+        .copied()
+        .filter(|e| !calibration.iter().any(|c| std::ptr::eq(*c, *e)))
+        .collect();
+    let labelled: Vec<Example<'_>> = calibration.iter().map(|e| e.as_example()).collect();
+    let personal =
+        crate::personalise::personalise(&template, &labelled, Some(held_out), how.prior_sd_logit)?;
+    let before = score_held_out(&template, &scored_examples)?;
+    let after = score_held_out(&personal, &scored_examples)?;
+    Ok(FoldResult {
+        subject: held_out.to_string(),
+        confusion: after.confusion,
+        template_id: personal.id.clone(),
+        examples_not_one_repetition: after.split,
+        selected: None,
+        scores: after.scores,
+        personalised_with: calibration.iter().map(|e| e.source.clone()).collect(),
+        personal_offset_logit: personal.personalisation.as_ref().map(|p| p.offset_logit),
+        without_personalisation: Some(before.confusion),
+    })
+}
+
+/// The template built without `held_out` (through [`build_template`]), and `held_out`'s
+/// examples.
+fn fold_template<'a>(
+    exercise: &str,
+    examples: &[&'a SubjectExample],
+    held_out: &str,
+    settings: &TemplateSettings,
+) -> Result<(Template, Vec<&'a SubjectExample>)> {
     let train: Vec<Example<'_>> = examples
         .iter()
         .filter(|e| e.subject != held_out)
-        .map(|e| Example {
-            prepared: &e.prepared,
-            label: e.label,
-            source: e.source.clone(),
-        })
+        .map(|e| e.as_example())
         .collect();
     let template = build_template(exercise, &train, settings)?;
+    let held = examples
+        .iter()
+        .copied()
+        .filter(|e| e.subject == held_out)
+        .collect();
+    Ok((template, held))
+}
+
+impl SubjectExample {
+    /// The example as [`build_template`] and [`crate::personalise::personalise`] take it.
+    fn as_example(&self) -> Example<'_> {
+        Example {
+            prepared: &self.prepared,
+            label: self.label,
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// The outcomes of scoring left-out examples with a template.
+struct HeldOutOutcome {
+    confusion: Confusion,
+    split: usize,
+    scores: Vec<HeldOutScore>,
+}
+
+/// Scores left-out examples. Each example is one repetition in a pre-segmented data set: its
+/// verdict is that of its mean score when the segmentation splits it.
+fn score_held_out(template: &Template, held: &[&SubjectExample]) -> Result<HeldOutOutcome> {
     let mut confusion = Confusion::default();
     let mut split = 0usize;
-    let mut held_out_scores = Vec::new();
-    for e in examples.iter().filter(|e| e.subject == held_out) {
+    let mut scores = Vec::new();
+    for e in held {
         let truth = match e.label {
             Label::Correct => true,
             Label::Incorrect => false,
             Label::Rating(_) => continue,
         };
-        // Each example is one repetition in a pre-segmented data set: its verdict is that
-        // of its mean score when the segmentation splits it.
-        let scored = score_recording(&template, &e.prepared)?;
+        let scored = score_recording(template, &e.prepared)?;
         if scored.reps.len() != 1 {
             split += 1;
         }
-        let scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
-        let mean = relearn_core::stats::mean(&scores);
+        let rep_scores: Vec<f64> = scored.reps.iter().map(|r| r.score).collect();
+        let mean = relearn_core::stats::mean(&rep_scores);
         confusion.add(truth, mean.is_some_and(|m| m >= 50.0));
-        held_out_scores.push(HeldOutScore {
+        scores.push(HeldOutScore {
             correct: truth,
             score: mean,
         });
     }
-    Ok(FoldResult {
-        subject: held_out.to_string(),
+    Ok(HeldOutOutcome {
         confusion,
-        template_id: template.id,
-        examples_not_one_repetition: split,
-        selected,
-        scores: held_out_scores,
+        split,
+        scores,
     })
 }
 
@@ -363,7 +473,7 @@ mod tests {
             assert_eq!(f.confusion.total(), 8, "{f:?}");
             assert!(f.selected.is_some());
         }
-        let plain = leave_one_subject_out("squat", &examples, &base, &|_| {}).unwrap();
+        let plain = leave_one_subject_out("squat", &examples, &base, None, &|_| {}).unwrap();
         assert!(plain.iter().all(|f| f.selected.is_none()));
         // Every left-out repetition's score is kept, and agrees with the confusion table.
         for f in &plain {
@@ -381,6 +491,36 @@ mod tests {
             let mut c = Confusion::default();
             run.iter().for_each(|f| c.merge(&f.confusion));
             assert!(c.accuracy() >= 0.9, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_personalised_fold_scores_only_what_it_did_not_learn_from() {
+        let examples = subjects();
+        let how = FoldPersonalisation {
+            per_class: 1,
+            prior_sd_logit: crate::personalise::DEFAULT_PRIOR_SD_LOGIT,
+        };
+        let folds = leave_one_subject_out(
+            "squat",
+            &examples,
+            &TemplateSettings::default(),
+            Some(how),
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!(folds.len(), 3);
+        for f in &folds {
+            // One correct and one incorrect example personalise; the other six are scored,
+            // by the personalised template and, for comparison, by the template before it.
+            assert_eq!(
+                f.personalised_with,
+                [format!("{}-0", f.subject), format!("{}-1", f.subject)]
+            );
+            assert_eq!(f.scores.len(), 6);
+            assert_eq!(f.confusion.total(), 6);
+            assert_eq!(f.without_personalisation.map(|c| c.total()), Some(6));
+            assert!(f.personal_offset_logit.is_some_and(f64::is_finite));
         }
     }
 
@@ -418,6 +558,9 @@ mod tests {
             examples_not_one_repetition: 0,
             selected: None,
             scores,
+            personalised_with: Vec::new(),
+            personal_offset_logit: None,
+            without_personalisation: None,
         }
     }
 

@@ -17,6 +17,9 @@
 //! - [`score::score_recording`]: score, verdict, confidence, rating and deviations phrased as
 //!   knowledge of performance for every repetition; fault rules with cited defaults
 //!   ([`faults`]), tempo ([`tempo`]), measurement error by system ([`mdc`]).
+//! - [`personalise::personalise`]: a template adapted to one patient from a few of their
+//!   repetitions the clinician labelled (a personal shift of the verdict, rules the patient's
+//!   correct repetitions break stop deciding).
 //! - [`simulate`]: a seeded simulated squatter with known faults (known-answer tests, demo).
 //!
 //! What it is not for: reading files (`relearn-formats`), rendering (`relearn-report`). It
@@ -32,6 +35,7 @@ pub mod faults;
 pub mod mdc;
 pub mod measures;
 pub mod models;
+pub mod personalise;
 pub mod posture;
 pub mod prepare;
 pub mod score;

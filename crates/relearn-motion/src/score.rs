@@ -287,6 +287,25 @@ use relearn_core::stats::round_tenth;
 
 /// Scores every repetition of a prepared recording against a template.
 pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingScore> {
+    score_recording_with_basis(t, p).map(|(score, _)| score)
+}
+
+/// What a repetition's verdict was made of, beside its score: the verdict model's own
+/// probability (before a broken rule caps it) and the deciding rules it broke.
+/// Personalisation ([`crate::personalise`]) learns from these.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RepBasis {
+    /// [`verdict_probability`] of the repetition (0-1).
+    pub model_probability: f64,
+    /// Identifiers of the enabled rules deciding the verdict that the repetition broke.
+    pub broken_deciding_rules: Vec<String>,
+}
+
+/// [`score_recording`], with each repetition's [`RepBasis`] (in repetition order).
+pub(crate) fn score_recording_with_basis(
+    t: &Template,
+    p: &PreparedRecording,
+) -> Result<(RecordingScore, Vec<RepBasis>)> {
     let mut warnings = p.warnings.clone();
     if p.view != t.view {
         warnings.push(Warning::new(
@@ -346,6 +365,7 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
     }
     let rate = p.recording.rate_hz;
     let mut reps = Vec::with_capacity(spans.len());
+    let mut basis = Vec::with_capacity(spans.len());
     let mut mirrored_reps: Vec<usize> = Vec::new();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
@@ -382,10 +402,18 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
         deviations.extend(template_deviations(t, &cmp, system, &findings));
         // A broken clinical limit makes the repetition incorrect (template setting); the
         // confidence is then that of the measurement, not of the model.
-        let rule_broken = t.settings.rules_decide_verdict
-            && findings
-                .iter()
-                .any(|f| t.rules.iter().any(|r| r.id == f.rule && r.decides_verdict));
+        let mut broken_deciding_rules: Vec<String> = findings
+            .iter()
+            .filter(|f| t.rules.iter().any(|r| r.id == f.rule && r.decides_verdict))
+            .map(|f| f.rule.clone())
+            .collect();
+        broken_deciding_rules.sort_unstable();
+        broken_deciding_rules.dedup();
+        let rule_broken = t.settings.rules_decide_verdict && !broken_deciding_rules.is_empty();
+        basis.push(RepBasis {
+            model_probability: prob,
+            broken_deciding_rules,
+        });
         let (prob, verdict, confidence) = if rule_broken {
             let c = (span.confidence * coverage).clamp(0.0, 1.0);
             (prob.min(RULE_BROKEN_MAX_PROBABILITY), Verdict::Incorrect, c)
@@ -419,18 +447,23 @@ pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingS
                 } else {
                     format!("repetitions {} were", list.join(", "))
                 },
-                if mirrored_reps.len() == 1 { "was" } else { "were" }
+                if mirrored_reps.len() == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             ),
         ));
     }
-    Ok(RecordingScore {
+    let score = RecordingScore {
         path: p.recording.source.path.clone(),
         exercise: t.exercise.clone(),
         template_id: t.id.clone(),
         program_version: relearn_core::VERSION.to_string(),
         reps,
         warnings,
-    })
+    };
+    Ok((score, basis))
 }
 
 /// Most differences from the demonstration listed per repetition.

@@ -264,6 +264,10 @@ pub struct Template {
     pub examples: Vec<ExampleSummary>,
     /// Fit on the training examples.
     pub training: TrainingSummary,
+    /// Set when the template was personalised to one patient ([`crate::personalise`]):
+    /// absent from templates built by `template build`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalisation: Option<crate::personalise::Personalisation>,
 }
 
 impl Template {
@@ -705,6 +709,7 @@ pub fn build_template(
             rated: rated.len(),
             training_accuracy: None,
         },
+        personalisation: None,
     };
     let mut right = 0usize;
     let mut total = 0usize;
@@ -739,9 +744,18 @@ pub fn overall_deviation(cmp: &Comparison) -> f64 {
 }
 
 /// Probability-like score (0-1) that a repetition is correct, from the template's verdict
-/// model. For the one-class model: 1 up to the typical deviation, falling linearly to 0.5 at
+/// model, shifted by the template's personalisation when it has one. For the one-class model: 1 up to the typical deviation, falling linearly to 0.5 at
 /// the limit and to 0 at twice the limit's excess.
 pub fn verdict_probability(t: &Template, cmp: &Comparison) -> f64 {
+    let p = model_probability(t, cmp);
+    match &t.personalisation {
+        Some(personal) => personal.adjust(p),
+        None => p,
+    }
+}
+
+/// [`verdict_probability`] before a personalisation's shift.
+fn model_probability(t: &Template, cmp: &Comparison) -> f64 {
     match &t.verdict {
         VerdictModel::Classifier { model } => model.probability(&cmp.features),
         VerdictModel::OneClass { typical, limit, .. } => {
