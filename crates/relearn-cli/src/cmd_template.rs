@@ -176,7 +176,8 @@ fn print_summary(t: &relearn_motion::template::Template) {
     }
     for r in &t.rules {
         match (&r.note, r.enabled) {
-            (_, true) => outln!("  rule on : {}", r.name),
+            (Some(n), true) => outln!("  rule on : {} ({n})", r.name),
+            (None, true) => outln!("  rule on : {}", r.name),
             (Some(n), false) => outln!("  rule off: {} ({n})", r.name),
             (None, false) => outln!("  rule off: {}", r.name),
         }
@@ -276,7 +277,13 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
     )?;
     let examples = examples_of(&entries, &prepared);
     let personal = personalise(&base, &examples, args.patient.as_deref(), args.prior_sd)
-        .with_context(|| format!("{}: cannot personalise", args.manifest.display()))?;
+        .with_context(|| {
+            format!(
+                "{} with {}",
+                args.template.display(),
+                args.manifest.display()
+            )
+        })?;
     let json = serde_json::to_string(&personal)?;
     std::fs::write(&args.out, json).with_context(|| {
         format!(

@@ -404,3 +404,91 @@ fn a_reader_that_stops_early_does_not_make_relearn_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(status.success(), "{status:?}: {stderr}");
 }
+
+#[test]
+fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let base = out.join("squat.template.json");
+    let original = std::fs::read(&base).unwrap();
+    let manifest = out.join("patient.csv");
+    std::fs::write(
+        &manifest,
+        "path,label\npatient_squat.csv,correct\nfault_knee_valgus.csv,incorrect\n",
+    )
+    .unwrap();
+    let personal = out.join("squat.P-01.json");
+    let assert = relearn()
+        .args([
+            "template",
+            "personalise",
+            "--json",
+            "--patient",
+            "P-01",
+            "--template",
+        ])
+        .arg(&base)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&personal)
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let how = &summary["personalisation"];
+    assert_eq!(how["patient"], "P-01");
+    assert!(how["offset_logit"].as_f64().is_some_and(f64::is_finite));
+    assert_eq!(how["examples"].as_array().map(Vec::len), Some(2));
+    // Scores name the personalised template.
+    let scored = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(&personal)
+        .arg(out.join("patient_squat.csv"))
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_slice(&scored.get_output().stdout).unwrap();
+    assert_eq!(line["template_id"], summary["id"]);
+    relearn()
+        .args(["template", "show"])
+        .arg(&personal)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("personalised for P-01"));
+    // Never over the original, which stays as it was.
+    relearn()
+        .args(["template", "personalise", "--template"])
+        .arg(&base)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&base)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("a new file"));
+    assert_eq!(std::fs::read(&base).unwrap(), original);
+    // Not twice: personalise the original with every labelled repetition instead.
+    relearn()
+        .args(["template", "personalise", "--template"])
+        .arg(&personal)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(out.join("again.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already personalised for P-01"));
+    // Ratings are not labels a personalisation learns from.
+    std::fs::write(&manifest, "path,label\npatient_squat.csv,7\n").unwrap();
+    relearn()
+        .args(["template", "personalise", "--template"])
+        .arg(&base)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(out.join("rated.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "patient_squat.csv is labelled with a rating",
+        ));
+}

@@ -236,3 +236,113 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
         .expect("a skeleton_mismatch warning");
     assert!(w.message.contains("coco-18") && w.message.contains(&t.skeleton));
 }
+
+/// A patient whose own correct squat differs from the demonstrated population's in the
+/// direction of the fault: the population's correct squats reach 100° of knee flexion and
+/// its faulty ones 70° (UI-PRMD's incorrect deep squat is mostly a shallower one), but this
+/// patient's correct squat reaches 80° (say, stiff ankles) and their faulty one 55°. Before
+/// personalising, the template calls their correct squats incorrect; two labelled
+/// repetitions of each kind shift the verdict so that their other squats are judged right.
+#[test]
+fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_style() {
+    use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
+    use relearn_motion::score::{score_recording, Verdict};
+    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    let settings = TemplateSettings::default();
+    let squat = |depth: f64, thigh: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps: 1,
+            depth_deg: depth,
+            thigh_m: thigh,
+            variability: 0.05,
+            noise_m: 0.005,
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    // The population: three people, four squats each way.
+    let mut population = Vec::new();
+    for (k, thigh) in [0.41, 0.45, 0.49].into_iter().enumerate() {
+        for r in 0..8u64 {
+            let faulty = r % 2 == 1;
+            let depth = if faulty { 70.0 } else { 100.0 };
+            population.push((faulty, squat(depth, thigh, 100 * k as u64 + r)));
+        }
+    }
+    let examples: Vec<Example<'_>> = population
+        .iter()
+        .map(|(faulty, p)| Example {
+            prepared: p,
+            label: if *faulty {
+                Label::Incorrect
+            } else {
+                Label::Correct
+            },
+            source: "population".into(),
+        })
+        .collect();
+    let template = build_template("squat", &examples, &settings).unwrap();
+    // The patient: correct at 80°, faulty at 55°.
+    let patient = |r: u64, seed: u64| {
+        let faulty = r % 2 == 1;
+        (faulty, squat(if faulty { 55.0 } else { 80.0 }, 0.45, seed))
+    };
+    let labelled: Vec<_> = (0..4u64).map(|r| patient(r, 900 + r)).collect();
+    let fresh: Vec<_> = (0..10u64).map(|r| patient(r, 950 + r)).collect();
+    let right = |t: &relearn_motion::template::Template| {
+        fresh
+            .iter()
+            .filter(|(faulty, p)| {
+                let v = score_recording(t, p).unwrap().reps[0].verdict;
+                (v == Verdict::Incorrect) == *faulty
+            })
+            .count()
+    };
+    let before = right(&template);
+    let patient_examples: Vec<Example<'_>> = labelled
+        .iter()
+        .map(|(faulty, p)| Example {
+            prepared: p,
+            label: if *faulty {
+                Label::Incorrect
+            } else {
+                Label::Correct
+            },
+            source: "patient".into(),
+        })
+        .collect();
+    let personal = personalise(
+        &template,
+        &patient_examples,
+        Some("P-07"),
+        DEFAULT_PRIOR_SD_LOGIT,
+    )
+    .unwrap();
+    let after = right(&personal);
+    let how = personal.personalisation.as_ref().unwrap();
+    eprintln!(
+        "right of 10 before {before}, after {after}; shift {:.2} logits; rules not deciding {:?}; labelled agreement {} -> {}",
+        how.offset_logit, how.rules_not_deciding, how.agreement_before, how.agreement_after
+    );
+    assert!(
+        before <= 7,
+        "the style should fool the template: {before} of 10 right"
+    );
+    assert_eq!(after, 10, "after personalising: {after} of 10 right");
+    // The depth limit, which the patient's correct squats break, is still reported on their
+    // shallow squats but no longer decides the verdict alone.
+    assert_eq!(how.rules_not_deciding, ["insufficient_depth"]);
+    let shallow = score_recording(&personal, &fresh[1].1).unwrap();
+    assert!(shallow.reps[0]
+        .deviations
+        .iter()
+        .any(|d| d.rule.as_deref() == Some("insufficient_depth")));
+    assert_eq!(how.labelled_repetitions, 4);
+    assert_eq!(how.agreement_after, 4);
+    assert_eq!(how.base_template_id, template.id);
+    assert_ne!(personal.id, template.id);
+    assert_eq!(personal.id, personal.compute_id());
+    // Personalising twice is refused: the original is personalised with all the labels.
+    assert!(personalise(&personal, &patient_examples, None, DEFAULT_PRIOR_SD_LOGIT).is_err());
+}

@@ -126,6 +126,22 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
                 "Template",
                 &format!("{} ({} example files)", t.short_id(), t.examples.len()),
             );
+            if let Some(p) = &t.personalisation {
+                fact(
+                    o,
+                    "Personalised",
+                    &format!(
+                        "{}from {} repetitions the clinician labelled (verdict shifted by \
+                         {:+.1} logits)",
+                        p.patient
+                            .as_deref()
+                            .map(|n| format!("for {n}, "))
+                            .unwrap_or_default(),
+                        p.labelled_repetitions,
+                        p.offset_logit
+                    ),
+                );
+            }
         }
         None => fact(o, "Template", "none: standard limits only"),
     }
