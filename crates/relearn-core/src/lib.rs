@@ -24,6 +24,7 @@ pub mod lab;
 pub mod quality;
 pub mod recording;
 pub mod resample;
+pub mod rng;
 pub mod skeleton;
 pub mod stats;
 pub mod vector;
