@@ -79,6 +79,10 @@ pub struct UiprmdArgs {
     /// With --personalise: prior standard deviation of the personal shift, logits.
     #[arg(long, default_value_t = DEFAULT_PRIOR_SD_LOGIT, requires = "personalise")]
     pub prior_sd: f64,
+    /// With --personalise: choose the K files of each kind at random (seeded, different for
+    /// each subject) instead of the first K.
+    #[arg(long, requires = "personalise")]
+    pub personalise_seed: Option<u64>,
 }
 
 fn parse_channel_set(s: &str) -> std::result::Result<ChannelSet, String> {
@@ -281,6 +285,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     let personalise = args.personalise.map(|k| FoldPersonalisation {
         per_class: k,
         prior_sd_logit: args.prior_sd,
+        seed: args.personalise_seed,
     });
     let bar = progress(
         folds,
@@ -342,7 +347,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     let doc = serde_json::json!({
         "dataset": "UI-PRMD Kinect (Vakanski et al. 2018)",
         "protocol": if let Some(k) = args.personalise {
-            format!("leave-one-subject-out per movement, personalised: template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions, then personalised (as `relearn template personalise`) with the left-out subject's first {k} correct and first {k} incorrect files, which are not scored; prior SD {} logits", args.prior_sd)
+            format!("leave-one-subject-out per movement, personalised: template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions, then personalised (as `relearn template personalise`) with {k} correct and {k} incorrect files of the left-out subject ({}), which are not scored; prior SD {} logits", args.personalise_seed.map_or_else(|| "the first ones".to_string(), |s| format!("a seeded random choice, seed {s}")), args.prior_sd)
         } else if args.nested {
             "nested leave-one-subject-out per movement: in each outer fold the setting is chosen among the candidates by an inner leave-one-subject-out over the training subjects only; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions".to_string()
         } else {

@@ -118,17 +118,22 @@ pub struct FoldResult {
     pub without_personalisation: Option<Confusion>,
 }
 
-/// Personalisation inside a leave-one-subject-out evaluation: the left-out subject's first
-/// `per_class` correct and first `per_class` incorrect examples (in the order given, file
-/// order for UI-PRMD: the first repetitions a clinician would watch) personalise the
-/// subject's template ([`crate::personalise::personalise`]) and are then left out of the
-/// scoring, so that no repetition is scored by a template that learnt from it.
+/// Personalisation inside a leave-one-subject-out evaluation: `per_class` correct and
+/// `per_class` incorrect examples of the left-out subject personalise the subject's template
+/// ([`crate::personalise::personalise`]) and are then left out of the scoring, so that no
+/// repetition is scored by a template that learnt from it. Which examples: the first ones in
+/// the order given (file order for UI-PRMD: the first repetitions a clinician would watch),
+/// or, with a `seed`, a seeded random choice (a different one for each subject), to see how
+/// much the result depends on which repetitions were labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FoldPersonalisation {
     /// Labelled examples of each kind taken from the left-out subject.
     pub per_class: usize,
     /// Prior standard deviation of the personal shift, logits.
     pub prior_sd_logit: f64,
+    /// Seed of a random choice of the examples; `None`: the first ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// One left-out repetition's truth and score.
@@ -323,8 +328,16 @@ fn run_personalised_fold(
 ) -> Result<FoldResult> {
     let (template, held) = fold_template(exercise, examples, held_out, settings)?;
     let mut calibration: Vec<&SubjectExample> = Vec::new();
+    let mut rng = how.seed.map(|seed| {
+        relearn_core::rng::SplitMix64::for_stream(seed, relearn_core::rng::label_hash(held_out))
+    });
     for label in [Label::Correct, Label::Incorrect] {
-        calibration.extend(held.iter().filter(|e| e.label == label).take(how.per_class));
+        let mut of_kind: Vec<&SubjectExample> =
+            held.iter().copied().filter(|e| e.label == label).collect();
+        if let Some(rng) = rng.as_mut() {
+            rng.shuffle(&mut of_kind);
+        }
+        calibration.extend(of_kind.into_iter().take(how.per_class));
     }
     let scored_examples: Vec<&SubjectExample> = held
         .iter()
@@ -500,6 +513,7 @@ mod tests {
         let how = FoldPersonalisation {
             per_class: 1,
             prior_sd_logit: crate::personalise::DEFAULT_PRIOR_SD_LOGIT,
+            seed: None,
         };
         let folds = leave_one_subject_out(
             "squat",
@@ -522,6 +536,30 @@ mod tests {
             assert_eq!(f.without_personalisation.map(|c| c.total()), Some(6));
             assert!(f.personal_offset_logit.is_some_and(f64::is_finite));
         }
+        // A seeded choice: reproducible, one of each kind, and not always the first ones.
+        let seeded = FoldPersonalisation {
+            seed: Some(7),
+            ..how
+        };
+        let run = || {
+            leave_one_subject_out(
+                "squat",
+                &examples,
+                &TemplateSettings::default(),
+                Some(seeded),
+                &|_| {},
+            )
+            .unwrap()
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(a, b);
+        assert!(a
+            .iter()
+            .all(|f| f.scores.len() == 6 && f.personalised_with.len() == 2));
+        assert!(a
+            .iter()
+            .zip(&folds)
+            .any(|(s, f)| s.personalised_with != f.personalised_with));
     }
 
     #[test]

@@ -6,28 +6,4 @@
 //! [`SplitMix64`], seeded from the scenario seed and the event's position, so that identical
 //! inputs always give identical decisions.
 
-pub use relearn_core::rng::SplitMix64;
-
-/// A stable 64-bit hash of a text label (FNV-1a), used to derive per-exercise streams from
-/// exercise ids without depending on the standard library's randomised hasher.
-pub fn label_hash(label: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in label.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn label_hash_is_stable_and_tells_labels_apart() {
-        // FNV-1a of the empty string is the offset basis.
-        assert_eq!(label_hash(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(label_hash("squat"), label_hash("squat"));
-        assert_ne!(label_hash("squat"), label_hash("lunge"));
-    }
-}
+pub use relearn_core::rng::{label_hash, SplitMix64};
