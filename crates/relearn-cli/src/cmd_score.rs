@@ -110,6 +110,19 @@ pub fn run(args: ScoreArgs) -> Result<()> {
         })
         .collect();
     bar.finish_and_clear();
+    if let (false, Some(p)) = (args.json, &t.personalisation) {
+        outln!(
+            "template {} is personalised{}: verdict shifted by {:+.2} logits from {} repetitions \
+             the clinician labelled",
+            t.short_id(),
+            p.patient
+                .as_deref()
+                .map(|n| format!(" for {n}"))
+                .unwrap_or_default(),
+            p.offset_logit,
+            p.labelled_repetitions
+        );
+    }
     let mut failures = 0usize;
     for (f, r) in args.files.iter().zip(results) {
         match r {

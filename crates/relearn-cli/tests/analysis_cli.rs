@@ -449,6 +449,13 @@ fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat
     let line: serde_json::Value = serde_json::from_slice(&scored.get_output().stdout).unwrap();
     assert_eq!(line["template_id"], summary["id"]);
     relearn()
+        .args(["score", "--template"])
+        .arg(&personal)
+        .arg(out.join("patient_squat.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is personalised for P-01"));
+    relearn()
         .args(["template", "show"])
         .arg(&personal)
         .assert()
