@@ -56,8 +56,8 @@ pub struct PersonaliseArgs {
     #[arg(long)]
     pub template: PathBuf,
     /// CSV with header `path,label`: recordings of this patient, label `correct` or
-    /// `incorrect` as you judged them; paths relative to the manifest's folder. Two or three
-    /// repetitions of each kind are enough to start with.
+    /// `incorrect` as you judged them; paths relative to the manifest's folder. Both kinds
+    /// are needed; two repetitions of each are a good start.
     #[arg(long)]
     pub manifest: PathBuf,
     /// Where to write the personalised template (a new file: the original is kept, to

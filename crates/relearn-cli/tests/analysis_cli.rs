@@ -484,6 +484,18 @@ fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat
         .assert()
         .failure()
         .stderr(predicate::str::contains("already personalised for P-01"));
+    // Both kinds are needed.
+    std::fs::write(&manifest, "path,label\npatient_squat.csv,correct\n").unwrap();
+    relearn()
+        .args(["template", "personalise", "--template"])
+        .arg(&base)
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(out.join("one-kind.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("label at least one of each kind"));
     // Ratings are not labels a personalisation learns from.
     std::fs::write(&manifest, "path,label\npatient_squat.csv,7\n").unwrap();
     relearn()

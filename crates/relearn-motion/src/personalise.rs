@@ -9,6 +9,10 @@
 //! A personal threshold does.
 //!
 //! What changes, and nothing else:
+//! Repetitions of both kinds are needed: from correct ones alone the shift can only make the
+//! verdict more lenient, which on UI-PRMD gained nothing on average
+//! (`validation/personalise_one_kind.py`).
+//!
 //! - **A personal shift of the verdict.** The verdict model's log-odds of every repetition
 //!   are shifted by one number `b`, the maximum a posteriori estimate from the labelled
 //!   repetitions under a normal prior `b ~ N(0, σ²)`: it maximises
@@ -117,7 +121,8 @@ pub fn personal_offset(log_odds: &[(f64, bool)], prior_sd: f64) -> f64 {
 /// A template personalised to one patient from their labelled repetitions (module docs).
 /// Every repetition found in an example carries the example's label. Errors: a template that
 /// is already personalised (personalise the original with all the labelled repetitions
-/// instead), a rating label, no repetition found, or a prior that is not a positive number.
+/// instead), a rating label, no repetition found, repetitions of one kind only, or a prior
+/// that is not a positive number.
 pub fn personalise(
     template: &Template,
     examples: &[Example<'_>],
@@ -182,6 +187,21 @@ pub fn personalise(
         return Err(Error::Personalise(
             "no repetition of the movement was found in the labelled recordings".into(),
         ));
+    }
+    let correct_count = labelled.iter().filter(|(_, c)| *c).count();
+    if correct_count == 0 || correct_count == labelled.len() {
+        return Err(Error::Personalise(format!(
+            "all {} labelled repetitions are {}; label at least one of each kind (for \
+             example, ask the patient to repeat the fault you see once): learnt from one kind \
+             only, the shift can only move one way, and on UI-PRMD that gained nothing on \
+             average and lost accuracy on some movements (VALIDATION.md §4)",
+            labelled.len(),
+            if correct_count == 0 {
+                "incorrect"
+            } else {
+                "correct"
+            }
+        )));
     }
     let agreement_before = agreement(examples, scored.iter().map(|(s, _)| s));
     let offset_logit = personal_offset(&labelled, prior_sd_logit);
