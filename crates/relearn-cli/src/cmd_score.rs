@@ -115,10 +115,7 @@ pub fn run(args: ScoreArgs) -> Result<()> {
             "template {} is personalised{}: verdict shifted by {:+.2} logits from {} repetitions \
              the clinician labelled",
             t.short_id(),
-            p.patient
-                .as_deref()
-                .map(|n| format!(" for {n}"))
-                .unwrap_or_default(),
+            p.for_whom(),
             p.offset_logit,
             p.labelled_repetitions
         );

@@ -161,10 +161,7 @@ fn print_summary(t: &relearn_motion::template::Template) {
         outln!(
             "  personalised{} from template {} with {} labelled repetitions: verdict shifted \
              by {:+.2} logits (prior SD {}); {} of {} agreed with the clinician before, {} after",
-            p.patient
-                .as_deref()
-                .map(|n| format!(" for {n}"))
-                .unwrap_or_default(),
+            p.for_whom(),
             p.base_template_id.get(..12).unwrap_or(&p.base_template_id),
             p.labelled_repetitions,
             p.offset_logit,
@@ -233,24 +230,32 @@ fn build(args: BuildArgs) -> Result<()> {
         template.rules = read_rules(path)?;
         template.id = template.compute_id();
     }
-    let json = serde_json::to_string(&template)?;
-    std::fs::write(&args.out, json)
-        .with_context(|| format!("{}: cannot write the template", args.out.display()))?;
-    if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "template": args.out.display().to_string(),
-                "id": template.id,
-                "exercise": template.exercise,
-                "program_version": template.program_version,
-                "training": template.training,
-                "examples": template.examples,
-            })
-        );
+    let summary = serde_json::json!({
+        "template": args.out.display().to_string(),
+        "id": template.id,
+        "exercise": template.exercise,
+        "program_version": template.program_version,
+        "training": template.training,
+        "examples": template.examples,
+    });
+    write_and_report(&template, &args.out, summary, args.json)
+}
+
+/// Writes a template to `out`, then reports it: `summary` as one JSON line with `--json`,
+/// else the summary for people.
+fn write_and_report(
+    t: &relearn_motion::template::Template,
+    out: &std::path::Path,
+    summary: serde_json::Value,
+    json: bool,
+) -> Result<()> {
+    std::fs::write(out, serde_json::to_string(t)?)
+        .with_context(|| format!("{}: cannot write the template", out.display()))?;
+    if json {
+        outln!("{summary}");
     } else {
-        print_summary(&template);
-        outln!("  written to {}", args.out.display());
+        print_summary(t);
+        outln!("  written to {}", out.display());
     }
     Ok(())
 }
@@ -284,25 +289,10 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
                 args.manifest.display()
             )
         })?;
-    let json = serde_json::to_string(&personal)?;
-    std::fs::write(&args.out, json).with_context(|| {
-        format!(
-            "{}: cannot write the personalised template",
-            args.out.display()
-        )
-    })?;
-    if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "template": args.out.display().to_string(),
-                "id": personal.id,
-                "personalisation": personal.personalisation,
-            })
-        );
-    } else {
-        print_summary(&personal);
-        outln!("  written to {}", args.out.display());
-    }
-    Ok(())
+    let summary = serde_json::json!({
+        "template": args.out.display().to_string(),
+        "id": personal.id,
+        "personalisation": personal.personalisation,
+    });
+    write_and_report(&personal, &args.out, summary, args.json)
 }

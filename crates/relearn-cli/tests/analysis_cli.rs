@@ -461,53 +461,44 @@ fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat
         .assert()
         .success()
         .stdout(predicate::str::contains("personalised for P-01"));
+    // `template personalise` of `template` with `manifest` into `out`, expected to fail
+    // saying `why`.
+    let refused = |template: &Path, manifest: &Path, out: &Path, why: &str| {
+        relearn()
+            .args(["template", "personalise", "--template"])
+            .arg(template)
+            .arg("--manifest")
+            .arg(manifest)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(why));
+    };
     // Never over the original, which stays as it was.
-    relearn()
-        .args(["template", "personalise", "--template"])
-        .arg(&base)
-        .arg("--manifest")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&base)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("a new file"));
+    refused(&base, &manifest, &base, "a new file");
     assert_eq!(std::fs::read(&base).unwrap(), original);
     // Not twice: personalise the original with every labelled repetition instead.
-    relearn()
-        .args(["template", "personalise", "--template"])
-        .arg(&personal)
-        .arg("--manifest")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(out.join("again.json"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("already personalised for P-01"));
+    refused(
+        &personal,
+        &manifest,
+        &out.join("again.json"),
+        "already personalised for P-01",
+    );
     // Both kinds are needed.
     std::fs::write(&manifest, "path,label\npatient_squat.csv,correct\n").unwrap();
-    relearn()
-        .args(["template", "personalise", "--template"])
-        .arg(&base)
-        .arg("--manifest")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(out.join("one-kind.json"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("label at least one of each kind"));
+    refused(
+        &base,
+        &manifest,
+        &out.join("one-kind.json"),
+        "label at least one of each kind",
+    );
     // Ratings are not labels a personalisation learns from.
     std::fs::write(&manifest, "path,label\npatient_squat.csv,7\n").unwrap();
-    relearn()
-        .args(["template", "personalise", "--template"])
-        .arg(&base)
-        .arg("--manifest")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(out.join("rated.json"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "patient_squat.csv is labelled with a rating",
-        ));
+    refused(
+        &base,
+        &manifest,
+        &out.join("rated.json"),
+        "patient_squat.csv is labelled with a rating",
+    );
 }

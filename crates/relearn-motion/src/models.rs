@@ -257,7 +257,8 @@ pub struct LogisticModel {
     pub l2: f64,
 }
 
-fn sigmoid(z: f64) -> f64 {
+/// The logistic function `1 / (1 + e^-z)`, computed without overflow for either sign of `z`.
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {

@@ -32,6 +32,7 @@
 //! template it came from and the repetitions it learnt from.
 
 use crate::error::{Error, Result};
+use crate::models::sigmoid;
 use crate::score::{score_recording, score_recording_with_basis, RecordingScore, Verdict};
 use crate::template::{Example, ExampleSummary, Label, Template};
 use rayon::prelude::*;
@@ -71,21 +72,21 @@ pub struct Personalisation {
 }
 
 impl Personalisation {
+    /// " for P-07" when the patient was named, else nothing: for messages ("personalised
+    /// for P-07").
+    pub fn for_whom(&self) -> String {
+        self.patient
+            .as_deref()
+            .map(|n| format!(" for {n}"))
+            .unwrap_or_default()
+    }
+
     /// The verdict model's probability shifted by the personal offset.
     pub fn adjust(&self, probability: f64) -> f64 {
         if !probability.is_finite() {
             return probability;
         }
         sigmoid(log_odds(probability) + self.offset_logit)
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 
@@ -133,10 +134,7 @@ pub fn personalise(
         return Err(Error::Personalise(format!(
             "it is already personalised{} (from template {}); personalise the original \
              template with all of the patient's labelled repetitions",
-            p.patient
-                .as_deref()
-                .map(|n| format!(" for {n}"))
-                .unwrap_or_default(),
+            p.for_whom(),
             p.base_template_id.get(..12).unwrap_or(&p.base_template_id)
         )));
     }

@@ -270,19 +270,26 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
             population.push((faulty, squat(depth, thigh, 100 * k as u64 + r)));
         }
     }
-    let examples: Vec<Example<'_>> = population
-        .iter()
-        .map(|(faulty, p)| Example {
-            prepared: p,
-            label: if *faulty {
-                Label::Incorrect
-            } else {
-                Label::Correct
-            },
-            source: "population".into(),
-        })
-        .collect();
-    let template = build_template("squat", &examples, &settings).unwrap();
+    /// Labelled examples from (faulty, recording) pairs.
+    fn labelled_as<'a>(
+        squats: &'a [(bool, relearn_motion::prepare::PreparedRecording)],
+        source: &str,
+    ) -> Vec<Example<'a>> {
+        squats
+            .iter()
+            .map(|(faulty, p)| Example {
+                prepared: p,
+                label: if *faulty {
+                    Label::Incorrect
+                } else {
+                    Label::Correct
+                },
+                source: source.into(),
+            })
+            .collect()
+    }
+    let template =
+        build_template("squat", &labelled_as(&population, "population"), &settings).unwrap();
     // The patient: correct at 80°, faulty at 55°.
     let patient = |r: u64, seed: u64| {
         let faulty = r % 2 == 1;
@@ -300,18 +307,7 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
             .count()
     };
     let before = right(&template);
-    let patient_examples: Vec<Example<'_>> = labelled
-        .iter()
-        .map(|(faulty, p)| Example {
-            prepared: p,
-            label: if *faulty {
-                Label::Incorrect
-            } else {
-                Label::Correct
-            },
-            source: "patient".into(),
-        })
-        .collect();
+    let patient_examples = labelled_as(&labelled, "patient");
     let personal = personalise(
         &template,
         &patient_examples,

@@ -133,10 +133,10 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
                     &format!(
                         "{}from {} repetitions the clinician labelled (verdict shifted by \
                          {:+.1} logits)",
-                        p.patient
-                            .as_deref()
-                            .map(|n| format!("for {n}, "))
-                            .unwrap_or_default(),
+                        match p.for_whom().trim_start() {
+                            "" => String::new(),
+                            whom => format!("{whom}, "),
+                        },
                         p.labelled_repetitions,
                         p.offset_logit
                     ),

@@ -354,3 +354,31 @@ fn header_states_the_posture() {
         "posture fact"
     );
 }
+
+#[test]
+fn header_says_when_and_for_whom_the_template_was_personalised() {
+    let mut t = common::squat_template();
+    t.personalisation = Some(relearn_motion::personalise::Personalisation {
+        patient: Some("P-07 <b>".into()),
+        base_template_id: t.id.clone(),
+        examples: Vec::new(),
+        offset_logit: 1.24,
+        prior_sd_logit: 2.5,
+        rules_not_deciding: Vec::new(),
+        agreement_before: 2,
+        agreement_after: 4,
+        labelled_repetitions: 4,
+    });
+    let p = common::valgus_patient(1);
+    let a = common::analysis(&p, Some(&t));
+    let html = render_analysis_html(&ReportInput::new(&p, &a).with_template(&t));
+    assert!(
+        html.contains(
+            "<dt>Personalised</dt><dd>for P-07 &lt;b&gt;, from 4 repetitions the clinician \
+             labelled (verdict shifted by +1.2 logits)</dd>"
+        ),
+        "personalisation line missing"
+    );
+    // A template that is not personalised says nothing of it.
+    assert!(!rendered().html.contains("<dt>Personalised</dt>"));
+}
