@@ -2,6 +2,7 @@
 //! 2018), movement by movement, through the same code path as `relearn template build`.
 
 use crate::load::{progress, read_prepared_with, ReadArgs};
+use crate::manifest::read_manifest;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{
@@ -19,6 +20,32 @@ use std::path::{Path, PathBuf};
 pub enum EvalCommand {
     /// Leave-one-subject-out correct/incorrect classification on UI-PRMD Kinect data.
     Uiprmd(UiprmdArgs),
+    /// Leave-one-subject-out correct/incorrect classification on your own labelled
+    /// recordings: a manifest with the columns `path,label,subject`.
+    Manifest(ManifestEvalArgs),
+}
+
+/// Arguments of `relearn eval manifest`.
+#[derive(Debug, clap::Args)]
+pub struct ManifestEvalArgs {
+    /// CSV with header `path,label,subject`: label `correct` or `incorrect`, subject the
+    /// person who performed the recording (so that no one's recordings are on both sides of
+    /// a fold); paths relative to the manifest's folder.
+    #[arg(long)]
+    pub manifest: PathBuf,
+    /// Name of the exercise ("deep squat").
+    #[arg(long)]
+    pub exercise: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub personal: PersonaliseEvalArgs,
+    /// Write the full results (per fold) as JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `relearn eval uiprmd`.
@@ -71,10 +98,17 @@ pub struct UiprmdArgs {
     /// carries no selection optimism. About 37 times the work of the plain evaluation.
     #[arg(long)]
     pub nested: bool,
+    #[command(flatten)]
+    pub personal: PersonaliseEvalArgs,
+}
+
+/// The personalised protocol of an evaluation.
+#[derive(Debug, clap::Args)]
+pub struct PersonaliseEvalArgs {
     /// Personalised protocol: each left-out subject's first K correct and first K incorrect
     /// files personalise their template (as `relearn template personalise` does) and are not
     /// scored; the other files are scored with and without the personalisation.
-    #[arg(long, value_name = "K", conflicts_with = "nested")]
+    #[arg(long, value_name = "K")]
     pub personalise: Option<usize>,
     /// With --personalise: prior standard deviation of the personal shift, logits.
     #[arg(long, default_value_t = DEFAULT_PRIOR_SD_LOGIT, requires = "personalise")]
@@ -83,6 +117,38 @@ pub struct UiprmdArgs {
     /// each subject) instead of the first K.
     #[arg(long, requires = "personalise")]
     pub personalise_seed: Option<u64>,
+}
+
+impl PersonaliseEvalArgs {
+    /// The fold personalisation asked for, if any.
+    fn fold_personalisation(&self) -> Result<Option<FoldPersonalisation>> {
+        if self.personalise == Some(0) {
+            bail!("--personalise needs at least one labelled file of each kind (K >= 1)");
+        }
+        Ok(self.personalise.map(|k| FoldPersonalisation {
+            per_class: k,
+            prior_sd_logit: self.prior_sd,
+            seed: self.personalise_seed,
+        }))
+    }
+
+    /// The protocol in words, for the results file.
+    fn protocol(&self) -> Option<String> {
+        self.personalise.map(|k| {
+            format!(
+                "leave-one-subject-out, personalised: template built with the same code path as \
+                 `relearn template build` from the other subjects' correct and incorrect \
+                 repetitions, then personalised (as `relearn template personalise`) with {k} \
+                 correct and {k} incorrect files of the left-out subject ({}), which are not \
+                 scored; prior SD {} logits",
+                self.personalise_seed.map_or_else(
+                    || "the first ones".to_string(),
+                    |s| format!("a seeded random choice, seed {s}")
+                ),
+                self.prior_sd
+            )
+        })
+    }
 }
 
 fn parse_channel_set(s: &str) -> std::result::Result<ChannelSet, String> {
@@ -160,13 +226,21 @@ fn discover(dir: &Path) -> Result<Vec<UiprmdFile>> {
     Ok(out)
 }
 
-/// Results of one movement.
+/// Results of one UI-PRMD movement.
 #[derive(Debug, Serialize)]
 pub struct MovementResult {
     /// Movement number (1-10).
     pub movement: u32,
-    /// Movement name.
-    pub name: &'static str,
+    /// What the evaluation found.
+    #[serde(flatten)]
+    pub summary: EvalSummary,
+}
+
+/// What a leave-one-subject-out evaluation of one exercise found.
+#[derive(Debug, Serialize)]
+pub struct EvalSummary {
+    /// Exercise (movement) name.
+    pub name: String,
     /// Subjects (folds).
     pub subjects: usize,
     /// Pooled outcomes over the folds.
@@ -194,10 +268,39 @@ pub struct MovementResult {
     pub folds: Vec<FoldResult>,
 }
 
+impl EvalSummary {
+    /// Pools the folds of one exercise.
+    fn of(name: &str, folds: Vec<FoldResult>, personalised: bool) -> EvalSummary {
+        let mut c = Confusion::default();
+        let mut before = Confusion::default();
+        for f in &folds {
+            c.merge(&f.confusion);
+            if let Some(b) = &f.without_personalisation {
+                before.merge(b);
+            }
+        }
+        let best = best_threshold_accuracy(&folds);
+        EvalSummary {
+            name: name.to_string(),
+            subjects: folds.len(),
+            confusion: c,
+            accuracy: c.accuracy(),
+            balanced_accuracy: c.balanced_accuracy(),
+            auc: pooled_auc(&folds),
+            within_subject_auc: mean_within_subject_auc(&folds),
+            best_threshold_accuracy: best.map(|b| b.0),
+            best_threshold: best.map(|b| b.1),
+            without_personalisation: personalised.then_some(before),
+            folds,
+        }
+    }
+}
+
 /// Runs `relearn eval ...`.
 pub fn run(cmd: EvalCommand) -> Result<()> {
     match cmd {
         EvalCommand::Uiprmd(args) => uiprmd(args),
+        EvalCommand::Manifest(args) => manifest(args),
     }
 }
 
@@ -279,14 +382,10 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         })
         .sum();
     let candidates = nested_candidates(&settings);
-    if args.personalise == Some(0) {
-        bail!("--personalise needs at least one labelled file of each kind (K >= 1)");
+    if args.nested && args.personal.personalise.is_some() {
+        bail!("--nested and --personalise are different protocols: choose one");
     }
-    let personalise = args.personalise.map(|k| FoldPersonalisation {
-        per_class: k,
-        prior_sd_logit: args.prior_sd,
-        seed: args.personalise_seed,
-    });
+    let personalise = args.personal.fold_personalisation()?;
     let bar = progress(
         folds,
         if args.nested {
@@ -309,49 +408,26 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
                 leave_one_subject_out(name, examples, &settings, personalise, &|_| bar.inc(1))
             }
             .with_context(|| format!("movement m{m:02}"))?;
-            let mut c = Confusion::default();
-            for f in &folds {
-                c.merge(&f.confusion);
-            }
-            let best = best_threshold_accuracy(&folds);
-            let without_personalisation = personalise.map(|_| {
-                let mut before = Confusion::default();
-                for f in &folds {
-                    if let Some(b) = &f.without_personalisation {
-                        before.merge(b);
-                    }
-                }
-                before
-            });
             Ok(MovementResult {
                 movement: *m,
-                name,
-                subjects: folds.len(),
-                confusion: c,
-                accuracy: c.accuracy(),
-                balanced_accuracy: c.balanced_accuracy(),
-                auc: pooled_auc(&folds),
-                within_subject_auc: mean_within_subject_auc(&folds),
-                best_threshold_accuracy: best.map(|b| b.0),
-                best_threshold: best.map(|b| b.1),
-                without_personalisation,
-                folds,
+                summary: EvalSummary::of(name, folds, personalise.is_some()),
             })
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
-    let mut total = Confusion::default();
-    for r in &results {
-        total.merge(&r.confusion);
-    }
+    let summaries: Vec<(String, &EvalSummary)> = results
+        .iter()
+        .map(|r| (format!("m{:02} {}", r.movement, r.summary.name), &r.summary))
+        .collect();
+    let total = pooled(summaries.iter().map(|(_, s)| &s.confusion));
     let doc = serde_json::json!({
         "dataset": "UI-PRMD Kinect (Vakanski et al. 2018)",
-        "protocol": if let Some(k) = args.personalise {
-            format!("leave-one-subject-out per movement, personalised: template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions, then personalised (as `relearn template personalise`) with {k} correct and {k} incorrect files of the left-out subject ({}), which are not scored; prior SD {} logits", args.personalise_seed.map_or_else(|| "the first ones".to_string(), |s| format!("a seeded random choice, seed {s}")), args.prior_sd)
+        "protocol": if let Some(p) = args.personal.protocol() {
+            format!("{p}; per movement")
         } else if args.nested {
             "nested leave-one-subject-out per movement: in each outer fold the setting is chosen among the candidates by an inner leave-one-subject-out over the training subjects only; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions".to_string()
         } else {
-            "leave-one-subject-out per movement; template built with the same code path as `relearn template build` from the other subjects' correct and incorrect repetitions".to_string()
+            PLAIN_PROTOCOL.to_string() + " per movement"
         },
         "candidates": if args.nested { candidates.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>() } else { Vec::new() },
         "program_version": relearn_core::VERSION,
@@ -368,9 +444,142 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         crate::out::json_pretty(&doc)?;
         return Ok(());
     }
-    let personalised = args.personalise.is_some();
+    print_table("movement", &summaries, personalise.is_some());
+    if args.nested {
+        outln!();
+        outln!("Settings chosen by the inner folds (number of outer folds):");
+        for (name, _) in &candidates {
+            let n = results
+                .iter()
+                .flat_map(|r| &r.summary.folds)
+                .filter(|f| f.selected.as_deref() == Some(name.as_str()))
+                .count();
+            outln!("  {name}: {n}");
+        }
+    }
+    Ok(())
+}
+
+fn manifest(args: ManifestEvalArgs) -> Result<()> {
+    let entries = read_manifest(&args.manifest)?;
+    let settings = TemplateSettings::default();
+    let mut examples_rows = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let Some(subject) = e.subject.clone() else {
+            bail!(
+                "{}: line {}: no subject; `relearn eval manifest` needs a `subject` column naming \
+                 who performed each recording, so that no one's recordings are on both sides \
+                 of a fold",
+                args.manifest.display(),
+                e.line
+            );
+        };
+        if !matches!(e.label, Label::Correct | Label::Incorrect) {
+            bail!(
+                "{}: line {}: label {:?}; the evaluation compares verdicts, so every recording \
+                 must be labelled `correct` or `incorrect`",
+                args.manifest.display(),
+                e.line,
+                e.label
+            );
+        }
+        examples_rows.push((e, subject));
+    }
+    let personalise = args.personal.fold_personalisation()?;
+    let bar = progress(entries.len() as u64, "reading recordings", args.json);
+    let prepared: Vec<_> = entries
+        .par_iter()
+        .map(|e| {
+            let p = read_prepared_with(&e.path, &args.read, &settings.prepare);
+            bar.inc(1);
+            p.with_context(|| format!("{}: line {}", args.manifest.display(), e.line))
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    let examples: Vec<SubjectExample> = examples_rows
+        .into_iter()
+        .zip(prepared)
+        .map(|((e, subject), p)| SubjectExample {
+            subject,
+            prepared: p,
+            label: e.label,
+            source: e.path_text.clone(),
+        })
+        .collect();
+    let subjects = {
+        let mut s: Vec<&str> = examples.iter().map(|e| e.subject.as_str()).collect();
+        s.sort_unstable();
+        s.dedup();
+        s.len()
+    };
+    if subjects < 3 {
+        bail!(
+            "{}: {subjects} subject(s); leave-one-subject-out needs at least 3 (each template is \
+             built from the others)",
+            args.manifest.display()
+        );
+    }
+    let bar = progress(subjects as u64, "leave-one-subject-out", args.json);
+    let folds = leave_one_subject_out(&args.exercise, &examples, &settings, personalise, &|_| {
+        bar.inc(1)
+    })
+    .with_context(|| format!("{}: cannot evaluate", args.manifest.display()))?;
+    bar.finish_and_clear();
+    let summary = EvalSummary::of(&args.exercise, folds, personalise.is_some());
+    let doc = serde_json::json!({
+        "manifest": args.manifest.display().to_string(),
+        "protocol": args.personal.protocol().unwrap_or_else(|| PLAIN_PROTOCOL.to_string()),
+        "program_version": relearn_core::VERSION,
+        "settings": settings,
+        "result": summary,
+        "personalisation": personalise,
+    });
+    if let Some(out) = &args.out {
+        std::fs::write(out, serde_json::to_string_pretty(&doc)?)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    if args.json {
+        crate::out::json_pretty(&doc)?;
+        return Ok(());
+    }
+    print_table(
+        "exercise",
+        &[(args.exercise.clone(), &summary)],
+        personalise.is_some(),
+    );
+    outln!();
+    outln!("Left-out subjects (right / repetitions scored):");
+    for f in &summary.folds {
+        let c = f.confusion;
+        outln!(
+            "  {}: {} / {}{}",
+            f.subject,
+            c.true_correct + c.true_incorrect,
+            c.total(),
+            f.without_personalisation
+                .map(|b| format!(" (not personalised: {})", b.true_correct + b.true_incorrect))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// The plain protocol in words, for the results file.
+const PLAIN_PROTOCOL: &str = "leave-one-subject-out; template built with the same code path as \
+     `relearn template build` from the other subjects' correct and incorrect repetitions";
+
+/// The confusion tables pooled.
+fn pooled<'a>(tables: impl Iterator<Item = &'a Confusion>) -> Confusion {
+    let mut total = Confusion::default();
+    tables.for_each(|c| total.merge(c));
+    total
+}
+
+/// Prints the results table: one row per summary (`what` names the first column), a row for
+/// all of them when there are several, and what the columns mean.
+fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) {
     outln!(
-        "| movement | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |{}",
+        "| {what} | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |{}",
         if personalised { " accuracy not personalised (same repetitions) |" } else { "" }
     );
     outln!(
@@ -382,12 +591,10 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             .unwrap_or_default()
     };
     let auc = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-    for r in &results {
+    for (label, r) in rows {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
         outln!(
-            "| m{:02} {} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |{}",
-            r.movement,
-            r.name,
+            "| {label} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |{}",
             r.subjects,
             r.confusion.total(),
             r.accuracy,
@@ -402,22 +609,22 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
             before(&r.without_personalisation)
         );
     }
-    let total_before = personalised.then(|| {
-        let mut c = Confusion::default();
-        for r in &results {
-            if let Some(b) = &r.without_personalisation {
-                c.merge(b);
-            }
-        }
-        c
-    });
-    outln!(
-        "| all | | {} | {:.3} | {:.3} | | | | |{}",
-        total.total(),
-        total.accuracy(),
-        total.balanced_accuracy(),
-        before(&total_before)
-    );
+    if rows.len() > 1 {
+        let total = pooled(rows.iter().map(|(_, r)| &r.confusion));
+        let total_before = personalised.then(|| {
+            pooled(
+                rows.iter()
+                    .filter_map(|(_, r)| r.without_personalisation.as_ref()),
+            )
+        });
+        outln!(
+            "| all | | {} | {:.3} | {:.3} | | | | |{}",
+            total.total(),
+            total.accuracy(),
+            total.balanced_accuracy(),
+            before(&total_before)
+        );
+    }
     outln!();
     outln!(
         "AUC pooled: how well one score threshold, the same for everybody, ranks the left-out \
@@ -427,19 +634,6 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
          Best-threshold accuracy: the best any one threshold could do, chosen on these very \
          scores (an optimistic bound, not a validation)."
     );
-    if args.nested {
-        outln!();
-        outln!("Settings chosen by the inner folds (number of outer folds):");
-        for (name, _) in &candidates {
-            let n = results
-                .iter()
-                .flat_map(|r| &r.folds)
-                .filter(|f| f.selected.as_deref() == Some(name.as_str()))
-                .count();
-            outln!("  {name}: {n}");
-        }
-    }
-    Ok(())
 }
 
 /// The settings a nested evaluation chooses between: the choices made on UI-PRMD itself

@@ -1,6 +1,7 @@
 //! `MANIFEST.csv`: the labelled examples a template is built from.
 //!
-//! Header `path,label` (more columns are allowed and ignored, e.g. `subject`); a label is
+//! Header `path,label`, optionally `subject` (who performed the recording: `relearn eval
+//! manifest` needs it; other commands ignore it); more columns are allowed and ignored. A label is
 //! `correct`, `incorrect` or a number (a clinician's rating on any scale); paths are relative
 //! to the manifest's folder.
 
@@ -19,6 +20,9 @@ pub struct ManifestEntry {
     pub label: Label,
     /// 1-based line number, for messages.
     pub line: usize,
+    /// Who performed the recording (the optional `subject` column; `None` when the manifest
+    /// has no such column or the cell is empty).
+    pub subject: Option<String>,
 }
 
 /// Reads and validates a manifest; every error names the manifest and the line.
@@ -46,6 +50,7 @@ pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>>
             headers.iter().collect::<Vec<_>>().join(",")
         );
     };
+    let si = col("subject");
     let mut out = Vec::new();
     for (k, row) in reader.records().enumerate() {
         let line = k + 2;
@@ -62,11 +67,16 @@ pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>>
         if !path.exists() {
             bail!("{name}: line {line}: {} does not exist (paths are relative to the manifest's folder)", path.display());
         }
+        let subject = si
+            .and_then(|i| row.get(i))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         out.push(ManifestEntry {
             path_text,
             path,
             label,
             line,
+            subject,
         });
     }
     if out.is_empty() {
@@ -91,6 +101,9 @@ mod tests {
         assert_eq!(rows[0].label, Label::Correct);
         assert_eq!(rows[1].label, Label::Rating(7.5));
         assert_eq!(rows[1].path, dir.path().join("b.csv"));
+        assert_eq!(rows[0].subject.as_deref(), Some("s1"));
+        let rows = parse_manifest("path,label\na.csv,correct\n", &m).unwrap();
+        assert_eq!(rows[0].subject, None);
     }
 
     #[test]

@@ -502,3 +502,103 @@ fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat
         "patient_squat.csv is labelled with a rating",
     );
 }
+
+/// `eval manifest` on your own data is the same evaluation as `eval uiprmd`: on four UI-PRMD
+/// subjects' deep squats, written as a manifest with a `subject` column in the order
+/// `eval uiprmd` finds them, every fold's outcome and template are the same.
+#[test]
+fn eval_manifest_is_the_uiprmd_evaluation_on_any_labelled_recordings() {
+    let Some(data) = shared_data() else { return };
+    let uiprmd = data.join("ui-prmd");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rows = Vec::new();
+    for sub in ["Incorrect Segmented Movements", "Segmented Movements"] {
+        for kind in ["Positions", "Angles"] {
+            let from = uiprmd.join(sub).join("Kinect").join(kind);
+            let to = tmp
+                .path()
+                .join("ui-prmd")
+                .join(sub)
+                .join("Kinect")
+                .join(kind);
+            std::fs::create_dir_all(&to).unwrap();
+            let mut names: Vec<String> = std::fs::read_dir(&from)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .filter(|n| {
+                    ["m01_s01_", "m01_s02_", "m01_s03_", "m01_s04_"]
+                        .iter()
+                        .any(|p| n.starts_with(p))
+                })
+                .collect();
+            names.sort();
+            for n in names {
+                std::os::unix::fs::symlink(from.join(&n), to.join(&n)).unwrap();
+                if kind == "Positions" {
+                    let label = if sub.starts_with("Incorrect") {
+                        "incorrect"
+                    } else {
+                        "correct"
+                    };
+                    rows.push(format!("{},{label},{}", to.join(&n).display(), &n[4..7]));
+                }
+            }
+        }
+    }
+    assert_eq!(rows.len(), 80);
+    let manifest = tmp.path().join("m01.csv");
+    std::fs::write(
+        &manifest,
+        format!("path,label,subject\n{}\n", rows.join("\n")),
+    )
+    .unwrap();
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = relearn().args(args).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let by_uiprmd = run(&[
+        "eval",
+        "uiprmd",
+        &tmp.path().join("ui-prmd").display().to_string(),
+        "--json",
+    ]);
+    let by_manifest = run(&[
+        "eval",
+        "manifest",
+        "--manifest",
+        &manifest.display().to_string(),
+        "--exercise",
+        "deep squat",
+        "--format",
+        "ui-prmd",
+        "--json",
+    ]);
+    let a = &by_uiprmd["movements"][0]["folds"];
+    let b = &by_manifest["result"]["folds"];
+    assert_eq!(a.as_array().map(Vec::len), Some(4));
+    for (fa, fb) in a.as_array().unwrap().iter().zip(b.as_array().unwrap()) {
+        assert_eq!(
+            fa["subject"].as_str().map(|s| format!("s{s}")),
+            fb["subject"].as_str().map(str::to_string)
+        );
+        assert_eq!(fa["confusion"], fb["confusion"]);
+        assert_eq!(fa["scores"], fb["scores"]);
+        assert_eq!(fa["template_id"], fb["template_id"]);
+    }
+    assert_eq!(
+        by_uiprmd["movements"][0]["accuracy"],
+        by_manifest["result"]["accuracy"]
+    );
+    // Without a subject column it says what is missing.
+    std::fs::write(
+        &manifest,
+        format!("path,label\n{}\n", rows[0].rsplit_once(',').unwrap().0),
+    )
+    .unwrap();
+    relearn()
+        .args(["eval", "manifest", "--exercise", "deep squat", "--manifest"])
+        .arg(&manifest)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("needs a `subject` column"));
+}
