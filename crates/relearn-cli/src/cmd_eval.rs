@@ -436,12 +436,7 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
         "overall": { "confusion": total, "accuracy": total.accuracy(), "balanced_accuracy": total.balanced_accuracy() },
         "personalisation": personalise,
     });
-    if let Some(out) = &args.out {
-        std::fs::write(out, serde_json::to_string_pretty(&doc)?)
-            .with_context(|| format!("{}: cannot write", out.display()))?;
-    }
-    if args.json {
-        crate::out::json_pretty(&doc)?;
+    if write_results(&doc, args.out.as_deref(), args.json)? {
         return Ok(());
     }
     print_table("movement", &summaries, personalise.is_some());
@@ -534,12 +529,7 @@ fn manifest(args: ManifestEvalArgs) -> Result<()> {
         "result": summary,
         "personalisation": personalise,
     });
-    if let Some(out) = &args.out {
-        std::fs::write(out, serde_json::to_string_pretty(&doc)?)
-            .with_context(|| format!("{}: cannot write", out.display()))?;
-    }
-    if args.json {
-        crate::out::json_pretty(&doc)?;
+    if write_results(&doc, args.out.as_deref(), args.json)? {
         return Ok(());
     }
     print_table(
@@ -562,6 +552,19 @@ fn manifest(args: ManifestEvalArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Writes the results document to `out` when given, and prints it as JSON when `json`;
+/// returns whether it was printed (then there is no table to print).
+fn write_results(doc: &serde_json::Value, out: Option<&Path>, json: bool) -> Result<bool> {
+    if let Some(out) = out {
+        std::fs::write(out, serde_json::to_string_pretty(doc)?)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    if json {
+        crate::out::json_pretty(doc)?;
+    }
+    Ok(json)
 }
 
 /// The plain protocol in words, for the results file.
