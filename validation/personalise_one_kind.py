@@ -29,18 +29,32 @@ def sigmoid(x):
 
 
 def personal_offset(labelled, prior_sd):
-    """Newton's method on sum log sigmoid(+-(z + b)) - b^2 / (2 prior_sd^2), as in Rust."""
-    b = 0.0
-    for _ in range(100):
+    """The root of the falling gradient sum(y - sigmoid(z + b)) - b / prior_sd^2, by Newton's
+    method safeguarded by bisection, as in Rust (`personal_offset`)."""
+    def grad_curv(b):
         g, h = -b / prior_sd**2, -1 / prior_sd**2
         for z, correct in labelled:
             p = sigmoid(z + b)
             g += (1.0 if correct else 0.0) - p
             h -= p * (1 - p)
-        step = g / h
-        b -= step
-        if abs(step) < 1e-10:
-            break
+        return g, h
+    reach = max(len(labelled) * prior_sd**2, 1.0)
+    lo, hi, b = -reach, reach, 0.0
+    before_last = last = 2 * reach
+    for _ in range(200):
+        g, h = grad_curv(b)
+        if g == 0:
+            return b
+        if g > 0:
+            lo = b
+        else:
+            hi = b
+        newton = b - g / h
+        nxt = newton if lo < newton < hi and abs(newton - b) < 0.5 * before_last else 0.5 * (lo + hi)
+        before_last, last = last, abs(nxt - b)
+        if abs(nxt - b) < 1e-12 * (1 + abs(b)) or hi - lo < 1e-12:
+            return nxt
+        b = nxt
     return b
 
 

@@ -16,7 +16,7 @@
 //! - **A personal shift of the verdict.** The verdict model's log-odds of every repetition
 //!   are shifted by one number `b`, the maximum a posteriori estimate from the labelled
 //!   repetitions under a normal prior `b ~ N(0, σ²)`: it maximises
-//!   `Σ log σ(±(z_i + b)) − b² / 2σ²` (Newton's method; the objective is concave). The prior
+//!   `Σ log σ(±(z_i + b)) − b² / 2σ²` (the objective is concave: Newton's method safeguarded by bisection). The prior
 //!   keeps a handful of repetitions from moving the threshold further than their evidence
 //!   supports. σ = [`DEFAULT_PRIOR_SD_LOGIT`] = 2.5 logits, the weakly informative scale for
 //!   a logistic coefficient of Gelman, Jakulin, Pittau & Su (2008), *Ann. Appl. Stat.*
@@ -96,13 +96,15 @@ fn log_odds(p: f64) -> f64 {
 }
 
 /// The maximum a posteriori shift `b` of the log-odds `z` of repetitions labelled correct
-/// (`true`) or incorrect, under the prior `b ~ N(0, prior_sd²)` (module docs). Newton's
-/// method on a strictly concave objective (the prior's curvature keeps the Hessian
-/// negative), so it converges from 0 whatever the labels, even when they are all of one kind.
+/// (`true`) or incorrect, under the prior `b ~ N(0, prior_sd²)` (module docs). The objective
+/// is strictly concave, so its gradient `g(b) = Σ (y − σ(z + b)) − b / prior_sd²` falls
+/// strictly and has one root, whatever the labels, even all of one kind. It is found by
+/// Newton's method safeguarded by bisection (Press et al., *Numerical Recipes*, 3rd ed.,
+/// §9.4, `rtsafe`): plain Newton oscillates when the prior is weak and the labelled
+/// repetitions saturate the logistic function (found by a property test).
 pub fn personal_offset(log_odds: &[(f64, bool)], prior_sd: f64) -> f64 {
     let precision = 1.0 / (prior_sd * prior_sd);
-    let mut b = 0.0;
-    for _ in 0..100 {
+    let gradient_and_curvature = |b: f64| {
         let mut gradient = -b * precision;
         let mut curvature = -precision;
         for &(z, correct) in log_odds {
@@ -110,11 +112,39 @@ pub fn personal_offset(log_odds: &[(f64, bool)], prior_sd: f64) -> f64 {
             gradient += if correct { 1.0 } else { 0.0 } - p;
             curvature -= p * (1.0 - p);
         }
-        let step = gradient / curvature;
-        b -= step;
-        if step.abs() < 1e-10 {
-            break;
+        (gradient, curvature)
+    };
+    // A bracket: |Σ (y − σ)| ≤ n, so the root lies within n·prior_sd² of 0.
+    let reach = (log_odds.len() as f64 * prior_sd * prior_sd).max(1.0);
+    let (mut lo, mut hi) = (-reach, reach);
+    let mut b = 0.0;
+    let mut step_before_last = 2.0 * reach;
+    let mut last_step = step_before_last;
+    for _ in 0..200 {
+        let (g, h) = gradient_and_curvature(b);
+        if g == 0.0 {
+            return b;
         }
+        // The gradient falls: positive means the root is above b.
+        if g > 0.0 {
+            lo = b;
+        } else {
+            hi = b;
+        }
+        let newton = b - g / h;
+        // Newton's step when it stays in the bracket and at least halves the step before
+        // last (else it is bouncing between the ends), bisection otherwise.
+        let next = if newton > lo && newton < hi && (newton - b).abs() < 0.5 * step_before_last {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        step_before_last = last_step;
+        last_step = (next - b).abs();
+        if (next - b).abs() < 1e-12 * (1.0 + b.abs()) || hi - lo < 1e-12 {
+            return next;
+        }
+        b = next;
     }
     b
 }
@@ -304,6 +334,33 @@ mod tests {
         assert!(personal_offset(&labels, 0.5) < b);
         let only_correct = personal_offset(&[(-5.0, true); 3], 2.5);
         assert!(only_correct > 0.0 && only_correct < 20.0, "{only_correct}");
+    }
+
+    proptest::proptest! {
+        /// Whatever the labelled log-odds: the shift is finite, is the optimum (zero gradient
+        /// of the penalised likelihood), and one more repetition labelled correct never
+        /// lowers it (nor one labelled incorrect raises it).
+        #[test]
+        fn the_shift_is_the_optimum_and_moves_with_the_labels(
+            labels in proptest::collection::vec((-9.0f64..9.0, proptest::bool::ANY), 0..12),
+            extra in -9.0f64..9.0,
+            prior_sd in 0.3f64..10.0,
+        ) {
+            let b = personal_offset(&labels, prior_sd);
+            proptest::prop_assert!(b.is_finite());
+            let g: f64 = labels
+                .iter()
+                .map(|&(z, y)| if y { 1.0 } else { 0.0 } - sigmoid(z + b))
+                .sum::<f64>()
+                - b / (prior_sd * prior_sd);
+            proptest::prop_assert!(g.abs() < 1e-7, "gradient {}", g);
+            let mut more = labels.clone();
+            more.push((extra, true));
+            proptest::prop_assert!(personal_offset(&more, prior_sd) >= b - 1e-9);
+            more.pop();
+            more.push((extra, false));
+            proptest::prop_assert!(personal_offset(&more, prior_sd) <= b + 1e-9);
+        }
     }
 
     #[test]
