@@ -16,9 +16,9 @@
 //! - **A personal shift of the verdict.** The verdict model's log-odds of every repetition
 //!   are shifted by one number `b`, the maximum a posteriori estimate from the labelled
 //!   repetitions under a normal prior `b ~ N(0, σ²)`: it maximises
-//!   `Σ log σ(±(z_i + b)) − b² / 2σ²` (the objective is concave: Newton's method safeguarded by bisection). The prior
-//!   keeps a handful of repetitions from moving the threshold further than their evidence
-//!   supports. σ = [`DEFAULT_PRIOR_SD_LOGIT`] = 2.5 logits, the weakly informative scale for
+//!   `Σ log σ(±(z_i + b)) − b² / 2σ²` (a concave objective, solved by Newton's method
+//!   safeguarded by bisection). The prior keeps a handful of repetitions from moving the
+//!   threshold further than their evidence supports. σ = [`DEFAULT_PRIOR_SD_LOGIT`] = 2.5 logits, the weakly informative scale for
 //!   a logistic coefficient of Gelman, Jakulin, Pittau & Su (2008), *Ann. Appl. Stat.*
 //!   2(4):1360-1383 (*Relearn default*, not fitted on any data set).
 //! - **Rules the patient's correct repetitions break stop deciding** the verdict (they are
