@@ -2,7 +2,7 @@
 //! 2018), movement by movement, through the same code path as `relearn template build`.
 
 use crate::load::{progress, read_prepared_with, ReadArgs};
-use crate::manifest::read_manifest;
+use crate::manifest::{prepare_entries, read_manifest};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use relearn_motion::evaluate::{
@@ -481,16 +481,13 @@ fn manifest(args: ManifestEvalArgs) -> Result<()> {
         examples_rows.push((e, subject));
     }
     let personalise = args.personal.fold_personalisation()?;
-    let bar = progress(entries.len() as u64, "reading recordings", args.json);
-    let prepared: Vec<_> = entries
-        .par_iter()
-        .map(|e| {
-            let p = read_prepared_with(&e.path, &args.read, &settings.prepare);
-            bar.inc(1);
-            p.with_context(|| format!("{}: line {}", args.manifest.display(), e.line))
-        })
-        .collect::<Result<_>>()?;
-    bar.finish_and_clear();
+    let prepared = prepare_entries(
+        &args.manifest,
+        &entries,
+        &args.read,
+        &settings.prepare,
+        args.json,
+    )?;
     let examples: Vec<SubjectExample> = examples_rows
         .into_iter()
         .zip(prepared)

@@ -1,9 +1,8 @@
 //! `relearn template build`: a template from a manifest of labelled examples.
 
-use crate::load::{progress, read_prepared_with, ReadArgs};
-use crate::manifest::{read_manifest, ManifestEntry};
+use crate::load::ReadArgs;
+use crate::manifest::{prepare_entries, read_manifest, ManifestEntry};
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use relearn_motion::faults::FaultRule;
 use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
 use relearn_motion::prepare::PreparedRecording;
@@ -181,28 +180,6 @@ fn print_summary(t: &relearn_motion::template::Template) {
     }
 }
 
-/// The manifest's entries and their recordings, read and prepared in parallel (errors name
-/// the manifest line).
-fn read_manifest_recordings(
-    manifest: &std::path::Path,
-    read: &ReadArgs,
-    prepare: &relearn_motion::prepare::PrepareSettings,
-    quiet: bool,
-) -> Result<(Vec<ManifestEntry>, Vec<PreparedRecording>)> {
-    let entries = read_manifest(manifest)?;
-    let bar = progress(entries.len() as u64, "reading examples", quiet);
-    let prepared: Vec<_> = entries
-        .par_iter()
-        .map(|e| {
-            let p = read_prepared_with(&e.path, read, prepare);
-            bar.inc(1);
-            p.with_context(|| format!("{}: line {}", manifest.display(), e.line))
-        })
-        .collect::<Result<_>>()?;
-    bar.finish_and_clear();
-    Ok((entries, prepared))
-}
-
 /// The manifest's examples as the template code takes them.
 fn examples_of<'a>(
     entries: &[ManifestEntry],
@@ -221,8 +198,14 @@ fn examples_of<'a>(
 
 fn build(args: BuildArgs) -> Result<()> {
     let settings = TemplateSettings::default();
-    let (entries, prepared) =
-        read_manifest_recordings(&args.manifest, &args.read, &settings.prepare, args.json)?;
+    let entries = read_manifest(&args.manifest)?;
+    let prepared = prepare_entries(
+        &args.manifest,
+        &entries,
+        &args.read,
+        &settings.prepare,
+        args.json,
+    )?;
     let examples = examples_of(&entries, &prepared);
     let mut template = build_template(&args.exercise, &examples, &settings)
         .with_context(|| format!("{}: cannot build the template", args.manifest.display()))?;
@@ -274,8 +257,10 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
         );
     }
     let base = read_template(&args.template)?;
-    let (entries, prepared) = read_manifest_recordings(
+    let entries = read_manifest(&args.manifest)?;
+    let prepared = prepare_entries(
         &args.manifest,
+        &entries,
         &args.read,
         &base.settings.prepare,
         args.json,

@@ -5,7 +5,10 @@
 //! `correct`, `incorrect` or a number (a clinician's rating on any scale); paths are relative
 //! to the manifest's folder.
 
+use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
+use relearn_motion::prepare::{PrepareSettings, PreparedRecording};
 use relearn_motion::template::Label;
 use std::path::{Path, PathBuf};
 
@@ -83,6 +86,28 @@ pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>>
         bail!("{name}: the manifest lists no recordings");
     }
     Ok(out)
+}
+
+/// The recordings of a manifest's entries, read and prepared in parallel with a progress bar
+/// (`quiet`: none); an error names the manifest and its line.
+pub fn prepare_entries(
+    manifest: &Path,
+    entries: &[ManifestEntry],
+    read: &ReadArgs,
+    prepare: &PrepareSettings,
+    quiet: bool,
+) -> Result<Vec<PreparedRecording>> {
+    let bar = progress(entries.len() as u64, "reading recordings", quiet);
+    let prepared = entries
+        .par_iter()
+        .map(|e| {
+            let p = read_prepared_with(&e.path, read, prepare);
+            bar.inc(1);
+            p.with_context(|| format!("{}: line {}", manifest.display(), e.line))
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    Ok(prepared)
 }
 
 #[cfg(test)]
