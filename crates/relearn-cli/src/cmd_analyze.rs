@@ -45,8 +45,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         .with_context(|| format!("{}: analysis failed", args.file.display()))?;
     if let Some(out) = &args.report {
         let html = crate::report::render(&prepared, &analysis, template.as_ref());
-        std::fs::write(out, html)
-            .with_context(|| format!("{}: cannot write the report", out.display()))?;
+        crate::files::write_bytes_atomically(out, "the report", html.as_bytes())?;
     }
     if args.json {
         crate::out::json_pretty(&analysis)?;

@@ -25,13 +25,9 @@ pub struct DemoArgs {
 
 fn write_recording(sim: &SquatSimulation, path: &Path) -> Result<()> {
     let (rec, _) = simulate_squat(sim)?;
-    let file = std::fs::File::create(path)
-        .with_context(|| format!("{}: cannot create", path.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    relearn_formats::generic_csv::write_generic_csv(&rec, &mut w)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    std::io::Write::flush(&mut w)?;
-    Ok(())
+    crate::files::write_atomically(path, "the recording", |w| {
+        relearn_formats::generic_csv::write_generic_csv(&rec, w)
+    })
 }
 
 /// Runs `relearn demo`.
@@ -81,7 +77,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
         manifest.push_str(&format!("{name},incorrect\n"));
     }
     let manifest_path = dir.join("manifest.csv");
-    std::fs::write(&manifest_path, manifest)?;
+    crate::files::write_bytes_atomically(&manifest_path, "the manifest", manifest.as_bytes())?;
     let patient = dir.join("patient_squat.csv");
     write_recording(
         &SquatSimulation {

@@ -555,8 +555,11 @@ fn manifest(args: ManifestEvalArgs) -> Result<()> {
 /// returns whether it was printed (then there is no table to print).
 fn write_results(doc: &serde_json::Value, out: Option<&Path>, json: bool) -> Result<bool> {
     if let Some(out) = out {
-        std::fs::write(out, serde_json::to_string_pretty(doc)?)
-            .with_context(|| format!("{}: cannot write", out.display()))?;
+        crate::files::write_bytes_atomically(
+            out,
+            "the results",
+            serde_json::to_string_pretty(doc)?.as_bytes(),
+        )?;
     }
     if json {
         crate::out::json_pretty(doc)?;

@@ -232,8 +232,11 @@ fn write_and_report(
     summary: serde_json::Value,
     json: bool,
 ) -> Result<()> {
-    std::fs::write(out, serde_json::to_string(t)?)
-        .with_context(|| format!("{}: cannot write the template", out.display()))?;
+    crate::files::write_bytes_atomically(
+        out,
+        "the template",
+        serde_json::to_string(t)?.as_bytes(),
+    )?;
     if json {
         outln!("{summary}");
     } else {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 #[macro_use]
 mod out;
 mod cmd_analyze;
+mod cmd_convert;
 mod cmd_demo;
 mod cmd_eval;
 mod cmd_formats;
@@ -13,6 +14,7 @@ mod cmd_inspect;
 mod cmd_rules;
 mod cmd_score;
 mod cmd_template;
+mod files;
 mod load;
 mod manifest;
 mod memory;
@@ -39,6 +41,9 @@ enum Command {
     /// Analyse a recording: repetitions, clinical measures, faults, score against a template,
     /// and an HTML report.
     Analyze(cmd_analyze::AnalyzeArgs),
+    /// Write a recording as the generic skeleton CSV (docs/formats.md), as read or in the lab
+    /// frame.
+    Convert(cmd_convert::ConvertArgs),
     /// Build or show templates (the clinician's demonstration and what it learnt).
     #[command(subcommand)]
     Template(cmd_template::TemplateCommand),
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Formats(a) => cmd_formats::run(a),
         Command::Inspect(a) => cmd_inspect::run(a),
         Command::Analyze(a) => cmd_analyze::run(a),
+        Command::Convert(a) => cmd_convert::run(a),
         Command::Template(c) => cmd_template::run(c),
         Command::Score(a) => cmd_score::run(a),
         Command::Eval(c) => cmd_eval::run(c),

@@ -602,3 +602,141 @@ fn eval_manifest_is_the_uiprmd_evaluation_on_any_labelled_recordings() {
         .failure()
         .stderr(predicate::str::contains("needs a `subject` column"));
 }
+
+/// Rewrites a y-up centimetre skeleton CSV (as `relearn convert` writes UI-PRMD) the way another
+/// system would have recorded the same movement: z up, millimetres, the camera turned `yaw_deg`
+/// about the vertical, the origin elsewhere, and no `# units` / `# up` lines, so that Relearn
+/// has to infer the unit and detect the vertical itself.
+fn as_another_system_records_it(csv: &str, yaw_deg: f64) -> String {
+    let (s, c) = yaw_deg.to_radians().sin_cos();
+    let mut out = String::new();
+    for line in csv.lines().filter(|l| !l.starts_with('#')) {
+        if out.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').collect();
+        out.push_str(fields[0]);
+        for xyz in fields[1..].chunks(3) {
+            let v: Vec<f64> = xyz.iter().map(|f| f.parse().unwrap()).collect();
+            // y-up (x right, y up, z away from the camera) to z-up is a proper rotation.
+            let (x, y, z) = (v[0], -v[2], v[1]);
+            let (x, y) = (c * x - s * y, s * x + c * y);
+            out.push_str(&format!(
+                ",{:.1},{:.1},{:.1}",
+                10.0 * x + 1234.5,
+                10.0 * y - 987.6,
+                10.0 * z + 55.0
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn scores_do_not_depend_on_the_recording_systems_axes_unit_or_camera_position() {
+    let Some(data) = shared_data() else { return };
+    let uiprmd = data.join("ui-prmd");
+    let tmp = tempfile::tempdir().unwrap();
+    let files_of = |subjects: &[&str]| -> Vec<(PathBuf, &'static str)> {
+        let mut out = Vec::new();
+        for (sub, label) in [
+            ("Segmented Movements", "correct"),
+            ("Incorrect Segmented Movements", "incorrect"),
+        ] {
+            let dir = uiprmd.join(sub).join("Kinect").join("Positions");
+            let mut names: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .filter(|n| subjects.iter().any(|s| n.starts_with(&format!("m01_{s}_"))))
+                .collect();
+            names.sort();
+            out.extend(names.into_iter().map(|n| (dir.join(n), label)));
+        }
+        out
+    };
+    // The template: the deep squats of three subjects, as recorded by UI-PRMD's Kinect.
+    let manifest = tmp.path().join("train.csv");
+    let rows: Vec<String> = files_of(&["s01", "s02", "s03"])
+        .iter()
+        .map(|(p, l)| format!("\"{}\",{l}", p.display()))
+        .collect();
+    std::fs::write(&manifest, format!("path,label\n{}\n", rows.join("\n"))).unwrap();
+    let template = tmp.path().join("squat.json");
+    relearn()
+        .args(["template", "build", "--exercise", "deep squat", "--json"])
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&template)
+        .assert()
+        .success();
+
+    // Two other subjects, as UI-PRMD gives them and as another system would record them.
+    let patients = files_of(&["s06", "s10"]);
+    assert_eq!(patients.len(), 40);
+    let moved_dir = tmp.path().join("moved");
+    std::fs::create_dir_all(&moved_dir).unwrap();
+    let mut moved = Vec::new();
+    for (path, _) in &patients {
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".txt.gz", "");
+        let csv = tmp.path().join(format!("{name}.csv"));
+        relearn()
+            .arg("convert")
+            .arg(path)
+            .arg("--out")
+            .arg(&csv)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.starts_with("# units: cm\n# up: y\n"), "{name}");
+        let target = moved_dir.join(format!("{name}.csv"));
+        std::fs::write(&target, as_another_system_records_it(&text, 40.0)).unwrap();
+        moved.push(target);
+    }
+    let score = |files: Vec<PathBuf>| -> Vec<serde_json::Value> {
+        let out = relearn()
+            .arg("score")
+            .arg("--template")
+            .arg(&template)
+            .args(files)
+            .arg("--json")
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone())
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let as_given = score(patients.iter().map(|(p, _)| p.clone()).collect());
+    let as_moved = score(moved);
+    assert_eq!(as_given.len(), 40);
+    let mut reps = 0;
+    let mut largest = 0.0f64;
+    for (a, b) in as_given.iter().zip(&as_moved) {
+        let (ra, rb) = (a["reps"].as_array().unwrap(), b["reps"].as_array().unwrap());
+        assert_eq!(ra.len(), rb.len(), "{} vs {}", a["path"], b["path"]);
+        assert!(
+            b["warnings"].to_string().contains("millimetres inferred"),
+            "{}",
+            b["warnings"]
+        );
+        for (x, y) in ra.iter().zip(rb) {
+            reps += 1;
+            assert_eq!(x["verdict"], y["verdict"], "{} vs {}", a["path"], b["path"]);
+            let d = (x["score"].as_f64().unwrap() - y["score"].as_f64().unwrap()).abs();
+            largest = largest.max(d);
+        }
+    }
+    assert!(reps >= 40, "{reps}");
+    eprintln!("{reps} repetitions, largest score difference {largest:.2}");
+    // Scores are given to 0.1 point; positions pass through 0.1 mm rounding and f32 storage.
+    assert!(largest <= 1.0, "largest score difference {largest}");
+}

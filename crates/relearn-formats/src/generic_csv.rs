@@ -742,9 +742,11 @@ fn resample(
 }
 
 /// Writes a recording as a generic skeleton CSV: `# units:` and `# up:` lines when known, the
-/// header `time_s,<joint>_x,<joint>_y,<joint>_z,...` (2-D recordings without `_z`), one row
+/// header `time_s,<joint>_x,<joint>_y,<joint>_z,...` (2-D recordings without `_z`; a
+/// `<joint>_c` confidence column after each joint when the recording has confidences), one row
 /// per frame, missing samples as empty cells, positions with 0.1 mm (or 1e-4 image unit)
-/// resolution. Streams row by row. [`GenericCsvReader`] reads the result back.
+/// resolution, confidences with 0.001. Streams row by row. [`GenericCsvReader`] reads the
+/// result back. Analog channels and events are not part of the format and are not written.
 pub fn write_generic_csv(rec: &Recording, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let unit = match rec.units {
         LengthUnit::Metres => Some("m"),
@@ -774,6 +776,11 @@ pub fn write_generic_csv(rec: &Recording, out: &mut dyn std::io::Write) -> std::
             header.push('_');
             header.push_str(a);
         }
+        if rec.confidence.is_some() {
+            header.push(',');
+            header.push_str(&j.name.replace([',', '\n', '\r'], "_"));
+            header.push_str("_c");
+        }
     }
     writeln!(out, "{header}")?;
     let decimals = match rec.units {
@@ -793,6 +800,9 @@ pub fn write_generic_csv(rec: &Recording, out: &mut dyn std::io::Write) -> std::
                     let v = p.to_array().get(k).copied().unwrap_or(f64::NAN);
                     row.push_str(&format!("{v:.decimals$}"));
                 }
+            }
+            if rec.confidence.is_some() {
+                row.push_str(&format!(",{:.3}", rec.confidence(f, j)));
             }
         }
         writeln!(out, "{row}")?;
@@ -1064,5 +1074,20 @@ mod tests {
         assert!(back.positions.get(1, 1).is_none());
         let q = back.positions.get(1, 0).unwrap();
         assert!((q.y - 0.25).abs() < 1e-6);
+        assert!(back.confidence.is_none());
+
+        // Confidences (Kinect's inferred joints, keypoint scores) are written and read back.
+        rec.confidence = Some(vec![1.0, 0.5, 0.25, 1.0, 0.0, 0.75]);
+        let mut out = Vec::new();
+        write_generic_csv(&rec, &mut out).unwrap();
+        let text = std::str::from_utf8(&out).unwrap();
+        assert!(
+            text.contains("time_s,left_knee_x,left_knee_y,left_knee_z,left_knee_c,right_knee_x"),
+            "{text}"
+        );
+        let back = read(text).unwrap();
+        for (f, j, c) in [(0, 0, 1.0), (0, 1, 0.5), (1, 0, 0.25), (2, 1, 0.75)] {
+            assert!((back.confidence(f, j) - c).abs() < 1e-6, "{f} {j}");
+        }
     }
 }
