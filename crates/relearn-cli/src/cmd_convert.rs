@@ -70,6 +70,14 @@ pub fn run(args: ConvertArgs) -> Result<()> {
         // The stated axis travels with the file, so that it is read back the same way.
         rec.up = Some(up);
     }
+    if rec.skeleton.is_empty() {
+        bail!(
+            "{}: no joint positions to write (the recording holds {} analog channels only; the \
+             skeleton CSV holds joint positions)",
+            args.file.display(),
+            rec.analog.len()
+        );
+    }
     write_atomically(&args.out, "the recording", |w| {
         relearn_formats::generic_csv::write_generic_csv(&rec, w)
     })?;

@@ -624,7 +624,7 @@ fn as_another_system_records_it(csv: &str, yaw_deg: f64) -> String {
             let (x, y, z) = (v[0], -v[2], v[1]);
             let (x, y) = (c * x - s * y, s * x + c * y);
             out.push_str(&format!(
-                ",{:.1},{:.1},{:.1}",
+                ",{},{},{}",
                 10.0 * x + 1234.5,
                 10.0 * y - 987.6,
                 10.0 * z + 55.0
@@ -737,6 +737,103 @@ fn scores_do_not_depend_on_the_recording_systems_axes_unit_or_camera_position() 
     }
     assert!(reps >= 40, "{reps}");
     eprintln!("{reps} repetitions, largest score difference {largest:.2}");
-    // Scores are given to 0.1 point; positions pass through 0.1 mm rounding and f32 storage.
-    assert!(largest <= 1.0, "largest score difference {largest}");
+    // Scores are given to 0.1 point; the rewritten positions differ from the given ones only
+    // by the rounding of their arithmetic (stored as f32).
+    assert!(largest <= 0.2, "largest score difference {largest}");
+}
+
+#[test]
+fn convert_writes_the_recording_bit_for_bit_and_refuses_to_overwrite_its_input() {
+    let Some(data) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let kimore = data.join("kimore-sample-stgcn").join("input.csv");
+    let out = tmp.path().join("kimore.csv");
+    let run = relearn()
+        .arg("convert")
+        .arg(&kimore)
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    assert_eq!(summary["format"], "kimore-csv");
+    assert_eq!(summary["confidence_written"], true);
+    // The CSV is the same recording: same rate, frames and every position and confidence.
+    let a = relearn_formats::read_recording(&kimore, None).unwrap();
+    let b = relearn_formats::read_recording(&out, None).unwrap();
+    assert_eq!(b.source.format, "generic-csv");
+    assert_eq!(
+        (a.frame_count(), a.skeleton.len()),
+        (b.frame_count(), b.skeleton.len())
+    );
+    assert_eq!(a.skeleton.name, b.skeleton.name);
+    assert!(
+        (a.rate_hz - b.rate_hz).abs() < 1e-9,
+        "{} {}",
+        a.rate_hz,
+        b.rate_hz
+    );
+    assert_eq!((a.units, a.up), (b.units, b.up));
+    for f in 0..a.frame_count() {
+        for j in 0..a.skeleton.len() {
+            assert_eq!(
+                a.positions.get(f, j),
+                b.positions.get(f, j),
+                "frame {f} joint {j}"
+            );
+            assert!((a.confidence(f, j) - b.confidence(f, j)).abs() < 1e-3);
+        }
+    }
+
+    // In the lab frame: metres, z up, stated in the file.
+    let lab = tmp.path().join("lab.csv");
+    relearn()
+        .arg("convert")
+        .arg(&kimore)
+        .arg("--out")
+        .arg(&lab)
+        .arg("--lab-frame")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lab frame"));
+    let text = std::fs::read_to_string(&lab).unwrap();
+    assert!(text.starts_with("# units: m\n# up: z\n"), "{}", &text[..40]);
+
+    // A C3D's analog channels cannot go into a skeleton CSV: said, not silently dropped.
+    let c3d = data.join("c3d-samples-ezc3d");
+    relearn()
+        .arg("convert")
+        .arg(c3d.join("BTS.c3d"))
+        .arg("--out")
+        .arg(tmp.path().join("bts.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("44 analog channels"));
+    // A force-plate-only C3D has no positions to write.
+    relearn()
+        .arg("convert")
+        .arg(c3d.join("Kistler.c3d"))
+        .arg("--out")
+        .arg(tmp.path().join("kistler.csv"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no joint positions"));
+    assert!(!tmp.path().join("kistler.csv").exists());
+
+    // The input is never overwritten.
+    let copy = tmp.path().join("input.csv");
+    std::fs::copy(&kimore, &copy).unwrap();
+    relearn()
+        .arg("convert")
+        .arg(&copy)
+        .arg("--out")
+        .arg(&copy)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is the recording being converted"));
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&kimore).unwrap()
+    );
 }

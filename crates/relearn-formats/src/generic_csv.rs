@@ -744,8 +744,9 @@ fn resample(
 /// Writes a recording as a generic skeleton CSV: `# units:` and `# up:` lines when known, the
 /// header `time_s,<joint>_x,<joint>_y,<joint>_z,...` (2-D recordings without `_z`; a
 /// `<joint>_c` confidence column after each joint when the recording has confidences), one row
-/// per frame, missing samples as empty cells, positions with 0.1 mm (or 1e-4 image unit)
-/// resolution, confidences with 0.001. Streams row by row. [`GenericCsvReader`] reads the
+/// per frame, missing samples as empty cells, times and positions as the shortest decimals
+/// that read back as the same numbers (nothing is rounded away), confidences with 0.001.
+/// Streams row by row. [`GenericCsvReader`] reads the
 /// result back. Analog channels and events are not part of the format and are not written.
 pub fn write_generic_csv(rec: &Recording, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let unit = match rec.units {
@@ -783,22 +784,22 @@ pub fn write_generic_csv(rec: &Recording, out: &mut dyn std::io::Write) -> std::
         }
     }
     writeln!(out, "{header}")?;
-    let decimals = match rec.units {
-        LengthUnit::Millimetres | LengthUnit::Pixels => 1,
-        LengthUnit::Centimetres => 2,
-        _ => 4,
-    };
     let mut row = String::new();
     for f in 0..rec.frame_count() {
         row.clear();
-        row.push_str(&format!("{:.6}", rec.time_s(f)));
+        // The shortest decimal that reads back as the same number: rounding the time (to 1 µs,
+        // say) would change the rate the reader derives from the steps.
+        row.push_str(&format!("{}", rec.time_s(f)));
         for j in 0..rec.skeleton.len() {
             let p = rec.positions.get(f, j);
             for k in 0..axes.len() {
                 row.push(',');
                 if let Some(p) = p {
                     let v = p.to_array().get(k).copied().unwrap_or(f64::NAN);
-                    row.push_str(&format!("{v:.decimals$}"));
+                    // Positions are stored as f32: its shortest decimal reads back as the
+                    // same number, so a converted recording is the recording, bit for bit.
+                    #[allow(clippy::cast_possible_truncation)]
+                    row.push_str(&format!("{}", v as f32));
                 }
             }
             if rec.confidence.is_some() {
