@@ -60,12 +60,12 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
 
 fn print_text(a: &Analysis) {
     outln!(
-        "{} ({}, {:.1} s at {:.0} Hz, {:?})",
+        "{} ({}, {:.1} s at {:.0} Hz; {})",
         a.path,
         a.format,
         a.duration_s,
         a.rate_hz,
-        a.view
+        a.view.describe()
     );
     if let Some(posture) = &a.posture {
         outln!("  posture: {}", posture.describe());

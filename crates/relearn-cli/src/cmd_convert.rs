@@ -112,7 +112,7 @@ pub fn run(args: ConvertArgs) -> Result<()> {
         summary.out
     );
     outln!(
-        "  units {:?}, up axis {}{}",
+        "  units {}, up axis {}{}",
         summary.units,
         summary
             .up_axis

@@ -121,7 +121,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
     }
     outln!("{}", info.path);
     outln!(
-        "  format      {} ({} skeleton, {:?})",
+        "  format      {} ({} skeleton, {})",
         info.format,
         info.skeleton,
         info.dimensions
@@ -133,7 +133,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         info.duration_s
     );
     outln!(
-        "  units       {:?}{}",
+        "  units       {}{}",
         info.source_unit,
         if info.unit_inferred {
             " (inferred from body size)"
@@ -141,7 +141,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
             ""
         }
     );
-    outln!("  up axis     {} ({:?})", info.up_axis, info.up_axis_source);
+    outln!("  up axis     {} ({})", info.up_axis, info.up_axis_source);
     if let Some(l) = info.leg_length_cm {
         outln!("  leg length  {l:.0} cm");
     }

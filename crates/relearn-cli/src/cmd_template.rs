@@ -133,11 +133,11 @@ fn print_summary(t: &relearn_motion::template::Template) {
         t.training.rated
     );
     outln!(
-        "  {} signals, repetition {:.2} s, skeleton {}, {:?}",
+        "  {} signals, repetition {:.2} s, skeleton {}; {}",
         t.reference.channel_count(),
         t.reference.duration_s,
         t.skeleton,
-        t.view
+        t.view.describe()
     );
     match &t.verdict {
         relearn_motion::template::VerdictModel::Classifier { .. } => {

@@ -50,6 +50,18 @@ pub enum UpAxisSource {
     Assumed,
 }
 
+impl std::fmt::Display for UpAxisSource {
+    /// How the vertical axis was established, for people.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UpAxisSource::Format => "stated by the format",
+            UpAxisSource::Detected => "detected from the body",
+            UpAxisSource::Override => "given with --up",
+            UpAxisSource::Assumed => "could not be detected: z assumed",
+        })
+    }
+}
+
 /// What [`to_lab_frame`] found and did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabFrameReport {
@@ -296,7 +308,7 @@ pub fn to_lab_frame(rec: &mut Recording, opts: LabFrameOptions) -> Result<LabFra
                     "unit_inferred",
                     format!(
                         "the file does not state its unit: {} inferred from {why}",
-                        unit_name(u)
+                        u
                     ),
                 ));
                 (u, true, u.metres_per_unit().unwrap_or(1.0))
@@ -353,17 +365,6 @@ pub fn to_lab_frame(rec: &mut Recording, opts: LabFrameOptions) -> Result<LabFra
         metres_per_unit: scale,
         leg_length_m,
     })
-}
-
-fn unit_name(u: LengthUnit) -> &'static str {
-    match u {
-        LengthUnit::Metres => "metres",
-        LengthUnit::Centimetres => "centimetres",
-        LengthUnit::Millimetres => "millimetres",
-        LengthUnit::Pixels => "pixels",
-        LengthUnit::NormalisedImage => "normalised image coordinates",
-        LengthUnit::Unknown => "unknown",
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,20 @@ pub enum LengthUnit {
     Unknown,
 }
 
+impl std::fmt::Display for LengthUnit {
+    /// The unit's name for people: `centimetres`, `normalised image coordinates`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LengthUnit::Metres => "metres",
+            LengthUnit::Centimetres => "centimetres",
+            LengthUnit::Millimetres => "millimetres",
+            LengthUnit::Pixels => "pixels",
+            LengthUnit::NormalisedImage => "normalised image coordinates",
+            LengthUnit::Unknown => "unknown",
+        })
+    }
+}
+
 impl LengthUnit {
     /// Metres per unit, when the unit is a physical length.
     pub fn metres_per_unit(self) -> Option<f64> {
@@ -155,6 +169,16 @@ pub enum Dimensions {
     /// 2-D image coordinates stored as (x, y, 0): only the plane the camera sees can be measured
     /// (`product-notes.md`, "2-D keypoints").
     Two,
+}
+
+impl std::fmt::Display for Dimensions {
+    /// `3-D` or `2-D image`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Dimensions::Three => "3-D",
+            Dimensions::Two => "2-D image",
+        })
+    }
 }
 
 /// A warning that does not stop a result (style guide §3): a gap filled, a unit inferred.
