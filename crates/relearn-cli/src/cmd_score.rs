@@ -35,6 +35,12 @@ struct JsonRep<'a> {
     rating: Option<f64>,
     duration_s: f64,
     deviations: &'a [relearn_motion::score::Deviation],
+    /// Present (true) only for a repetition compared with the mirrored demonstration.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    mirrored: bool,
+    /// Present (true) only for a repetition that does not resemble the exercise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unlike_exercise: bool,
 }
 
 #[derive(Serialize)]
@@ -69,6 +75,8 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
                 rating: r.rating,
                 duration_s: r.duration_s,
                 deviations: &r.deviations,
+                mirrored: r.mirrored,
+                unlike_exercise: r.unlike_exercise,
             })
             .collect(),
         warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
@@ -159,8 +167,16 @@ fn print_text(s: &RecordingScore) {
             .rating
             .map(|x| format!(", rating {x:.1}"))
             .unwrap_or_default();
+        let notes = [
+            (r.mirrored, "  (other side, compared mirrored)"),
+            (r.unlike_exercise, "  (does not resemble the exercise)"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, note)| *note)
+        .collect::<String>();
         outln!(
-            "  rep {:>2}  {:>6.2}-{:<6.2}s  score {:>5.1}  {:<9}  confidence {:.2}{rating}",
+            "  rep {:>2}  {:>6.2}-{:<6.2}s  score {:>5.1}  {:<9}  confidence {:.2}{rating}{notes}",
             r.number,
             r.start_s,
             r.end_s,

@@ -38,6 +38,7 @@ pub mod models;
 pub mod personalise;
 pub mod posture;
 pub mod prepare;
+pub mod resemblance;
 pub mod score;
 pub mod segment;
 pub mod simulate;

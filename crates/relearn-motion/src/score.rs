@@ -114,6 +114,11 @@ pub struct RepScore {
     /// its mirror image (deviations name the side the person used). Absent when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mirrored: bool,
+    /// Farther from the demonstration than the template's examples allow
+    /// ([`crate::resemblance`]): probably not the exercise, or tracking lost. Absent when
+    /// false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlike_exercise: bool,
 }
 
 /// The score of one recording.
@@ -311,9 +316,10 @@ pub(crate) fn score_recording_with_basis(
         warnings.push(Warning::new(
             "view_mismatch",
             format!(
-                "the template was built from {:?} recordings and this is {:?}: only the shared \
-                 signals are compared",
-                t.view, p.view
+                "the template was built from recordings of one view ({}) and this recording \
+                 has another ({}): only the signals both have are compared",
+                t.view.describe(),
+                p.view.describe()
             ),
         ));
     }
@@ -367,6 +373,7 @@ pub(crate) fn score_recording_with_basis(
     let mut reps = Vec::with_capacity(spans.len());
     let mut basis = Vec::with_capacity(spans.len());
     let mut mirrored_reps: Vec<usize> = Vec::new();
+    let mut unlike_reps: Vec<usize> = Vec::new();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
             p,
@@ -378,6 +385,13 @@ pub(crate) fn score_recording_with_basis(
         let cmp = t.reference.compare(&curves)?;
         if cmp.mirrored {
             mirrored_reps.push(k + 1);
+        }
+        let unlike_exercise = t
+            .resemblance
+            .as_ref()
+            .is_some_and(|r| r.is_unlike(cmp.distance));
+        if unlike_exercise {
+            unlike_reps.push(k + 1);
         }
         let prob = verdict_probability(t, &cmp);
         let verdict = if prob >= 0.5 {
@@ -433,7 +447,11 @@ pub(crate) fn score_recording_with_basis(
             tempo,
             deviations,
             mirrored: cmp.mirrored,
+            unlike_exercise,
         });
+    }
+    if !unlike_reps.is_empty() {
+        warnings.push(unlike_exercise_warning(&unlike_reps, reps.len(), &t.exercise));
     }
     if !mirrored_reps.is_empty() {
         let list: Vec<String> = mirrored_reps.iter().map(usize::to_string).collect();
@@ -464,6 +482,37 @@ pub(crate) fn score_recording_with_basis(
         warnings,
     };
     Ok((score, basis))
+}
+
+/// The warning for repetitions that do not resemble the template's exercise: which ones, and
+/// what to check.
+fn unlike_exercise_warning(unlike: &[usize], total: usize, exercise: &str) -> Warning {
+    let list: Vec<String> = unlike.iter().map(usize::to_string).collect();
+    let which = if unlike.len() == total {
+        if total == 1 {
+            "the repetition does".to_string()
+        } else {
+            format!("none of the {total} repetitions")
+        }
+    } else if unlike.len() == 1 {
+        format!("repetition {} does", list.join(", "))
+    } else {
+        format!("repetitions {} do", list.join(", "))
+    };
+    let verb = if unlike.len() == total && total > 1 {
+        ""
+    } else {
+        " not"
+    };
+    Warning::new(
+        "unlike_exercise",
+        format!(
+            "{which}{verb} resemble the demonstrated {exercise} (farther from it than any of the \
+             template's examples allow): check that this template is the patient's exercise \
+             and that the body was tracked; the verdict and deviations of such a repetition \
+             describe a different movement"
+        ),
+    )
 }
 
 /// Most differences from the demonstration listed per repetition.

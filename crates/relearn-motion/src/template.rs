@@ -264,6 +264,11 @@ pub struct Template {
     pub examples: Vec<ExampleSummary>,
     /// Fit on the training examples.
     pub training: TrainingSummary,
+    /// How far from the reference the examples lie, and the fence beyond which a repetition is
+    /// not taken for the exercise ([`crate::resemblance`]). Absent with fewer than five
+    /// examples, and in templates written before it existed (no check is made then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resemblance: Option<crate::resemblance::Resemblance>,
     /// Set when the template was personalised to one patient ([`crate::personalise`]):
     /// absent from templates built by `template build`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -510,6 +515,8 @@ pub fn build_template(
             c
         })
         .collect();
+    let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
+    let resemblance = crate::resemblance::Resemblance::learn(&distances);
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
@@ -709,6 +716,7 @@ pub fn build_template(
             rated: rated.len(),
             training_accuracy: None,
         },
+        resemblance,
         personalisation: None,
     };
     let mut right = 0usize;

@@ -1,0 +1,92 @@
+//! Does a repetition look like the demonstrated exercise at all?
+//!
+//! A common mistake in a clinic is scoring a recording against the wrong template (the patient
+//! did the hip hinge, the template is the squat), or a recording in which tracking was lost.
+//! The model would then call every repetition incorrect with high confidence, and its
+//! deviations would read as advice about the wrong movement. A template therefore keeps how far
+//! the repetitions it was built from (correct and incorrect alike: both are the exercise) lie
+//! from its reference, as DTW distances on scaled signals (`compare::Alignment::distance`), and
+//! a repetition farther than Tukey's far-out fence of those distances (upper quartile + 3 ×
+//! interquartile range; Tukey, *Exploratory Data Analysis*, 1977, §2) is reported as not
+//! resembling the exercise, with a warning that says what to check.
+//!
+//! The fence is a property of the template's own examples, not a constant tuned on a data set.
+//! The examples shaped the reference, so their distances are a little smaller than a new
+//! person's; the far-out multiplier (3, not the 1.5 of Tukey's inner fence) leaves room for
+//! that. VALIDATION.md §4 ("Is it the exercise?") measures both kinds of error on UI-PRMD.
+
+use serde::{Deserialize, Serialize};
+
+/// Tukey's far-out fence multiplier of the interquartile range (Tukey 1977).
+pub const FAR_OUT_IQR: f64 = 3.0;
+
+/// Fewest examples from which a fence is learnt: below five, quartiles say little, and the
+/// template makes no resemblance check.
+pub const MIN_EXAMPLES: usize = 5;
+
+/// How far from the reference the template's own examples lie (DTW distance on scaled signals,
+/// per point and channel, RMS) and the fence beyond which a repetition is not taken for the
+/// exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resemblance {
+    /// Examples the distances come from.
+    pub examples: usize,
+    /// Median distance of the examples.
+    pub median: f64,
+    /// Upper quartile of the examples' distances.
+    pub upper_quartile: f64,
+    /// Largest distance of an example.
+    pub largest: f64,
+    /// Upper quartile + [`FAR_OUT_IQR`] × interquartile range.
+    pub fence: f64,
+}
+
+impl Resemblance {
+    /// Learns the fence from the examples' distances (non-finite ones ignored); `None` with
+    /// fewer than [`MIN_EXAMPLES`] finite distances.
+    pub fn learn(distances: &[f64]) -> Option<Resemblance> {
+        let finite: Vec<f64> = distances.iter().copied().filter(|d| d.is_finite()).collect();
+        if finite.len() < MIN_EXAMPLES {
+            return None;
+        }
+        let q1 = relearn_core::stats::quantile(&finite, 0.25)?;
+        let q3 = relearn_core::stats::quantile(&finite, 0.75)?;
+        let largest = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some(Resemblance {
+            examples: finite.len(),
+            median: relearn_core::stats::median(&finite)?,
+            upper_quartile: q3,
+            largest,
+            fence: q3 + FAR_OUT_IQR * (q3 - q1),
+        })
+    }
+
+    /// True when a repetition at `distance` lies beyond the fence. A distance that could not
+    /// be computed (NaN) is not judged.
+    pub fn is_unlike(&self, distance: f64) -> bool {
+        distance.is_finite() && distance > self.fence
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fence_is_tukeys_far_out_fence_of_the_examples() {
+        // Quartiles (type 7) of 1..=9: 3 and 7, so the fence is 7 + 3 × 4 = 19.
+        let d: Vec<f64> = (1..=9).map(f64::from).collect();
+        let r = Resemblance::learn(&d).unwrap();
+        assert_eq!((r.examples, r.median, r.upper_quartile, r.largest), (9, 5.0, 7.0, 9.0));
+        assert!((r.fence - 19.0).abs() < 1e-12);
+        assert!(!r.is_unlike(19.0));
+        assert!(r.is_unlike(19.5));
+        assert!(!r.is_unlike(f64::NAN));
+    }
+
+    #[test]
+    fn too_few_examples_make_no_fence() {
+        assert!(Resemblance::learn(&[1.0, 2.0, 3.0, 4.0, f64::NAN]).is_none());
+        assert!(Resemblance::learn(&[1.0, 2.0, 3.0, 4.0, 5.0]).is_some());
+    }
+}
