@@ -837,3 +837,59 @@ fn convert_writes_the_recording_bit_for_bit_and_refuses_to_overwrite_its_input()
         std::fs::read(&kimore).unwrap()
     );
 }
+
+#[test]
+fn a_recording_of_another_exercise_is_said_not_to_resemble_the_template() {
+    let Some(data) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let template: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("squat.template.json")).unwrap())
+            .unwrap();
+    let fence = template["resemblance"]["fence"].as_f64().unwrap();
+    assert!(fence >= template["resemblance"]["upper_quartile"].as_f64().unwrap());
+    // KIMORE's sample is not a squat; the demo patient squats (with a valgus fault).
+    let kimore = data.join("kimore-sample-stgcn").join("input.csv");
+    let run = relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(out.join("squat.template.json"))
+        .arg(&kimore)
+        .arg(out.join("patient_squat.csv"))
+        .arg("--json")
+        .assert()
+        .success();
+    let lines: Vec<serde_json::Value> = String::from_utf8(run.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let other = &lines[0];
+    let reps = other["reps"].as_array().unwrap();
+    assert!(!reps.is_empty());
+    assert!(
+        reps.iter().all(|r| r["unlike_exercise"] == true),
+        "{reps:?}"
+    );
+    let warnings = other["warnings"].to_string();
+    assert!(
+        warnings.contains("resemble the demonstrated squat") && warnings.contains("check that"),
+        "{warnings}"
+    );
+    let patient = &lines[1];
+    assert!(patient["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.get("unlike_exercise").is_none()));
+    assert!(!patient["warnings"].to_string().contains("resemble"));
+    // The text output marks such repetitions too.
+    relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(out.join("squat.template.json"))
+        .arg(&kimore)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(does not resemble the exercise)"));
+}

@@ -242,25 +242,55 @@ pub fn patient_summary(
     let label = if exercise.is_some() {
         format!("{reps_word} of the {what}")
     } else {
-        what
+        what.clone()
     };
+    // Repetitions that do not resemble the exercise (`resemblance.rs`) get no advice: it would
+    // be about a different movement.
+    let unlike = score.map_or(0, |s| s.reps.iter().filter(|r| r.unlike_exercise).count());
+    if unlike * 2 > n {
+        let exercise_name = exercise.map_or_else(|| "exercise".to_string(), str::to_lowercase);
+        out.push(format!(
+            "These movements do not look like the {exercise_name} you were shown, so no advice \
+             is given on them."
+        ));
+        out.push("Your clinician can check that the right exercise was chosen.".into());
+        return out;
+    }
     out.push(format!("You did {n} {label}."));
     if let Some(s) = score {
-        let good = s
-            .reps
+        let judged: Vec<&crate::score::RepScore> =
+            s.reps.iter().filter(|r| !r.unlike_exercise).collect();
+        if unlike > 0 {
+            out.push(format!(
+                "{unlike} of them did not look like the {what} and {} left out of this advice.",
+                if unlike == 1 { "is" } else { "are" }
+            ));
+        }
+        let n = judged.len();
+        let good = judged
             .iter()
             .filter(|r| r.verdict == Verdict::Correct)
             .count();
+        // With repetitions left out, the counts are of "the other" ones.
+        let of_n = if unlike > 0 {
+            format!("of the other {n}")
+        } else {
+            format!("of {n}")
+        };
         out.push(match good {
+            g if g == n && unlike > 0 => format!("The other {n} matched the demonstration well."),
             g if g == n => "All of them matched the demonstration well.".to_string(),
-            0 => "None of them matched the demonstration yet: here is what to work on.".to_string(),
-            g => format!("{g} of {n} matched the demonstration well."),
+            0 => format!(
+                "None {} matched the demonstration yet: here is what to work on.",
+                if unlike > 0 { of_n.as_str() } else { "of them" }
+            ),
+            g => format!("{g} {of_n} matched the demonstration well."),
         });
         // The most frequent findings (by measure), worded for the patient; rule findings
         // first, then differences from the demonstration. The largest size across the
         // repetitions is quoted.
         let mut counts: Vec<(String, usize, bool, f64, &crate::score::Deviation)> = Vec::new();
-        for r in &s.reps {
+        for r in &judged {
             let mut seen = std::collections::HashSet::new();
             for d in &r.deviations {
                 if !seen.insert(d.measure.clone()) {
@@ -281,7 +311,7 @@ pub fn patient_summary(
         }
         counts.sort_by_key(|c| (std::cmp::Reverse(c.1), !c.2));
         for (_, count, _, _, d) in counts.iter().take(2) {
-            out.push(format!("In {count} of {n}, {}.", patient_words(d)));
+            out.push(format!("In {count} {of_n}, {}.", patient_words(d)));
         }
     } else {
         let mut counts: Vec<(String, usize, f64, String)> = Vec::new();
@@ -375,5 +405,80 @@ fn fault_words(f: &faults::FaultFinding) -> String {
             f.value,
             f.limit
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{RecordingScore, RepScore};
+
+    fn rep(number: usize, verdict: Verdict, unlike_exercise: bool) -> RepScore {
+        RepScore {
+            number,
+            start_s: 0.0,
+            end_s: 1.0,
+            duration_s: 1.0,
+            score: if verdict == Verdict::Correct {
+                90.0
+            } else {
+                10.0
+            },
+            verdict,
+            confidence: 0.8,
+            rating: None,
+            segmentation_confidence: 1.0,
+            tempo: None,
+            deviations: Vec::new(),
+            mirrored: false,
+            unlike_exercise,
+        }
+    }
+
+    fn scored(reps: Vec<RepScore>) -> RecordingScore {
+        RecordingScore {
+            path: "p.csv".into(),
+            exercise: "Squat".into(),
+            template_id: "x".into(),
+            program_version: "0".into(),
+            reps,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn movements_unlike_the_exercise_get_no_advice() {
+        let s = scored(vec![
+            rep(1, Verdict::Incorrect, true),
+            rep(2, Verdict::Incorrect, true),
+            rep(3, Verdict::Correct, false),
+        ]);
+        let out = patient_summary(&[], Some(&s), Some("Squat"));
+        assert_eq!(
+            out,
+            [
+                "These movements do not look like the squat you were shown, so no advice is \
+                 given on them.",
+                "Your clinician can check that the right exercise was chosen."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_few_repetitions_unlike_the_exercise_are_left_out_of_the_advice() {
+        let s = scored(vec![
+            rep(1, Verdict::Incorrect, true),
+            rep(2, Verdict::Correct, false),
+            rep(3, Verdict::Correct, false),
+        ]);
+        let out = patient_summary(&[], Some(&s), Some("Squat"));
+        assert_eq!(
+            out,
+            [
+                "You did 3 repetitions of the squat.",
+                "1 of them did not look like the squat and is left out of this advice.",
+                "The other 2 matched the demonstration well."
+            ]
+        );
     }
 }

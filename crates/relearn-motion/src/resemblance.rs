@@ -45,7 +45,11 @@ impl Resemblance {
     /// Learns the fence from the examples' distances (non-finite ones ignored); `None` with
     /// fewer than [`MIN_EXAMPLES`] finite distances.
     pub fn learn(distances: &[f64]) -> Option<Resemblance> {
-        let finite: Vec<f64> = distances.iter().copied().filter(|d| d.is_finite()).collect();
+        let finite: Vec<f64> = distances
+            .iter()
+            .copied()
+            .filter(|d| d.is_finite())
+            .collect();
         if finite.len() < MIN_EXAMPLES {
             return None;
         }
@@ -77,7 +81,10 @@ mod tests {
         // Quartiles (type 7) of 1..=9: 3 and 7, so the fence is 7 + 3 × 4 = 19.
         let d: Vec<f64> = (1..=9).map(f64::from).collect();
         let r = Resemblance::learn(&d).unwrap();
-        assert_eq!((r.examples, r.median, r.upper_quartile, r.largest), (9, 5.0, 7.0, 9.0));
+        assert_eq!(
+            (r.examples, r.median, r.upper_quartile, r.largest),
+            (9, 5.0, 7.0, 9.0)
+        );
         assert!((r.fence - 19.0).abs() < 1e-12);
         assert!(!r.is_unlike(19.0));
         assert!(r.is_unlike(19.5));

@@ -451,7 +451,11 @@ pub(crate) fn score_recording_with_basis(
         });
     }
     if !unlike_reps.is_empty() {
-        warnings.push(unlike_exercise_warning(&unlike_reps, reps.len(), &t.exercise));
+        warnings.push(unlike_exercise_warning(
+            &unlike_reps,
+            reps.len(),
+            &t.exercise,
+        ));
     }
     if !mirrored_reps.is_empty() {
         let list: Vec<String> = mirrored_reps.iter().map(usize::to_string).collect();
@@ -507,10 +511,10 @@ fn unlike_exercise_warning(unlike: &[usize], total: usize, exercise: &str) -> Wa
     Warning::new(
         "unlike_exercise",
         format!(
-            "{which}{verb} resemble the demonstrated {exercise} (farther from it than any of the \
-             template's examples allow): check that this template is the patient's exercise \
-             and that the body was tracked; the verdict and deviations of such a repetition \
-             describe a different movement"
+            "{which}{verb} resemble the demonstrated {exercise}: farther from it than the \
+             template's examples allow, as a different exercise, a very different execution or \
+             lost tracking would be; check that this is the patient's exercise and that the \
+             body was tracked before acting on the verdict"
         ),
     )
 }
