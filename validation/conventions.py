@@ -31,8 +31,7 @@ import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TRAIN = ["s01", "s02", "s03", "s04", "s05"]
-TEST = ["s06", "s07", "s08", "s09", "s10"]
+from uiprmd_split import TEST, TRAIN, files
 
 
 def rewrite(csv_text, yaw_deg, mode):
@@ -61,15 +60,6 @@ def rewrite(csv_text, yaw_deg, mode):
                 row += [repr(x / 100 + 0.3), repr(y / 100 - 1.1), repr(z / 100 + 2.5)]
         out.append(",".join(row))
     return "\n".join(out) + "\n"
-
-
-def files(data, m, subjects):
-    out = []
-    for folder, label in (("Segmented Movements", "correct"), ("Incorrect Segmented Movements", "incorrect")):
-        d = os.path.join(data, folder, "Kinect", "Positions")
-        out += [(os.path.join(d, n), label) for n in sorted(os.listdir(d))
-                if any(n.startswith(f"m{m:02d}_{s}_") for s in subjects)]
-    return out
 
 
 def score(relearn, template, paths):

@@ -22,17 +22,7 @@ import subprocess
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TRAIN = ["s01", "s02", "s03", "s04", "s05"]
-TEST = ["s06", "s07", "s08", "s09", "s10"]
-
-
-def files(data, m, subjects):
-    out = []
-    for folder, label in (("Segmented Movements", "correct"), ("Incorrect Segmented Movements", "incorrect")):
-        d = os.path.join(data, folder, "Kinect", "Positions")
-        out += [(os.path.join(d, n), label) for n in sorted(os.listdir(d))
-                if any(n.startswith(f"m{m:02d}_{s}_") for s in subjects)]
-    return out
+from uiprmd_split import TEST, TRAIN, files
 
 
 def main():
