@@ -14,7 +14,8 @@ pub struct ScoreArgs {
     /// The template (from `relearn template build`).
     #[arg(long)]
     pub template: PathBuf,
-    /// Recordings to score.
+    /// Recordings to score, or folders: every recording in a folder (not its sub-folders) is
+    /// scored, and its other files (manifests, templates, reports) are skipped.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
@@ -95,8 +96,9 @@ enum Scored {
 
 /// Runs `relearn score`. Files that cannot be read are reported and make the exit status
 /// non-zero, but the other files are still scored.
-pub fn run(args: ScoreArgs) -> Result<()> {
+pub fn run(mut args: ScoreArgs) -> Result<()> {
     let t = read_template(&args.template)?;
+    args.files = crate::load::expand_recordings(&args.files)?;
     let bar = progress(args.files.len() as u64, "scoring", args.json);
     // Each file is read, scored and (with --json) written out as its JSON line on the worker
     // threads; the lines are then printed in the order of the arguments.

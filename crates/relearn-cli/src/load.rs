@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use relearn_core::SignedAxis;
 use relearn_motion::prepare::{prepare, PrepareSettings, PreparedRecording};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Options shared by the commands that read recordings.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,6 +26,54 @@ pub fn read(path: &Path, args: &ReadArgs) -> Result<relearn_core::Recording> {
         path,
         args.format.as_deref(),
     )?)
+}
+
+/// The recordings named on the command line: a file as given; for a folder, the files in it
+/// (not in its sub-folders; hidden files left out), in name order, that a reader recognises
+/// ([`relearn_formats::recognise`]). How many other files a folder holds is said on stderr; a
+/// folder without any recording is an error naming it.
+pub fn expand_recordings(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("{}: cannot list the folder", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && !p
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        let mut found = 0usize;
+        for entry in &entries {
+            if relearn_formats::recognise(entry)?.is_some() {
+                out.push(entry.clone());
+                found += 1;
+            }
+        }
+        if found == 0 {
+            anyhow::bail!(
+                "{}: no recording in this folder ({} files, none in a format Relearn reads; \
+                 see `relearn formats`)",
+                path.display(),
+                entries.len()
+            );
+        }
+        if found < entries.len() {
+            eprintln!(
+                "note: {}: {found} recordings; {} other files skipped",
+                path.display(),
+                entries.len() - found
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// Prepares with explicit settings.

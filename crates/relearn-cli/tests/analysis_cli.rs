@@ -893,3 +893,60 @@ fn a_recording_of_another_exercise_is_said_not_to_resemble_the_template() {
         .success()
         .stdout(predicate::str::contains("(does not resemble the exercise)"));
 }
+
+#[test]
+fn score_of_a_folder_scores_its_recordings_and_skips_its_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    // The demo folder: 6 recordings, a manifest, a template and a report.
+    let run = relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(out.join("squat.template.json"))
+        .arg(&out)
+        .arg("--json")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "6 recordings; 3 other files skipped",
+        ));
+    let paths: Vec<String> = String::from_utf8(run.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "demonstration_1.csv",
+            "demonstration_2.csv",
+            "demonstration_3.csv",
+            "fault_knee_valgus.csv",
+            "fault_shallow_trunk_lean.csv",
+            "patient_squat.csv"
+        ]
+    );
+    // A folder without recordings is an error naming it.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), "nothing to see").unwrap();
+    relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(out.join("squat.template.json"))
+        .arg(&empty)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "no recording in this folder (1 files",
+        ));
+}

@@ -234,6 +234,27 @@ pub fn read_bytes(name: &str, bytes: &[u8], format: Option<&str>) -> Result<Reco
     read_stream(&path, &mut r, format, &NoSiblings)
 }
 
+/// Lowest sniff score that means "a recording in this format", rather than a claim made only so
+/// that the reader can explain what is wrong (a UI-PRMD Angles file, a file named like a
+/// format but not laid out like it, coordinates without a time column): docs/formats.md,
+/// "How detection works".
+pub const RECOGNISED: u8 = 60;
+
+/// The format of the file at `path` when a reader recognises it (best sniff score at least
+/// [`RECOGNISED`]), `None` for anything else (a manifest, a template, a report, an Angles
+/// file). Picks the recordings out of a folder; reads only the first 8 KiB (decompressed).
+pub fn recognise(path: &Path) -> Result<Option<&'static str>> {
+    let p = path.display().to_string();
+    let mut reader = open_decompressed(path).map_err(|e| FormatError::io(&p, &e))?;
+    let head = peek(&mut reader, SNIFF_BYTES).map_err(|e| FormatError::io(&p, &e))?;
+    let name = file_name_without_gz(path);
+    let best = readers()
+        .into_iter()
+        .map(|r| (r.sniff(&name, &head), r.id()))
+        .max_by_key(|(score, _)| *score);
+    Ok(best.and_then(|(score, id)| (score >= RECOGNISED).then_some(id)))
+}
+
 /// Chooses the reader for a stream: the forced one, or the best sniff score.
 pub fn detect<'r>(
     name: &str,
@@ -376,5 +397,38 @@ mod tests {
         let n = huge.len();
         huge[n - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(inflate_single_member(&huge), None);
+    }
+
+    #[test]
+    fn recognise_picks_recordings_not_files_kept_beside_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let csv = write(
+            "trial.csv",
+            "time_s,a_x,a_y,a_z,b_x,b_y,b_z\n0,1,2,3,4,5,6\n",
+        );
+        assert_eq!(recognise(&csv).unwrap(), Some("generic-csv"));
+        let row: Vec<String> = (0..66).map(|i| format!("{i}.5")).collect();
+        let angles = write("m01_s01_e01_angles.txt", &(row.join(",") + "\n"));
+        assert_eq!(
+            recognise(&angles).unwrap(),
+            None,
+            "an Angles file is not a recording"
+        );
+        let positions = write("m01_s01_e01_positions.txt", &(row.join(",") + "\n"));
+        assert_eq!(recognise(&positions).unwrap(), Some("ui-prmd"));
+        for (name, text) in [
+            ("manifest.csv", "path,label\na.csv,correct\n"),
+            ("t.json", "{\"format\": \"relearn-template\"}"),
+            ("empty.csv", ""),
+        ] {
+            assert_eq!(recognise(&write(name, text)).unwrap(), None, "{name}");
+        }
+        let err = recognise(&dir.path().join("missing.csv")).unwrap_err();
+        assert!(err.to_string().contains("missing.csv"), "{err}");
     }
 }
