@@ -4,6 +4,7 @@ use crate::load::{read, ReadArgs};
 use anyhow::Result;
 use relearn_core::lab::{to_lab_frame, LabFrameOptions};
 use relearn_core::quality::tracking_quality;
+use relearn_motion::prepare::PrepareSettings;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -39,6 +40,9 @@ struct Inspection {
     leg_length_cm: Option<f64>,
     missing_fraction: f64,
     low_confidence_fraction: f64,
+    /// What the 6 Hz low-pass removes, RMS per joint, median over joints (mm): the tracker's
+    /// noise (`PreparedRecording::noise_mm`); `null` when it cannot be estimated.
+    tracking_noise_mm: Option<f64>,
     gaps: Vec<relearn_core::quality::Gap>,
     warnings: Vec<relearn_core::Warning>,
 }
@@ -64,6 +68,15 @@ struct AnalogInfo {
 /// Runs `relearn inspect`.
 pub fn run(args: InspectArgs) -> Result<()> {
     let mut rec = read(&args.file, &args.read)?;
+    // The noise estimate comes from the analysis pipeline; a recording it cannot prepare
+    // (too short, nothing tracked) is still inspected.
+    let prepare = PrepareSettings {
+        up: args.read.up,
+        ..PrepareSettings::default()
+    };
+    let tracking_noise_mm = relearn_motion::prepare::prepare(rec.clone(), &prepare)
+        .ok()
+        .and_then(|p| p.noise_mm);
     let quality = tracking_quality(&rec);
     let source_unit_stated = rec.units;
     let report = to_lab_frame(&mut rec, LabFrameOptions { up: args.read.up })?;
@@ -112,6 +125,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         leg_length_cm: report.leg_length_m.map(|l| l * 100.0),
         missing_fraction: quality.missing_fraction,
         low_confidence_fraction: quality.low_confidence_fraction,
+        tracking_noise_mm,
         gaps: quality.gaps.iter().take(10).cloned().collect(),
         warnings: rec.warnings.clone(),
     };
@@ -156,6 +170,9 @@ pub fn run(args: InspectArgs) -> Result<()> {
         100.0 * info.missing_fraction,
         100.0 * info.low_confidence_fraction
     );
+    if let Some(n) = info.tracking_noise_mm {
+        outln!("  noise       {n:.1} mm (removed by the 6 Hz low-pass; median over joints)");
+    }
     let poor: Vec<&JointInfo> = info
         .joints
         .iter()

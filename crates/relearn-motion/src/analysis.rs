@@ -65,6 +65,9 @@ pub struct Analysis {
     pub view: View,
     /// Lab-frame conversion (axes, units) found.
     pub lab: LabFrameReport,
+    /// Tracking noise, mm ([`PreparedRecording::noise_mm`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_noise_mm: Option<f64>,
     /// Seated or standing ([`crate::posture::detect_posture`]); absent when the legs cannot
     /// be measured (no legs, a 2-D frontal view).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,6 +193,7 @@ pub fn analyze(
         duration_s: p.recording.duration_s(),
         view: p.view,
         lab: p.lab.clone(),
+        tracking_noise_mm: p.noise_mm,
         posture,
         repetitions: analysed,
         primary_signal,

@@ -10,6 +10,12 @@
 //! 4. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
 //!    6 Hz by default, with Winter's dual-pass correction (§5.1, Winter 2009 [97]).
 //! 5. Measures are computed from the filtered positions in the body frame (§6).
+//!
+//! What the filter removes is kept as an estimate of the tracker's noise
+//! ([`PreparedRecording::noise_mm`]): rehabilitation movements have almost nothing above the
+//! 6 Hz cut-off (Winter 2009 [97], the reason for the cut-off), so the residual is mostly
+//! jitter. Templates compare it with their examples' (`template.rs`, `score.rs`): a recording
+//! much noisier than the demonstration's changes verdicts (VALIDATION.md §4, "Noise").
 
 use crate::body::{detect_view, View};
 use crate::error::{Error, Result};
@@ -63,6 +69,10 @@ pub struct PreparedRecording {
     pub leg_length_m: Option<f64>,
     /// Tracking quality of the raw recording (before gap filling).
     pub quality: quality::TrackingQuality,
+    /// Tracking noise, mm: for each joint, the RMS length of what the low-pass filter removed
+    /// from its 3-D position (gap-filled samples included), then the median over joints.
+    /// `None` when the recording was not filtered or no joint was tracked long enough.
+    pub noise_mm: Option<f64>,
     /// Everything worth telling the user (from reading, conversion, gaps, filtering).
     pub warnings: Vec<Warning>,
 }
@@ -115,6 +125,9 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     // runs them side by side; holding only a few keeps a long recording's memory flat).
     let joints = rec.skeleton.len();
     let mut unfilled_per_joint = Vec::with_capacity(joints);
+    // Per joint: the sum of squared residuals (filtered minus gap-filled) over its coordinates,
+    // and the number of samples summed.
+    let mut residual = vec![(0.0f64, 0usize); joints];
     let all: Vec<(usize, usize)> = (0..joints)
         .flat_map(|j| (0..3).map(move |axis| (j, axis)))
         .collect();
@@ -129,7 +142,18 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
             coordinates.push(x);
         }
         if let Some(f) = &filter {
+            let before = coordinates.clone();
             f.filtfilt_each(&mut coordinates, rec.rate_hz);
+            for ((&(j, _), x), raw) in batch.iter().zip(&coordinates).zip(&before) {
+                if let Some((sum, n)) = residual.get_mut(j) {
+                    for (a, b) in raw.iter().zip(x) {
+                        if a.is_finite() && b.is_finite() {
+                            *sum += (a - b) * (a - b);
+                            *n += 1;
+                        }
+                    }
+                }
+            }
         }
         for (&(j, axis), x) in batch.iter().zip(&coordinates) {
             rec.positions.set_coordinate(j, axis, x);
@@ -165,6 +189,9 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     }
     let leg_length_m = relearn_core::lab::leg_length(&rec);
     let measures = compute_measures(&rec, view, leg_length_m);
+    let noise_mm = filter
+        .as_ref()
+        .and_then(|_| tracking_noise_mm(&residual, rec.rate_hz));
     Ok(PreparedRecording {
         recording: rec,
         lab,
@@ -172,8 +199,24 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
         measures,
         leg_length_m,
         quality,
+        noise_mm,
         warnings,
     })
+}
+
+/// The median over joints of each joint's RMS residual length (mm), from the per-joint sums
+/// of squared coordinate residuals (metres) and sample counts. A joint needs one second of
+/// samples (three coordinates each) to count.
+fn tracking_noise_mm(residual: &[(f64, usize)], rate_hz: f64) -> Option<f64> {
+    let min_samples = (3.0 * rate_hz).ceil() as usize;
+    let per_joint: Vec<f64> = residual
+        .iter()
+        .filter(|(_, n)| *n >= min_samples.max(3))
+        // Three coordinates per frame: the mean squared 3-D residual is 3 × the mean per
+        // coordinate.
+        .map(|(sum, n)| (3.0 * sum / *n as f64).sqrt() * 1000.0)
+        .collect();
+    relearn_core::stats::median(&per_joint)
 }
 
 /// Marks samples whose confidence is below the threshold as missing.
@@ -188,5 +231,43 @@ fn mask_low_confidence(rec: &mut Recording, threshold: f32) {
             rec.positions
                 .set(f, j, relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::{simulate_squat, SquatSimulation};
+
+    fn noise_of(noise_m: f64) -> f64 {
+        let sim = SquatSimulation {
+            noise_m,
+            ..SquatSimulation::default()
+        };
+        let (rec, _) = simulate_squat(&sim).unwrap();
+        prepare(rec, &PrepareSettings::default())
+            .unwrap()
+            .noise_mm
+            .unwrap()
+    }
+
+    #[test]
+    fn tracking_noise_is_what_the_low_pass_removes() {
+        // White noise of SD s per coordinate: the 3-D residual cannot exceed the whole noise
+        // (√3·s), and a 6 Hz low-pass at 30 Hz keeps well under half of it, so it is above s.
+        for s_mm in [5.0, 10.0, 20.0] {
+            let n = noise_of(s_mm / 1000.0);
+            assert!(n > s_mm && n < 3f64.sqrt() * s_mm, "{s_mm} mm -> {n}");
+        }
+        // A smooth squat without noise leaves almost nothing above 6 Hz.
+        let clean = noise_of(0.0);
+        assert!(clean < 0.5, "{clean}");
+        // Without filtering there is no estimate.
+        let (rec, _) = simulate_squat(&SquatSimulation::default()).unwrap();
+        let unfiltered = PrepareSettings {
+            cutoff_hz: None,
+            ..PrepareSettings::default()
+        };
+        assert!(prepare(rec, &unfiltered).unwrap().noise_mm.is_none());
     }
 }

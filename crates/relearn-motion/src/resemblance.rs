@@ -1,5 +1,9 @@
-//! Does a repetition look like the demonstrated exercise at all?
+//! Is a new repetition or recording like the ones the template was built from?
 //!
+//! Two checks share one statistic ([`ExampleRange`]: the range the template's examples span,
+//! and Tukey's far-out fence above it).
+//!
+//! **The exercise.**
 //! A common mistake in a clinic is scoring a recording against the wrong template (the patient
 //! did the hip hinge, the template is the squat), or a recording in which tracking was lost.
 //! The model would then call every repetition incorrect with high confidence, and its
@@ -14,6 +18,14 @@
 //! The examples shaped the reference, so their distances are a little smaller than a new
 //! person's; the far-out multiplier (3, not the 1.5 of Tukey's inner fence) leaves room for
 //! that. VALIDATION.md §4 ("Is it the exercise?") measures both kinds of error on UI-PRMD.
+//!
+//! **The noise.** A template learns what its demonstration looks like through the tracker it
+//! was recorded with, jitter included; a patient recorded with a noisier tracker (or farther
+//! from the camera, or in poor light) differs from it by noise that the normal band never
+//! saw, and verdicts change (VALIDATION.md §4, "Noise": with the template and the patient on
+//! equally noisy recordings the accuracy holds). The template keeps the range of its example
+//! recordings' tracking noise (`PreparedRecording::noise_mm`), and a recording noisier than
+//! the fence gets the warning `noisier_than_template`.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,27 +36,27 @@ pub const FAR_OUT_IQR: f64 = 3.0;
 /// template makes no resemblance check.
 pub const MIN_EXAMPLES: usize = 5;
 
-/// How far from the reference the template's own examples lie (DTW distance on scaled signals,
-/// per point and channel, RMS) and the fence beyond which a repetition is not taken for the
-/// exercise.
+/// The range of a quantity over the template's examples and Tukey's far-out fence above it: for
+/// the exercise check, the examples' DTW distances to the reference (scaled signals, per point
+/// and channel, RMS); for the noise check, their recordings' tracking noise in mm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Resemblance {
-    /// Examples the distances come from.
+pub struct ExampleRange {
+    /// Examples the values come from.
     pub examples: usize,
-    /// Median distance of the examples.
+    /// Median of the examples' values.
     pub median: f64,
-    /// Upper quartile of the examples' distances.
+    /// Upper quartile of the examples' values.
     pub upper_quartile: f64,
-    /// Largest distance of an example.
+    /// Largest value of an example.
     pub largest: f64,
     /// Upper quartile + [`FAR_OUT_IQR`] × interquartile range.
     pub fence: f64,
 }
 
-impl Resemblance {
+impl ExampleRange {
     /// Learns the fence from the examples' distances (non-finite ones ignored); `None` with
     /// fewer than [`MIN_EXAMPLES`] finite distances.
-    pub fn learn(distances: &[f64]) -> Option<Resemblance> {
+    pub fn learn(distances: &[f64]) -> Option<ExampleRange> {
         let finite: Vec<f64> = distances
             .iter()
             .copied()
@@ -56,7 +68,7 @@ impl Resemblance {
         let q1 = relearn_core::stats::quantile(&finite, 0.25)?;
         let q3 = relearn_core::stats::quantile(&finite, 0.75)?;
         let largest = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Some(Resemblance {
+        Some(ExampleRange {
             examples: finite.len(),
             median: relearn_core::stats::median(&finite)?,
             upper_quartile: q3,
@@ -65,10 +77,10 @@ impl Resemblance {
         })
     }
 
-    /// True when a repetition at `distance` lies beyond the fence. A distance that could not
-    /// be computed (NaN) is not judged.
-    pub fn is_unlike(&self, distance: f64) -> bool {
-        distance.is_finite() && distance > self.fence
+    /// True when `value` lies beyond the fence. A value that could not be computed (NaN) is
+    /// not judged.
+    pub fn is_beyond(&self, value: f64) -> bool {
+        value.is_finite() && value > self.fence
     }
 }
 
@@ -80,20 +92,20 @@ mod tests {
     fn the_fence_is_tukeys_far_out_fence_of_the_examples() {
         // Quartiles (type 7) of 1..=9: 3 and 7, so the fence is 7 + 3 × 4 = 19.
         let d: Vec<f64> = (1..=9).map(f64::from).collect();
-        let r = Resemblance::learn(&d).unwrap();
+        let r = ExampleRange::learn(&d).unwrap();
         assert_eq!(
             (r.examples, r.median, r.upper_quartile, r.largest),
             (9, 5.0, 7.0, 9.0)
         );
         assert!((r.fence - 19.0).abs() < 1e-12);
-        assert!(!r.is_unlike(19.0));
-        assert!(r.is_unlike(19.5));
-        assert!(!r.is_unlike(f64::NAN));
+        assert!(!r.is_beyond(19.0));
+        assert!(r.is_beyond(19.5));
+        assert!(!r.is_beyond(f64::NAN));
     }
 
     #[test]
     fn too_few_examples_make_no_fence() {
-        assert!(Resemblance::learn(&[1.0, 2.0, 3.0, 4.0, f64::NAN]).is_none());
-        assert!(Resemblance::learn(&[1.0, 2.0, 3.0, 4.0, 5.0]).is_some());
+        assert!(ExampleRange::learn(&[1.0, 2.0, 3.0, 4.0, f64::NAN]).is_none());
+        assert!(ExampleRange::learn(&[1.0, 2.0, 3.0, 4.0, 5.0]).is_some());
     }
 }

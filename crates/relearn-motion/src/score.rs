@@ -338,6 +338,21 @@ pub(crate) fn score_recording_with_basis(
             ),
         ));
     }
+    if let (Some(range), Some(noise)) = (&t.noise, p.noise_mm) {
+        if range.is_beyond(noise) {
+            warnings.push(Warning::new(
+                "noisier_than_template",
+                format!(
+                    "this recording is noisier than the ones the template was built from \
+                     (tracking noise {noise:.1} mm; the examples' {:.1} mm at most, {:.1} mm \
+                     typically): differences may come from the tracking rather than the \
+                     movement; record in better conditions (distance, light, the whole body in \
+                     view) or build the template from recordings made the same way",
+                    range.largest, range.median
+                ),
+            ));
+        }
+    }
     let available = crate::channels::available_channels(p);
     let present = t
         .reference
@@ -389,7 +404,7 @@ pub(crate) fn score_recording_with_basis(
         let unlike_exercise = t
             .resemblance
             .as_ref()
-            .is_some_and(|r| r.is_unlike(cmp.distance));
+            .is_some_and(|r| r.is_beyond(cmp.distance));
         if unlike_exercise {
             unlike_reps.push(k + 1);
         }

@@ -268,7 +268,12 @@ pub struct Template {
     /// not taken for the exercise ([`crate::resemblance`]). Absent with fewer than five
     /// examples, and in templates written before it existed (no check is made then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resemblance: Option<crate::resemblance::Resemblance>,
+    pub resemblance: Option<crate::resemblance::ExampleRange>,
+    /// The tracking noise of the example recordings (mm, `PreparedRecording::noise_mm`) and
+    /// the fence beyond which a recording is noisier than the template can judge fairly
+    /// ([`crate::resemblance`]). Absent with fewer than five examples with an estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<crate::resemblance::ExampleRange>,
     /// Set when the template was personalised to one patient ([`crate::personalise`]):
     /// absent from templates built by `template build`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,6 +374,7 @@ pub fn rep_primary_signal(
         measures: p.measures.slice(span.start, span.end),
         leg_length_m: p.leg_length_m,
         quality: p.quality.clone(),
+        noise_mm: p.noise_mm,
         warnings: Vec::new(),
     };
     let raw = project(&sub, axis);
@@ -516,7 +522,13 @@ pub fn build_template(
         })
         .collect();
     let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
-    let resemblance = crate::resemblance::Resemblance::learn(&distances);
+    let resemblance = crate::resemblance::ExampleRange::learn(&distances);
+    let noise = crate::resemblance::ExampleRange::learn(
+        &examples
+            .iter()
+            .map(|e| e.prepared.noise_mm.unwrap_or(f64::NAN))
+            .collect::<Vec<f64>>(),
+    );
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
@@ -717,6 +729,7 @@ pub fn build_template(
             training_accuracy: None,
         },
         resemblance,
+        noise,
         personalisation: None,
     };
     let mut right = 0usize;

@@ -342,3 +342,48 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
     // Personalising twice is refused: the original is personalised with all the labels.
     assert!(personalise(&personal, &patient_examples, None, DEFAULT_PRIOR_SD_LOGIT).is_err());
 }
+
+/// A template demonstrated on a steady tracker (3 mm of jitter) and a patient recorded with a
+/// jittery one (25 mm): the score says the recording is noisier than the template's examples,
+/// and says nothing for a patient recorded like the demonstration.
+#[test]
+fn a_recording_noisier_than_the_demonstration_is_warned_about() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    let settings = TemplateSettings::default();
+    let sim = |noise_m: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps: 2,
+            noise_m,
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    let demo: Vec<_> = (1..7).map(|s| sim(0.003, s)).collect();
+    let examples: Vec<Example<'_>> = demo
+        .iter()
+        .map(|p| Example {
+            prepared: p,
+            label: Label::Correct,
+            source: "demo".into(),
+        })
+        .collect();
+    let t = build_template("squat", &examples, &settings).unwrap();
+    let range = t.noise.as_ref().expect("a noise range from six recordings");
+    assert_eq!(range.examples, 6);
+    let noisy = sim(0.025, 50);
+    assert!(noisy.noise_mm.unwrap() > range.fence);
+    let w = score_recording(&t, &noisy)
+        .unwrap()
+        .warnings
+        .into_iter()
+        .find(|w| w.code == "noisier_than_template")
+        .expect("a noisier_than_template warning");
+    assert!(w.message.contains("tracking noise"), "{}", w.message);
+    let steady = score_recording(&t, &sim(0.003, 51)).unwrap();
+    assert!(!steady
+        .warnings
+        .iter()
+        .any(|w| w.code == "noisier_than_template"));
+}

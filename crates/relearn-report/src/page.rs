@@ -203,8 +203,11 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
         o,
         "Tracking",
         &format!(
-            "{:.1} % of joint samples missing",
-            p.quality.missing_fraction * 100.0
+            "{:.1} % of joint samples missing{}",
+            p.quality.missing_fraction * 100.0,
+            p.noise_mm
+                .map(|n| format!("; noise {n:.1} mm"))
+                .unwrap_or_default()
         ),
     );
     o.push_str("</dl>\n<nav aria-label=\"Sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#mirror\">Mirror</a></li><li><a href=\"#repetitions\">Repetitions</a></li><li><a href=\"#plots\">Plots</a></li><li><a href=\"#details\">Warnings and rules</a></li><li><a href=\"#how-to-read\">How to read this</a></li></ul></nav>\n</header>\n");
