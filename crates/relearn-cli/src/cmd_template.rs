@@ -156,6 +156,24 @@ fn print_summary(t: &relearn_motion::template::Template) {
     if t.rating.is_some() {
         outln!("  rating model: yes");
     }
+    if let Some(r) = &t.resemblance {
+        outln!(
+            "  the exercise: a repetition farther than {:.2} from the demonstration (its examples \
+             {:.2} typically, {:.2} at most; DTW distance) is said not to resemble it",
+            r.fence,
+            r.median,
+            r.largest
+        );
+    }
+    if let Some(n) = &t.noise {
+        outln!(
+            "  tracking noise of the examples {:.1} mm typically, {:.1} mm at most: a recording \
+             above {:.1} mm is said to be noisier than the template",
+            n.median,
+            n.largest,
+            n.fence
+        );
+    }
     if let Some(p) = &t.personalisation {
         outln!(
             "  personalised{} from template {} with {} labelled repetitions: verdict shifted \
