@@ -171,7 +171,7 @@ fn print_summary(t: &relearn_motion::template::Template) {
              above {:.1} mm is said to be noisier than the template",
             n.median,
             n.largest,
-            n.fence
+            n.fence.max(std::f64::consts::SQRT_2 * n.median)
         );
     }
     if let Some(p) = &t.personalisation {

@@ -25,7 +25,11 @@
 //! saw, and verdicts change (VALIDATION.md §4, "Noise": with the template and the patient on
 //! equally noisy recordings the accuracy holds). The template keeps the range of its example
 //! recordings' tracking noise (`PreparedRecording::noise_mm`), and a recording noisier than
-//! the fence gets the warning `noisier_than_template`.
+//! the fence gets the warning `noisier_than_template` ([`is_noisier`]) when its noise power is
+//! also at least double the examples' typical (noise adds in quadrature: the extra noise is
+//! then at least as large as a typical example's own). The second condition matters when the
+//! examples' noise hardly varies (one session, one camera): the fence then sits just above
+//! them, and a recording a tenth noisier is no cause for a warning.
 
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +88,12 @@ impl ExampleRange {
     }
 }
 
+/// True when a recording's tracking noise (mm) is beyond the fence of the template's example
+/// recordings' and its power at least double their median's (module documentation).
+pub fn is_noisier(range: &ExampleRange, noise_mm: f64) -> bool {
+    range.is_beyond(noise_mm) && noise_mm >= std::f64::consts::SQRT_2 * range.median
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +111,20 @@ mod tests {
         assert!(!r.is_beyond(19.0));
         assert!(r.is_beyond(19.5));
         assert!(!r.is_beyond(f64::NAN));
+    }
+
+    #[test]
+    fn a_recording_is_noisier_only_well_beyond_examples_that_hardly_vary() {
+        // Five recordings of one session, 3.40 mm each: the fence is at 3.40 mm.
+        let r = ExampleRange::learn(&[3.40, 3.40, 3.41, 3.39, 3.40]).unwrap();
+        assert!(r.is_beyond(3.6));
+        assert!(!is_noisier(&r, 3.6), "a tenth noisier");
+        assert!(!is_noisier(&r, 4.7));
+        assert!(is_noisier(&r, 4.9), "√2 × 3.40 = 4.81");
+        // Examples that vary widely: the fence decides.
+        let r = ExampleRange::learn(&[0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.9]).unwrap();
+        assert!(!is_noisier(&r, 0.8));
+        assert!(is_noisier(&r, 1.2));
     }
 
     #[test]

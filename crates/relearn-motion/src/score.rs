@@ -339,7 +339,7 @@ pub(crate) fn score_recording_with_basis(
         ));
     }
     if let (Some(range), Some(noise)) = (&t.noise, p.noise_mm) {
-        if range.is_beyond(noise) {
+        if crate::resemblance::is_noisier(range, noise) {
             warnings.push(Warning::new(
                 "noisier_than_template",
                 format!(
