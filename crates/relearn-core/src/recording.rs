@@ -337,6 +337,32 @@ impl PositionTable {
         }
     }
 
+    /// [`Self::set_coordinate`], returning how much the coordinate changed where it was
+    /// present before and is finite after: the sum of squared differences and their number
+    /// (what a filter removed, for a noise estimate, without a copy of the series).
+    pub fn replace_coordinate(
+        &mut self,
+        joint: usize,
+        axis: usize,
+        series: &[f64],
+    ) -> (f64, usize) {
+        let (mut sum, mut n) = (0.0, 0usize);
+        if joint >= self.joints || axis > 2 {
+            return (sum, n);
+        }
+        for (f, v) in series.iter().enumerate().take(self.frames) {
+            if let Some(slot) = self.values.get_mut((f * self.joints + joint) * 3 + axis) {
+                let old = f64::from(*slot);
+                if old.is_finite() && v.is_finite() {
+                    sum += (v - old) * (v - old);
+                    n += 1;
+                }
+                *slot = *v as f32;
+            }
+        }
+        (sum, n)
+    }
+
     /// Keeps only frames `start..end` (clamped to the table).
     pub fn slice_frames(&self, start: usize, end: usize) -> PositionTable {
         let end = end.min(self.frames);

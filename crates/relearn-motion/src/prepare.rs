@@ -70,7 +70,8 @@ pub struct PreparedRecording {
     /// Tracking quality of the raw recording (before gap filling).
     pub quality: quality::TrackingQuality,
     /// Tracking noise, mm: for each joint, the RMS length of what the low-pass filter removed
-    /// from its 3-D position (gap-filled samples included), then the median over joints.
+    /// from its tracked 3-D positions (gap-filled samples left out), then the median over
+    /// joints.
     /// `None` when the recording was not filtered or no joint was tracked long enough.
     pub noise_mm: Option<f64>,
     /// Everything worth telling the user (from reading, conversion, gaps, filtering).
@@ -125,7 +126,7 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     // runs them side by side; holding only a few keeps a long recording's memory flat).
     let joints = rec.skeleton.len();
     let mut unfilled_per_joint = Vec::with_capacity(joints);
-    // Per joint: the sum of squared residuals (filtered minus gap-filled) over its coordinates,
+    // Per joint: the sum of squared residuals (filtered minus tracked) over its coordinates,
     // and the number of samples summed.
     let mut residual = vec![(0.0f64, 0usize); joints];
     let all: Vec<(usize, usize)> = (0..joints)
@@ -142,21 +143,16 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
             coordinates.push(x);
         }
         if let Some(f) = &filter {
-            let before = coordinates.clone();
             f.filtfilt_each(&mut coordinates, rec.rate_hz);
-            for ((&(j, _), x), raw) in batch.iter().zip(&coordinates).zip(&before) {
-                if let Some((sum, n)) = residual.get_mut(j) {
-                    for (a, b) in raw.iter().zip(x) {
-                        if a.is_finite() && b.is_finite() {
-                            *sum += (a - b) * (a - b);
-                            *n += 1;
-                        }
-                    }
-                }
-            }
         }
+        // The table still holds the tracked samples: replacing them gives the residual on
+        // tracked samples (gap-filled ones are not the tracker's).
         for (&(j, axis), x) in batch.iter().zip(&coordinates) {
-            rec.positions.set_coordinate(j, axis, x);
+            let (sum, n) = rec.positions.replace_coordinate(j, axis, x);
+            if let Some(r) = residual.get_mut(j) {
+                r.0 += sum;
+                r.1 += n;
+            }
         }
     }
     for (j, long_gaps) in unfilled_per_joint.into_iter().enumerate() {
