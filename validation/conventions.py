@@ -23,15 +23,13 @@ subjects of the deep squat, is the test
 Standard library only.
 """
 import argparse
-import json
 import math
 import os
 import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-from uiprmd_split import TEST, TRAIN, files
+from uiprmd_split import TEST, TRAIN, add_common_arguments, build_template, files, score
 
 
 def rewrite(csv_text, yaw_deg, mode):
@@ -62,16 +60,9 @@ def rewrite(csv_text, yaw_deg, mode):
     return "\n".join(out) + "\n"
 
 
-def score(relearn, template, paths):
-    r = subprocess.run([relearn, "score", "--template", template, "--json", *paths],
-                       check=True, capture_output=True, text=True)
-    return [json.loads(l) for l in r.stdout.splitlines()]
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--relearn", default=os.path.join(REPO, "target", "release", "relearn"))
-    ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
+    add_common_arguments(ap)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="relearn-conventions-")
     print("| movement | repetitions | verdicts differing (mocap) | largest score difference (mocap) "
@@ -79,13 +70,7 @@ def main():
     print("| --- | --- | --- | --- | --- | --- |")
     totals = {"reps": 0, "mocap": [0, 0.0], "image": [0, 0.0]}
     for m in range(1, 11):
-        manifest = os.path.join(work, f"m{m:02d}.csv")
-        with open(manifest, "w") as f:
-            f.write("path,label\n")
-            f.writelines(f'"{p}",{lab}\n' for p, lab in files(args.data, m, TRAIN))
-        template = os.path.join(work, f"m{m:02d}.json")
-        subprocess.run([args.relearn, "template", "build", "--exercise", f"m{m:02d}", "--manifest",
-                        manifest, "--out", template, "--json"], check=True, capture_output=True)
+        template = build_template(args.relearn, work, f"m{m:02d}", files(args.data, m, TRAIN))
         given = [p for p, _ in files(args.data, m, TEST)]
         rewritten = {"mocap": [], "image": []}
         for p in given:

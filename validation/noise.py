@@ -21,16 +21,14 @@ does not model.
 Standard library only.
 """
 import argparse
-import json
 import os
 import random
 import statistics
 import subprocess
 import tempfile
 
-from uiprmd_split import TEST, TRAIN, files
+from uiprmd_split import TEST, TRAIN, add_common_arguments, build_template, files, score
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def noisy(csv_text, sigma_mm, rng):
@@ -61,16 +59,13 @@ def with_noise(relearn, work, path, sigma):
     return q
 
 
-def score(relearn, template, paths):
-    r = subprocess.run([relearn, "score", "--template", template, "--json", *paths],
-                       check=True, capture_output=True, text=True)
-    return {json.loads(l)["path"]: json.loads(l) for l in r.stdout.splitlines()}
+def by_path(lines):
+    return {d["path"]: d for d in lines}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--relearn", default=os.path.join(REPO, "target", "release", "relearn"))
-    ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
+    add_common_arguments(ap)
     ap.add_argument("--sigma-mm", default="2,5,10,20")
     ap.add_argument("--matched", action="store_true",
                     help="also add the same noise to the template's examples (one template per "
@@ -85,37 +80,22 @@ def main():
                                          for s in sigmas) + " |")
     print("|" + " --- |" * (len(sigmas) + 1))
     for m in range(1, 11):
-        manifest = os.path.join(work, f"m{m:02d}.csv")
-        with open(manifest, "w") as f:
-            f.write("path,label\n")
-            f.writelines(f'"{p}",{lab}\n' for p, lab in files(args.data, m, TRAIN))
-        clean_template = os.path.join(work, f"m{m:02d}.json")
-        subprocess.run([args.relearn, "template", "build", "--exercise", f"m{m:02d}", "--manifest",
-                        manifest, "--out", clean_template, "--json"], check=True, capture_output=True)
+        clean_template = build_template(args.relearn, work, f"m{m:02d}", files(args.data, m, TRAIN))
         test = files(args.data, m, TEST)
-        base = score(args.relearn, clean_template, [p for p, _ in test])
+        base = by_path(score(args.relearn, clean_template, [p for p, _ in test]))
         row = [f"m{m:02d}"]
         for sigma in sigmas:
             template = clean_template
             if args.matched:
-                rows = []
-                for p, lab in files(args.data, m, TRAIN):
-                    q = with_noise(args.relearn, work, p, sigma)
-                    rows.append(f'"{q}",{lab}\n')
-                noisy_manifest = os.path.join(work, f"m{m:02d}.noise{sigma:g}.csv")
-                with open(noisy_manifest, "w") as f:
-                    f.write("path,label\n")
-                    f.writelines(rows)
-                template = os.path.join(work, f"m{m:02d}.noise{sigma:g}.json")
-                subprocess.run([args.relearn, "template", "build", "--exercise", f"m{m:02d}",
-                                "--manifest", noisy_manifest, "--out", template, "--json"],
-                               check=True, capture_output=True)
+                noisy_train = [(with_noise(args.relearn, work, p, sigma), lab)
+                               for p, lab in files(args.data, m, TRAIN)]
+                template = build_template(args.relearn, work, f"m{m:02d}.noise{sigma:g}", noisy_train)
             moved, label_of = [], {}
             for p, lab in test:
                 q = with_noise(args.relearn, work, p, sigma)
                 moved.append(q)
                 label_of[q] = (p, lab)
-            other = score(args.relearn, template, moved)
+            other = by_path(score(args.relearn, template, moved))
             n = changed = right = right0 = warned = 0
             t = totals[sigma]
             for q, (p, lab) in label_of.items():

@@ -16,31 +16,20 @@ demonstration than Tukey's far-out fence of the template's own examples,
 Standard library only; about a minute.
 """
 import argparse
-import json
-import os
-import subprocess
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-from uiprmd_split import TEST, TRAIN, files
+from uiprmd_split import TEST, TRAIN, add_common_arguments, build_template, files, score
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--relearn", default=os.path.join(REPO, "target", "release", "relearn"))
-    ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
+    add_common_arguments(ap)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="relearn-resemblance-")
     movements = range(1, 11)
     templates = {}
     for a in movements:
-        manifest = os.path.join(work, f"m{a:02d}.csv")
-        with open(manifest, "w") as f:
-            f.write("path,label\n")
-            f.writelines(f'"{p}",{lab}\n' for p, lab in files(args.data, a, TRAIN))
-        templates[a] = os.path.join(work, f"m{a:02d}.json")
-        subprocess.run([args.relearn, "template", "build", "--exercise", f"m{a:02d}", "--manifest",
-                        manifest, "--out", templates[a], "--json"], check=True, capture_output=True)
+        templates[a] = build_template(args.relearn, work, f"m{a:02d}", files(args.data, a, TRAIN))
     header = "| template \\ files | " + " | ".join(f"m{b:02d}" for b in movements) + " |"
     print(header)
     print("|" + " --- |" * (len(movements) + 1))
@@ -51,11 +40,9 @@ def main():
         for b in movements:
             test = files(args.data, b, TEST)
             label_of = {p: lab for p, lab in test}
-            r = subprocess.run([args.relearn, "score", "--template", templates[a], "--json",
-                                *[p for p, _ in test]], check=True, capture_output=True, text=True)
+            lines = score(args.relearn, templates[a], [p for p, _ in test])
             flagged = total = 0
-            for line in r.stdout.splitlines():
-                d = json.loads(line)
+            for d in lines:
                 for rep in d.get("reps", []):
                     total += 1
                     unlike = bool(rep.get("unlike_exercise"))
