@@ -36,6 +36,19 @@ fn fppa_at_peak_flexion(sim: &SquatSimulation, side: Side) -> Vec<f64> {
         .collect()
 }
 
+/// Correct examples of a template, one per prepared demonstration.
+fn demonstration(
+    demo: &[relearn_motion::prepare::PreparedRecording],
+) -> Vec<relearn_motion::template::Example<'_>> {
+    demo.iter()
+        .map(|p| relearn_motion::template::Example {
+            prepared: p,
+            label: relearn_motion::template::Label::Correct,
+            source: "demo".into(),
+        })
+        .collect()
+}
+
 #[test]
 fn valgus_of_12_degrees_is_measured_within_2() {
     let sim = SquatSimulation {
@@ -178,7 +191,7 @@ fn quiet_standing_has_no_repetitions() {
 #[test]
 fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration() {
     use relearn_motion::score::score_recording;
-    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    use relearn_motion::template::{build_template, TemplateSettings};
     let settings = TemplateSettings::default();
     let sim = |valgus: [f64; 2], lean: f64, seed: u64| {
         let s = SquatSimulation {
@@ -191,14 +204,7 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
         prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
     };
     let demo: Vec<_> = (1..8).map(|s| sim([25.0, 0.0], 25.0, s)).collect();
-    let examples: Vec<Example<'_>> = demo
-        .iter()
-        .map(|p| Example {
-            prepared: p,
-            label: Label::Correct,
-            source: "demo".into(),
-        })
-        .collect();
+    let examples = demonstration(&demo);
     let t = build_template("one-sided squat", &examples, &settings).unwrap();
     assert!(!t.reference.mirror_index.is_empty());
     // The same movement on the right side.
@@ -349,7 +355,7 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
 #[test]
 fn a_recording_noisier_than_the_demonstration_is_warned_about() {
     use relearn_motion::score::score_recording;
-    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    use relearn_motion::template::{build_template, TemplateSettings};
     let settings = TemplateSettings::default();
     let sim = |noise_m: f64, seed: u64| {
         let s = SquatSimulation {
@@ -361,14 +367,7 @@ fn a_recording_noisier_than_the_demonstration_is_warned_about() {
         prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
     };
     let demo: Vec<_> = (1..7).map(|s| sim(0.003, s)).collect();
-    let examples: Vec<Example<'_>> = demo
-        .iter()
-        .map(|p| Example {
-            prepared: p,
-            label: Label::Correct,
-            source: "demo".into(),
-        })
-        .collect();
+    let examples = demonstration(&demo);
     let t = build_template("squat", &examples, &settings).unwrap();
     let range = t.noise.as_ref().expect("a noise range from six recordings");
     assert_eq!(range.examples, 6);
