@@ -100,7 +100,9 @@ pub fn run(args: DemoArgs) -> Result<()> {
     );
     cmd_template::run(TemplateCommand::Build(BuildArgs {
         exercise: "squat".into(),
-        manifest: manifest_path,
+        manifest: Some(manifest_path),
+        correct: Vec::new(),
+        incorrect: Vec::new(),
         out: template.clone(),
         rules: None,
         read: read.clone(),

@@ -481,13 +481,7 @@ fn manifest(args: ManifestEvalArgs) -> Result<()> {
         examples_rows.push((e, subject));
     }
     let personalise = args.personal.fold_personalisation()?;
-    let prepared = prepare_entries(
-        &args.manifest,
-        &entries,
-        &args.read,
-        &settings.prepare,
-        args.json,
-    )?;
+    let prepared = prepare_entries(&entries, &args.read, &settings.prepare, args.json)?;
     let examples: Vec<SubjectExample> = examples_rows
         .into_iter()
         .zip(prepared)

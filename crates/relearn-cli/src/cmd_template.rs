@@ -1,7 +1,7 @@
 //! `relearn template build`: a template from a manifest of labelled examples.
 
 use crate::load::ReadArgs;
-use crate::manifest::{prepare_entries, read_manifest, ManifestEntry};
+use crate::manifest::{entries_from_folders, prepare_entries, read_manifest, ManifestEntry};
 use anyhow::{Context, Result};
 use relearn_motion::faults::FaultRule;
 use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
@@ -32,9 +32,16 @@ pub struct BuildArgs {
     #[arg(long)]
     pub exercise: String,
     /// CSV with header `path,label`; label = correct, incorrect or a number; paths relative to
-    /// the manifest's folder.
-    #[arg(long)]
-    pub manifest: PathBuf,
+    /// the manifest's folder. Or give the recordings with --correct and --incorrect.
+    #[arg(long, required_unless_present = "correct", conflicts_with_all = ["correct", "incorrect"])]
+    pub manifest: Option<PathBuf>,
+    /// Recordings of the exercise done correctly (the demonstration): files, or folders whose
+    /// recordings are all taken (their other files are skipped). Instead of --manifest.
+    #[arg(long, num_args = 1.., value_name = "FILE|FOLDER")]
+    pub correct: Vec<PathBuf>,
+    /// Recordings of the exercise done incorrectly (files or folders), with --correct.
+    #[arg(long, num_args = 1.., value_name = "FILE|FOLDER", requires = "correct")]
+    pub incorrect: Vec<PathBuf>,
     /// Where to write the template (JSON).
     #[arg(long)]
     pub out: PathBuf,
@@ -216,17 +223,17 @@ fn examples_of<'a>(
 
 fn build(args: BuildArgs) -> Result<()> {
     let settings = TemplateSettings::default();
-    let entries = read_manifest(&args.manifest)?;
-    let prepared = prepare_entries(
-        &args.manifest,
-        &entries,
-        &args.read,
-        &settings.prepare,
-        args.json,
-    )?;
+    let (entries, source) = match &args.manifest {
+        Some(m) => (read_manifest(m)?, m.display().to_string()),
+        None => (
+            entries_from_folders(&args.correct, &args.incorrect)?,
+            "the recordings given".to_string(),
+        ),
+    };
+    let prepared = prepare_entries(&entries, &args.read, &settings.prepare, args.json)?;
     let examples = examples_of(&entries, &prepared);
     let mut template = build_template(&args.exercise, &examples, &settings)
-        .with_context(|| format!("{}: cannot build the template", args.manifest.display()))?;
+        .with_context(|| format!("{source}: cannot build the template"))?;
     if let Some(path) = &args.rules {
         template.rules = read_rules(path)?;
         template.id = template.compute_id();
@@ -279,13 +286,7 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
     }
     let base = read_template(&args.template)?;
     let entries = read_manifest(&args.manifest)?;
-    let prepared = prepare_entries(
-        &args.manifest,
-        &entries,
-        &args.read,
-        &base.settings.prepare,
-        args.json,
-    )?;
+    let prepared = prepare_entries(&entries, &args.read, &base.settings.prepare, args.json)?;
     let examples = examples_of(&entries, &prepared);
     let personal = personalise(&base, &examples, args.patient.as_deref(), args.prior_sd)
         .with_context(|| {

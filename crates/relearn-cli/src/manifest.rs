@@ -1,4 +1,5 @@
-//! `MANIFEST.csv`: the labelled examples a template is built from.
+//! `MANIFEST.csv`: the labelled examples a template is built from (or, for `template build`,
+//! folders of correct and incorrect recordings: [`entries_from_folders`]).
 //!
 //! Header `path,label`, optionally `subject` (who performed the recording: `relearn eval
 //! manifest` needs it; other commands ignore it); more columns are allowed and ignored. A label is
@@ -26,6 +27,9 @@ pub struct ManifestEntry {
     /// Who performed the recording (the optional `subject` column; `None` when the manifest
     /// has no such column or the cell is empty).
     pub subject: Option<String>,
+    /// Where the entry comes from, for messages: `MANIFEST: line N`, or the option that named
+    /// the recording.
+    pub origin: String,
 }
 
 /// Reads and validates a manifest; every error names the manifest and the line.
@@ -80,6 +84,7 @@ pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>>
             label,
             line,
             subject,
+            origin: format!("{name}: line {line}"),
         });
     }
     if out.is_empty() {
@@ -88,10 +93,37 @@ pub fn parse_manifest(text: &str, manifest: &Path) -> Result<Vec<ManifestEntry>>
     Ok(out)
 }
 
+/// Entries for the recordings given with `--correct` and `--incorrect` (files, or folders
+/// whose recordings are taken as [`crate::load::expand_recordings`] does), in that order.
+pub fn entries_from_folders(
+    correct: &[PathBuf],
+    incorrect: &[PathBuf],
+) -> Result<Vec<ManifestEntry>> {
+    let mut out = Vec::new();
+    for (given, label, option) in [
+        (correct, Label::Correct, "--correct"),
+        (incorrect, Label::Incorrect, "--incorrect"),
+    ] {
+        for path in crate::load::expand_recordings(given)? {
+            if !path.exists() {
+                bail!("{}: does not exist (given with {option})", path.display());
+            }
+            out.push(ManifestEntry {
+                path_text: path.display().to_string(),
+                origin: format!("{} (given with {option})", path.display()),
+                path,
+                label,
+                line: 0,
+                subject: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The recordings of a manifest's entries, read and prepared in parallel with a progress bar
-/// (`quiet`: none); an error names the manifest and its line.
+/// (`quiet`: none); an error names where the entry came from (the manifest and its line).
 pub fn prepare_entries(
-    manifest: &Path,
     entries: &[ManifestEntry],
     read: &ReadArgs,
     prepare: &PrepareSettings,
@@ -103,7 +135,7 @@ pub fn prepare_entries(
         .map(|e| {
             let p = read_prepared_with(&e.path, read, prepare);
             bar.inc(1);
-            p.with_context(|| format!("{}: line {}", manifest.display(), e.line))
+            p.with_context(|| e.origin.clone())
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();

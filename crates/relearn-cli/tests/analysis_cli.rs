@@ -953,3 +953,64 @@ fn score_of_a_folder_scores_its_recordings_and_skips_its_other_files() {
             "no recording in this folder (1 files",
         ));
 }
+
+#[test]
+fn a_template_can_be_built_from_folders_of_correct_and_incorrect_recordings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let (good, bad) = (tmp.path().join("good"), tmp.path().join("bad"));
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::create_dir_all(&bad).unwrap();
+    for k in 1..=3 {
+        let name = format!("demonstration_{k}.csv");
+        std::fs::copy(out.join(&name), good.join(&name)).unwrap();
+    }
+    for name in ["fault_knee_valgus.csv", "fault_shallow_trunk_lean.csv"] {
+        std::fs::copy(out.join(name), bad.join(name)).unwrap();
+    }
+    // A note kept beside the recordings is skipped.
+    std::fs::write(good.join("notes.txt"), "recorded on Monday").unwrap();
+    let from_folders = tmp.path().join("folders.json");
+    relearn()
+        .args([
+            "template",
+            "build",
+            "--exercise",
+            "squat",
+            "--json",
+            "--correct",
+        ])
+        .arg(&good)
+        .arg("--incorrect")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&from_folders)
+        .assert()
+        .success();
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let a = read(&from_folders);
+    let b = read(&out.join("squat.template.json"));
+    // The same examples in the same order make the same template, whatever lists them.
+    for field in [
+        "reference",
+        "verdict",
+        "rules",
+        "training",
+        "resemblance",
+        "noise",
+    ] {
+        assert_eq!(a[field], b[field], "{field}");
+    }
+    assert_eq!(a["examples"].as_array().unwrap().len(), 5);
+    // --incorrect alone, or with a manifest, is refused by the argument parser.
+    relearn()
+        .args(["template", "build", "--exercise", "squat", "--incorrect"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(tmp.path().join("x.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--correct"));
+}
