@@ -51,6 +51,7 @@ struct JsonLine<'a> {
     template_id: &'a str,
     program_version: &'a str,
     reps: Vec<JsonRep<'a>>,
+    summary: relearn_motion::score::SetSummary,
     warnings: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -80,10 +81,17 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
                 unlike_exercise: r.unlike_exercise,
             })
             .collect(),
+        summary: rounded(s.summary()),
         warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
         error: None,
     };
     Ok(serde_json::to_string(&line)?)
+}
+
+/// The summary with its mean rounded as the scores are.
+fn rounded(mut summary: relearn_motion::score::SetSummary) -> relearn_motion::score::SetSummary {
+    summary.mean_score = summary.mean_score.map(relearn_core::stats::round_tenth);
+    summary
 }
 
 /// One file's result, ready to print.
@@ -189,6 +197,20 @@ fn print_text(s: &RecordingScore) {
         for d in &r.deviations {
             outln!("          - {}", d.message);
         }
+    }
+    let set = s.summary();
+    if let (true, Some(mean)) = (set.repetitions > 1, set.mean_score) {
+        let left_out = set.repetitions - set.judged;
+        outln!(
+            "  set: {} of {} judged correct, mean score {mean:.1}{}",
+            set.correct,
+            set.judged,
+            if left_out > 0 {
+                format!(" ({left_out} not like the exercise left out)")
+            } else {
+                String::new()
+            }
+        );
     }
     for w in &s.warnings {
         outln!("  warning: {}", w.message);

@@ -119,6 +119,17 @@ fn score_json_has_one_line_per_file_with_the_documented_fields() {
         assert!((size - 12.0).abs() <= 2.5, "valgus measured {size}");
         assert_eq!(valgus["unit"], "deg");
     }
+    // The set at a glance: the mean of the (rounded) scores, none correct.
+    let summary = &patient["summary"];
+    assert_eq!(summary["repetitions"], 5);
+    assert_eq!(summary["judged"], 5);
+    assert_eq!(summary["correct"], 0);
+    let mean = reps
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap())
+        .sum::<f64>()
+        / 5.0;
+    assert!((summary["mean_score"].as_f64().unwrap() - mean).abs() <= 0.06);
     // The clinician's own demonstration scores as correct.
     let demo_reps = lines[1]["reps"].as_array().unwrap();
     assert!(

@@ -138,6 +138,39 @@ pub struct RecordingScore {
     pub warnings: Vec<Warning>,
 }
 
+/// The set of repetitions in one recording at a glance: how many, how many were judged (not
+/// unlike the exercise), how many of those were correct, and their mean score. Sessions are
+/// compared by such means, not by single repetitions: one repetition's score varies by tens of
+/// points (docs/scoring.md §5, VALIDATION.md §4 "Score repeatability").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetSummary {
+    /// Repetitions found.
+    pub repetitions: usize,
+    /// Repetitions that resemble the exercise (the others are left out of the two below).
+    pub judged: usize,
+    /// Judged repetitions with the verdict correct.
+    pub correct: usize,
+    /// Mean score of the judged repetitions (`None` without any).
+    pub mean_score: Option<f64>,
+}
+
+impl RecordingScore {
+    /// The set at a glance ([`SetSummary`]).
+    pub fn summary(&self) -> SetSummary {
+        let judged: Vec<&RepScore> = self.reps.iter().filter(|r| !r.unlike_exercise).collect();
+        let scores: Vec<f64> = judged.iter().map(|r| r.score).collect();
+        SetSummary {
+            repetitions: self.reps.len(),
+            judged: judged.len(),
+            correct: judged
+                .iter()
+                .filter(|r| r.verdict == Verdict::Correct)
+                .count(),
+            mean_score: relearn_core::stats::mean(&scores),
+        }
+    }
+}
+
 /// Highest probability (score / 100) of a repetition that breaks an enabled fault rule when
 /// rules decide the verdict: just below the 50 % boundary.
 pub const RULE_BROKEN_MAX_PROBABILITY: f64 = 0.49;
