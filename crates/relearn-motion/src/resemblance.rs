@@ -58,14 +58,10 @@ pub struct ExampleRange {
 }
 
 impl ExampleRange {
-    /// Learns the fence from the examples' distances (non-finite ones ignored); `None` with
-    /// fewer than [`MIN_EXAMPLES`] finite distances.
-    pub fn learn(distances: &[f64]) -> Option<ExampleRange> {
-        let finite: Vec<f64> = distances
-            .iter()
-            .copied()
-            .filter(|d| d.is_finite())
-            .collect();
+    /// Learns the range and fence from the examples' values (non-finite ones ignored); `None`
+    /// with fewer than [`MIN_EXAMPLES`] finite values.
+    pub fn learn(values: &[f64]) -> Option<ExampleRange> {
+        let finite: Vec<f64> = values.iter().copied().filter(|d| d.is_finite()).collect();
         if finite.len() < MIN_EXAMPLES {
             return None;
         }
