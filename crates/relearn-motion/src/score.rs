@@ -434,10 +434,14 @@ pub(crate) fn score_recording_with_basis(
         if cmp.mirrored {
             mirrored_reps.push(k + 1);
         }
-        let unlike_exercise = t
-            .resemblance
-            .as_ref()
-            .is_some_and(|r| r.is_beyond(cmp.distance));
+        let off_axis = t.off_axis.as_ref().is_some_and(|r| {
+            crate::segment::share_along_either_side(p, &t.primary_axis, span.start, span.end)
+                .is_some_and(|share| r.is_beyond(1.0 - share))
+        });
+        let unlike_exercise = off_axis
+            || t.resemblance
+                .as_ref()
+                .is_some_and(|r| r.is_beyond(cmp.distance));
         if unlike_exercise {
             unlike_reps.push(k + 1);
         }

@@ -312,6 +312,93 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
         .collect()
 }
 
+/// The share (0-1) of the posture variance over frames `start..end` that lies along `axis`:
+/// how much of this stretch's movement is the template's main movement. Frames with a joint
+/// missing are left out; `None` with fewer than 5 usable frames or no movement at all.
+pub fn share_along(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    start: usize,
+    end: usize,
+) -> Option<f64> {
+    let idx = joint_indices(p, &axis.joints);
+    let (rows, c) = posture_rows(p, &idx);
+    let end = end.min(p.recording.frame_count());
+    let mut row = vec![0.0; c];
+    let mut kept: Vec<Vec<f64>> = Vec::new();
+    for f in start..end {
+        rows.row(p, f, &idx, &mut row);
+        if row.iter().all(|v| v.is_finite()) {
+            kept.push(row.clone());
+        }
+    }
+    if kept.len() < 5 || axis.loading.len() != c {
+        return None;
+    }
+    let n = kept.len() as f64;
+    let mean: Vec<f64> = (0..c)
+        .map(|k| kept.iter().map(|r| r[k]).sum::<f64>() / n)
+        .collect();
+    let (mut total, mut along) = (0.0, 0.0);
+    for r in &kept {
+        let mut s = 0.0;
+        for k in 0..c {
+            let d = r[k] - mean[k];
+            total += d * d;
+            s += d * axis.loading[k];
+        }
+        along += s * s;
+    }
+    (total > 0.0).then(|| (along / total).clamp(0.0, 1.0))
+}
+
+/// [`share_along`] the axis or its mirror image (left and right swapped, the lateral direction
+/// reversed), whichever is larger: a repetition done on the other side from the demonstration
+/// moves along the mirrored axis.
+pub fn share_along_either_side(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    start: usize,
+    end: usize,
+) -> Option<f64> {
+    let same = share_along(p, axis, start, end);
+    let other = axis.mirrored().and_then(|m| share_along(p, &m, start, end));
+    match (same, other) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl PrimaryAxis {
+    /// The axis of the same movement done on the other side ([`crate::channels::mirror_map`]
+    /// over its joint channels); `None` when no joint is sided.
+    pub fn mirrored(&self) -> Option<PrimaryAxis> {
+        use crate::channels::{BodyAxis, Channel};
+        let channels: Vec<Channel> = self
+            .joints
+            .iter()
+            .flat_map(|j| {
+                BodyAxis::ALL.into_iter().map(move |axis| Channel::Joint {
+                    joint: j.clone(),
+                    axis,
+                })
+            })
+            .collect();
+        let (index, sign) = crate::channels::mirror_map(&channels)?;
+        let loading = (0..self.loading.len())
+            .map(|k| {
+                let m = *index.get(k)?;
+                Some(sign.get(k)? * self.loading.get(m)?)
+            })
+            .collect::<Option<Vec<f64>>>()?;
+        Some(PrimaryAxis {
+            joints: self.joints.clone(),
+            loading,
+            explained: self.explained,
+        })
+    }
+}
+
 /// The primary signal normalised so that rest is 0 and a typical repetition peaks at 1. A
 /// signal whose excursion is below `min_excursion` (in the signal's unit, % of body size) is
 /// all zeros: there is no movement to segment.
@@ -483,6 +570,46 @@ pub fn segment_repetitions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mirrored_axis_swaps_sides_and_reverses_the_lateral_direction() {
+        // Left knee moving outward (lateral, towards the left = negative) and up; the right
+        // knee still.
+        let axis = PrimaryAxis {
+            joints: vec!["left_knee".into(), "right_knee".into()],
+            loading: vec![-0.6, 0.0, 0.8, 0.0, 0.0, 0.0],
+            explained: 0.9,
+        };
+        let m = axis.mirrored().unwrap();
+        assert_eq!(m.joints, axis.joints);
+        assert_eq!(m.loading, vec![0.0, 0.0, 0.0, 0.6, 0.0, 0.8]);
+        assert_eq!(m.mirrored().unwrap().loading, axis.loading);
+        // Joints without a side have no mirror image to move to.
+        let centre = PrimaryAxis {
+            joints: vec!["pelvis".into()],
+            loading: vec![0.0, 0.0, 1.0],
+            explained: 0.9,
+        };
+        assert!(centre.mirrored().is_none());
+    }
+
+    #[test]
+    fn a_squat_moves_mostly_along_its_own_axis() {
+        use crate::prepare::{prepare, PrepareSettings};
+        use crate::simulate::{simulate_squat, SquatSimulation};
+        let (rec, _) = simulate_squat(&SquatSimulation::default()).unwrap();
+        let p = prepare(rec, &PrepareSettings::default()).unwrap();
+        let axis = learn_primary_axis(&[&p]).unwrap();
+        let n = p.recording.frame_count();
+        let share = share_along(&p, &axis, 0, n).unwrap();
+        assert!(
+            (share - axis.explained).abs() < 0.05,
+            "{share} vs {}",
+            axis.explained
+        );
+        assert!(share_along_either_side(&p, &axis, 0, n).unwrap() >= share);
+        assert!(share_along(&p, &axis, 0, 3).is_none(), "too few frames");
+    }
 
     fn bumps(count: usize, rate: f64) -> Vec<f64> {
         let mut v = vec![0.0; 30];

@@ -274,6 +274,12 @@ pub struct Template {
     /// ([`crate::resemblance`]). Absent with fewer than five examples with an estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<crate::resemblance::ExampleRange>,
+    /// The share of each example repetition's posture variance that lies off the primary
+    /// movement axis (1 − [`crate::segment::share_along`]), and the fence beyond which a
+    /// repetition moves too much in other directions to be the exercise
+    /// ([`crate::resemblance`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub off_axis: Option<crate::resemblance::ExampleRange>,
     /// Set when the template was personalised to one patient ([`crate::personalise`]):
     /// absent from templates built by `template build`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -523,6 +529,20 @@ pub fn build_template(
         .collect();
     let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
     let resemblance = crate::resemblance::ExampleRange::learn(&distances);
+    let off_axis = crate::resemblance::ExampleRange::learn(
+        &curves
+            .iter()
+            .map(|(i, span, _)| {
+                crate::segment::share_along_either_side(
+                    examples[*i].prepared,
+                    &axis,
+                    span.start,
+                    span.end,
+                )
+                .map_or(f64::NAN, |share| 1.0 - share)
+            })
+            .collect::<Vec<f64>>(),
+    );
     let noise = crate::resemblance::ExampleRange::learn(
         &examples
             .iter()
@@ -730,6 +750,7 @@ pub fn build_template(
         },
         resemblance,
         noise,
+        off_axis,
         personalisation: None,
     };
     let mut right = 0usize;
