@@ -172,6 +172,14 @@ fn print_summary(t: &relearn_motion::template::Template) {
             r.largest
         );
     }
+    if let Some(o) = &t.off_axis {
+        outln!(
+            "  and one with more than {:.0} % of its movement off the demonstration's main \
+             direction (its examples {:.0} % typically)",
+            100.0 * o.fence,
+            100.0 * o.median
+        );
+    }
     if let Some(n) = &t.noise {
         outln!(
             "  tracking noise of the examples {:.1} mm typically, {:.1} mm at most: a recording \

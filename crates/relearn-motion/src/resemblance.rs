@@ -7,12 +7,14 @@
 //! A common mistake in a clinic is scoring a recording against the wrong template (the patient
 //! did the hip hinge, the template is the squat), or a recording in which tracking was lost.
 //! The model would then call every repetition incorrect with high confidence, and its
-//! deviations would read as advice about the wrong movement. A template therefore keeps how far
-//! the repetitions it was built from (correct and incorrect alike: both are the exercise) lie
-//! from its reference, as DTW distances on scaled signals (`compare::Alignment::distance`), and
-//! a repetition farther than Tukey's far-out fence of those distances (upper quartile + 3 ×
-//! interquartile range; Tukey, *Exploratory Data Analysis*, 1977, §2) is reported as not
-//! resembling the exercise, with a warning that says what to check.
+//! deviations would read as advice about the wrong movement. A template therefore keeps, for
+//! the repetitions it was built from (correct and incorrect alike: both are the exercise), how
+//! far they lie from its reference, as DTW distances on scaled signals
+//! (`compare::Alignment::distance`), and how much of their movement is off its primary axis
+//! (1 − `segment::share_along_either_side`: DTW can warp one movement onto another, but a
+//! hip hinge does not move along a squat's axis). A repetition beyond Tukey's far-out fence of
+//! either (upper quartile + 3 × interquartile range; Tukey, *Exploratory Data Analysis*, 1977,
+//! §2) is reported as not resembling the exercise, with a warning that says what to check.
 //!
 //! The fence is a property of the template's own examples, not a constant tuned on a data set.
 //! The examples shaped the reference, so their distances are a little smaller than a new
