@@ -422,6 +422,7 @@ pub(crate) fn score_recording_with_basis(
     let mut basis = Vec::with_capacity(spans.len());
     let mut mirrored_reps: Vec<usize> = Vec::new();
     let mut unlike_reps: Vec<usize> = Vec::new();
+    let mirrored_axis = t.off_axis.as_ref().and_then(|_| t.primary_axis.mirrored());
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
             p,
@@ -435,8 +436,14 @@ pub(crate) fn score_recording_with_basis(
             mirrored_reps.push(k + 1);
         }
         let off_axis = t.off_axis.as_ref().is_some_and(|r| {
-            crate::segment::share_along_either_side(p, &t.primary_axis, span.start, span.end)
-                .is_some_and(|share| r.is_beyond(1.0 - share))
+            crate::segment::share_along_either_side(
+                p,
+                &t.primary_axis,
+                mirrored_axis.as_ref(),
+                span.start,
+                span.end,
+            )
+            .is_some_and(|share| r.is_beyond(1.0 - share))
         });
         let unlike_exercise = off_axis
             || t.resemblance

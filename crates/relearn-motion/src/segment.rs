@@ -321,52 +321,78 @@ pub fn share_along(
     start: usize,
     end: usize,
 ) -> Option<f64> {
-    let idx = joint_indices(p, &axis.joints);
-    let (rows, c) = posture_rows(p, &idx);
-    let end = end.min(p.recording.frame_count());
-    let mut row = vec![0.0; c];
-    let mut kept: Vec<Vec<f64>> = Vec::new();
-    for f in start..end {
-        rows.row(p, f, &idx, &mut row);
-        if row.iter().all(|v| v.is_finite()) {
-            kept.push(row.clone());
-        }
-    }
-    if kept.len() < 5 || axis.loading.len() != c {
-        return None;
-    }
-    let n = kept.len() as f64;
-    let mean: Vec<f64> = (0..c)
-        .map(|k| kept.iter().map(|r| r[k]).sum::<f64>() / n)
-        .collect();
-    let (mut total, mut along) = (0.0, 0.0);
-    for r in &kept {
-        let mut s = 0.0;
-        for k in 0..c {
-            let d = r[k] - mean[k];
-            total += d * d;
-            s += d * axis.loading[k];
-        }
-        along += s * s;
-    }
-    (total > 0.0).then(|| (along / total).clamp(0.0, 1.0))
+    shares_along(p, &[axis], start, end)?.first().copied()
 }
 
-/// [`share_along`] the axis or its mirror image (left and right swapped, the lateral direction
-/// reversed), whichever is larger: a repetition done on the other side from the demonstration
-/// moves along the mirrored axis.
+/// [`share_along`] the axis or its mirror image (`mirrored`, from [`PrimaryAxis::mirrored`]:
+/// left and right swapped, the lateral direction reversed), whichever is larger: a repetition
+/// done on the other side from the demonstration moves along the mirrored axis. One pass over
+/// the frames for both.
 pub fn share_along_either_side(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
     start: usize,
     end: usize,
 ) -> Option<f64> {
-    let same = share_along(p, axis, start, end);
-    let other = axis.mirrored().and_then(|m| share_along(p, &m, start, end));
-    match (same, other) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
+    let axes: Vec<&PrimaryAxis> = std::iter::once(axis).chain(mirrored).collect();
+    shares_along(p, &axes, start, end)?
+        .into_iter()
+        .reduce(f64::max)
+}
+
+/// [`share_along`] for several axes over the same joints, in one pass over the frames.
+fn shares_along(
+    p: &PreparedRecording,
+    axes: &[&PrimaryAxis],
+    start: usize,
+    end: usize,
+) -> Option<Vec<f64>> {
+    let first = axes.first()?;
+    let idx = joint_indices(p, &first.joints);
+    let (rows, c) = posture_rows(p, &idx);
+    if axes
+        .iter()
+        .any(|a| a.loading.len() != c || a.joints != first.joints)
+    {
+        return None;
     }
+    let end = end.min(p.recording.frame_count());
+    let mut row = vec![0.0; c];
+    // The usable frames, flat (frames × c).
+    let mut kept: Vec<f64> = Vec::with_capacity(end.saturating_sub(start) * c);
+    for f in start..end {
+        rows.row(p, f, &idx, &mut row);
+        if row.iter().all(|v| v.is_finite()) {
+            kept.extend_from_slice(&row);
+        }
+    }
+    let n = kept.len() / c.max(1);
+    if n < 5 || c == 0 {
+        return None;
+    }
+    let mut mean = vec![0.0; c];
+    for r in kept.chunks_exact(c) {
+        mean.iter_mut().zip(r).for_each(|(m, v)| *m += v);
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    // Centre in place, then the total variance and each axis's projection.
+    for r in kept.chunks_exact_mut(c) {
+        r.iter_mut().zip(&mean).for_each(|(v, m)| *v -= m);
+    }
+    let total: f64 = kept.iter().map(|d| d * d).sum();
+    let along: Vec<f64> = axes
+        .iter()
+        .map(|a| {
+            kept.chunks_exact(c)
+                .map(|r| {
+                    let s: f64 = r.iter().zip(&a.loading).map(|(d, l)| d * l).sum();
+                    s * s
+                })
+                .sum()
+        })
+        .collect();
+    (total > 0.0).then(|| along.iter().map(|x| (x / total).clamp(0.0, 1.0)).collect())
 }
 
 impl PrimaryAxis {
@@ -607,7 +633,9 @@ mod tests {
             "{share} vs {}",
             axis.explained
         );
-        assert!(share_along_either_side(&p, &axis, 0, n).unwrap() >= share);
+        let mirrored = axis.mirrored();
+        let either = share_along_either_side(&p, &axis, mirrored.as_ref(), 0, n).unwrap();
+        assert!(either >= share);
         assert!(share_along(&p, &axis, 0, 3).is_none(), "too few frames");
     }
 

@@ -529,13 +529,15 @@ pub fn build_template(
         .collect();
     let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
     let resemblance = crate::resemblance::ExampleRange::learn(&distances);
+    let mirrored_axis = axis.mirrored();
     let off_axis = crate::resemblance::ExampleRange::learn(
         &curves
-            .iter()
+            .par_iter()
             .map(|(i, span, _)| {
                 crate::segment::share_along_either_side(
                     examples[*i].prepared,
                     &axis,
+                    mirrored_axis.as_ref(),
                     span.start,
                     span.end,
                 )
