@@ -78,7 +78,16 @@ prepares each file again):
     before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo); a rule
     that the demonstration (almost) never breaks decides the verdict when it fires;
     differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %) as
-    messages; one JSON line per file.
+    messages; one JSON line per file, with the set's summary (repetitions, judged, correct,
+    mean score).
+12. Is it the exercise? (``relearn-motion/src/resemblance.rs``, ``segment.rs``
+    ``share_along_either_side``, ``prepare.rs`` ``tracking_noise_mm``): ``prepare`` keeps the
+    tracking noise (per joint, the RMS 3-D length of what the low-pass removed from the tracked
+    samples, mm; median over joints); the template keeps Tukey's far-out fence (Q3 + 3 IQR) of
+    its examples' DTW distances, shares of movement off the primary axis (the axis or its
+    mirror image, whichever fits better) and tracking noise; scoring marks a repetition beyond
+    either of the first two fences ``unlike_exercise`` (left out of the summary) and warns
+    about a recording beyond the noise fence and at least sqrt(2) x the examples' median noise.
 
 Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
 manifest has none).
@@ -428,8 +437,10 @@ def prepare(path):
         raise ValueError(f"{path}: {n} frames; at least 3 are needed")
     flat = pos.reshape(n, NJ * 3)
     missing = float(np.isnan(flat).mean())
+    tracked = flat.copy()
     flat, unfilled = fill_gaps(flat)
     flat = lowpass(flat)
+    noise = tracking_noise_mm(tracked, flat)
     pos = flat.astype(np.float32).astype(np.float64).reshape(n, NJ, 3)
     leg = leg_length(pos)
     measures, lat = compute_measures(pos, leg)
@@ -437,7 +448,65 @@ def prepare(path):
     if unfilled:
         warnings.append(f"{unfilled} gap(s) longer than 3 frames or at an end were left missing")
     return {"path": path, "pos": pos, "lat": lat, "measures": measures, "leg": leg or 1.0,
-            "n": n, "missing": missing, "warnings": warnings}
+            "n": n, "missing": missing, "noise_mm": noise, "warnings": warnings}
+
+
+def tracking_noise_mm(tracked, filtered):
+    """prepare.rs tracking_noise_mm: per joint, the RMS 3-D length of what the low-pass removed
+    from the tracked (not gap-filled) samples, mm; the median over joints with at least 1 s of
+    samples."""
+    r = filtered - tracked  # NaN where the sample was not tracked
+    ok = np.isfinite(r)
+    sums = np.where(ok, r * r, 0.0).reshape(len(r), NJ, 3).sum(axis=(0, 2))
+    counts = ok.reshape(len(r), NJ, 3).sum(axis=(0, 2))
+    keep = counts >= max(math.ceil(3 * RATE_HZ), 3)
+    if not keep.any():
+        return None
+    return float(np.median(np.sqrt(3.0 * sums[keep] / counts[keep]) * 1000.0))
+
+
+def example_range(values):
+    """resemblance.rs ExampleRange::learn: the examples' median, upper quartile, largest value
+    and Tukey's far-out fence Q3 + 3 IQR (linear-interpolation quantiles); None with fewer than
+    5 finite values."""
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 5:
+        return None
+    q1, med, q3 = np.quantile(v, [0.25, 0.5, 0.75])
+    return {"examples": int(len(v)), "median": float(med), "upper_quartile": float(q3),
+            "largest": float(v.max()), "fence": float(q3 + 3.0 * (q3 - q1))}
+
+
+def is_beyond(rng, value):
+    return rng is not None and value is not None and math.isfinite(value) and value > rng["fence"]
+
+
+def is_noisier(rng, noise_mm):
+    """resemblance.rs is_noisier: beyond the fence and at least sqrt(2) x the examples' median."""
+    return is_beyond(rng, noise_mm) and noise_mm >= math.sqrt(2.0) * rng["median"]
+
+
+def mirrored_axis(axis):
+    """segment.rs PrimaryAxis::mirrored: the joint part of the channel mirror map."""
+    idx = MIRROR_INDEX[NM:] - NM
+    return axis[idx] * MIRROR_SIGN[NM:][idx]
+
+
+def off_axis_share(p, axes, start, end):
+    """1 - segment.rs share_along_either_side: the share of the posture variance over frames
+    start:end (body frame of the whole recording; frames with a joint missing left out) off
+    the primary axis, on whichever side it is smaller; None with fewer than 5 frames or no
+    movement."""
+    rows = posture_rows(p)[start:end]
+    rows = rows[np.isfinite(rows).all(axis=1)]
+    if len(rows) < 5:
+        return None
+    d = rows - rows.mean(axis=0)
+    total = float((d * d).sum())
+    if total <= 0.0:
+        return None
+    return 1.0 - max(min(max(float(((d @ a) ** 2).sum()) / total, 0.0), 1.0) for a in axes)
 
 
 # ---------------------------------------------------------------- 7. repetitions
@@ -674,7 +743,7 @@ def compare(ref, curves, duration_s):
     ratio = math.log(duration_s / ref["duration"]) if duration_s > 0 and ref["duration"] > 0 else np.nan
     feats.append([distance, ratio])
     return {"features": np.concatenate(feats), "z": z, "aligned": warped, "rms": rms,
-            "mirrored": mirrored}
+            "mirrored": mirrored, "distance": distance}
 
 
 def orient_to_one_side(curves):
@@ -911,6 +980,12 @@ def cmd_template(args):
         zs = np.stack([compare(ref, c, d)["z"] for c, d in zip(inc, durs[rep_labels == "incorrect"])])
         ref["fault"] = np.nanmean(zs, axis=0)
     cmps = [compare(ref, c, d) for c, d in zip(curves, durs)]
+    # Is it the exercise? (resemblance.rs) The examples' DTW distances, shares of movement off
+    # the primary axis (either side) and tracking noise, each with its far-out fence.
+    axes = (axis, mirrored_axis(axis))
+    resemblance = example_range([c["distance"] for c in cmps])
+    off_axis = example_range([off_axis_share(preps[i], axes, sp[0], sp[1]) for i, sp in reps])
+    noise = example_range([p["noise_mm"] for p in preps])
     x = np.stack([c["features"] for c in cmps])
     model = fit_logistic(x, is_c) if inc else None
     # Demonstration: primary curve, tempo, phase of the turning point, rule references.
@@ -953,8 +1028,8 @@ def cmd_template(args):
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
-            "rules_decide": rules_decide,
-            "examples": len(entries), "training_accuracy": accuracy}
+            "rules_decide": rules_decide, "resemblance": resemblance, "off_axis": off_axis,
+            "noise": noise, "examples": len(entries), "training_accuracy": accuracy}
     with open(args.out, "w") as f:
         json.dump(tmpl, f)
     print(json.dumps({"template": args.out, "examples": len(entries), "correct": int(is_c.sum()),
@@ -970,15 +1045,20 @@ def cmd_score(args):
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
     axis = np.array(t["axis"])
+    axes = (axis, mirrored_axis(axis))
     failures = 0
     out = sys.stdout
     for path in args.files:
         try:
             p = prepare(path)
             reps = []
+            warns = list(p["warnings"])
             for k, sp in enumerate(repetition_spans(p, axis, t["duration"])):
                 d = (sp[1] - sp[0]) / RATE_HZ
                 cmp = compare(ref, rep_curves(p, sp[0], sp[1]), d)
+                unlike = (t["off_axis"] is not None
+                          and is_beyond(t["off_axis"], off_axis_share(p, axes, sp[0], sp[1]))) \
+                    or is_beyond(t["resemblance"], cmp["distance"])
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
                 findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"], t["tempo"])
@@ -988,8 +1068,25 @@ def cmd_score(args):
                 reps.append({"number": k + 1, "start_s": sp[0] / RATE_HZ, "end_s": sp[1] / RATE_HZ,
                              "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
                              "confidence": round(conf, 3), "rating": None, "duration_s": d,
-                             "deviations": deviations(ref, cmp, findings, t["peak_pct"])})
-            line = {"path": path, "exercise": t["exercise"], "reps": reps, "warnings": p["warnings"]}
+                             "deviations": deviations(ref, cmp, findings, t["peak_pct"]),
+                             "mirrored": bool(cmp["mirrored"]), "unlike_exercise": bool(unlike)})
+            other = [r["number"] for r in reps if r["mirrored"]]
+            if other:
+                warns.append(f"repetitions {other} were done on the other side and compared "
+                             "with the mirror image of the demonstration")
+            unlike = [r["number"] for r in reps if r["unlike_exercise"]]
+            if unlike:
+                warns.append(f"repetitions {unlike} do not look like the {t['exercise']}")
+            if is_noisier(t["noise"], p["noise_mm"]):
+                warns.append(f"tracking noise {p['noise_mm']:.1f} mm: noisier than the template's "
+                             f"examples ({t['noise']['largest']:.1f} mm at most)")
+            judged = [r for r in reps if not r["unlike_exercise"]]
+            summary = {"repetitions": len(reps), "judged": len(judged),
+                       "correct": sum(r["verdict"] == "correct" for r in judged),
+                       "mean_score": round(float(np.mean([r["score"] for r in judged])), 1)
+                       if judged else None}
+            line = {"path": path, "exercise": t["exercise"], "reps": reps, "summary": summary,
+                    "warnings": warns}
         except (OSError, ValueError) as e:
             failures += 1
             line = {"path": path, "error": str(e)}

@@ -103,7 +103,10 @@ def timed(fn):
 
 
 def agreement(work, movements):
-    same = total = 0
+    """Repetitions whose verdict, and whose ``unlike_exercise`` mark, the two sides agree on,
+    out of all repetitions (a file whose repetition counts differ counts as one disagreement
+    for both)."""
+    same = same_unlike = total = 0
     for m, _, _, _ in movements:
         paths = [os.path.join(work, f"m{m:02d}.{s}.jsonl") for s in ("relearn", "python")]
         rows = []
@@ -118,7 +121,8 @@ def agreement(work, movements):
             for ra, rb in zip(a["reps"], b["reps"]):
                 total += 1
                 same += ra["verdict"] == rb["verdict"]
-    return same, total
+                same_unlike += ra.get("unlike_exercise", False) == rb.get("unlike_exercise", False)
+    return same, same_unlike, total
 
 
 def main():
@@ -186,7 +190,7 @@ def main():
             print(f"repeat {rep + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
         w, _ = timed(lambda: subprocess.run(startup_cmd, check=True, env=envs["python reference (1 thread)"][1]))
         startups.append(w)
-    same, total = agreement(work, movements)
+    same, same_unlike, total = agreement(work, movements)
 
     label = "m" + ",".join(f"{m:02d}" for m in ms) if len(ms) < 10 else "all 10 movements"
     print(f"\n### UI-PRMD {label}: {n_files} files, template build + score, {args.repeats} repeats\n")
@@ -217,7 +221,8 @@ def main():
           f"start-up: {py_compute / statistics.median(w for w, _ in results['relearn (default threads)']):.1f} "
           f"(default threads), {py_compute / statistics.median(w for w, _ in results['relearn RAYON_NUM_THREADS=1']):.1f} "
           f"(1 thread)")
-    print(f"verdict agreement Relearn vs Python: {same} of {total} repetitions")
+    print(f"verdict agreement Relearn vs Python: {same} of {total} repetitions; "
+          f"unlike_exercise marks agree on {same_unlike}")
     print(f"outputs kept in {work}")
 
 
