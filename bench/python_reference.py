@@ -86,8 +86,9 @@ prepares each file again):
     samples, mm; median over joints); the template keeps Tukey's far-out fence (Q3 + 3 IQR) of
     its examples' DTW distances, shares of movement off the primary axis (the axis or its
     mirror image, whichever fits better) and tracking noise; scoring marks a repetition beyond
-    either of the first two fences ``unlike_exercise`` (left out of the summary) and warns
-    about a recording beyond the noise fence and at least sqrt(2) x the examples' median noise.
+    either of the first two fences (the distance fence only when learnt from at least 20
+    repetitions, the off-axis fence never below one half) ``unlike_exercise`` (left out of the
+    summary) and warns about a recording beyond the noise fence and at least sqrt(2) x the examples' median noise.
 
 Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
 manifest has none).
@@ -480,6 +481,19 @@ def example_range(values):
 
 def is_beyond(rng, value):
     return rng is not None and value is not None and math.isfinite(value) and value > rng["fence"]
+
+
+OFF_AXIS_FLOOR = 0.5  # resemblance.rs
+MIN_EXAMPLES_FOR_DISTANCE = 20  # resemblance.rs
+
+
+def is_unlike(t, distance, off_axis):
+    """resemblance.rs ExerciseFences::is_unlike: beyond the distance fence (learnt from at least
+    20 repetitions) or the off-axis fence (never below one half)."""
+    d, o = t["resemblance"], t["off_axis"]
+    far = d is not None and d["examples"] >= MIN_EXAMPLES_FOR_DISTANCE and distance > d["fence"]
+    off = o is not None and off_axis is not None and off_axis > max(o["fence"], OFF_AXIS_FLOOR)
+    return bool(far or off)
 
 
 def is_noisier(rng, noise_mm):
@@ -1056,9 +1070,8 @@ def cmd_score(args):
             for k, sp in enumerate(repetition_spans(p, axis, t["duration"])):
                 d = (sp[1] - sp[0]) / RATE_HZ
                 cmp = compare(ref, rep_curves(p, sp[0], sp[1]), d)
-                unlike = (t["off_axis"] is not None
-                          and is_beyond(t["off_axis"], off_axis_share(p, axes, sp[0], sp[1]))) \
-                    or is_beyond(t["resemblance"], cmp["distance"])
+                off = off_axis_share(p, axes, sp[0], sp[1]) if t["off_axis"] is not None else None
+                unlike = is_unlike(t, cmp["distance"], off)
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
                 findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"], t["tempo"])

@@ -42,6 +42,9 @@ struct JsonRep<'a> {
     /// Present (true) only for a repetition that does not resemble the exercise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     unlike_exercise: bool,
+    /// What the exercise check measured (absent for a template without the check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise_check: Option<relearn_motion::score::ExerciseCheck>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +82,7 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
                 deviations: &r.deviations,
                 mirrored: r.mirrored,
                 unlike_exercise: r.unlike_exercise,
+                exercise_check: r.exercise_check,
             })
             .collect(),
         summary: rounded(s.summary()),

@@ -163,20 +163,29 @@ fn print_summary(t: &relearn_motion::template::Template) {
     if t.rating.is_some() {
         outln!("  rating model: yes");
     }
+    let fences = t.exercise_fences();
     if let Some(r) = &t.resemblance {
-        outln!(
-            "  the exercise: a repetition farther than {:.2} from the demonstration (its examples \
-             {:.2} typically, {:.2} at most; DTW distance) is said not to resemble it",
-            r.fence,
-            r.median,
-            r.largest
-        );
+        match fences.distance_fence() {
+            Some(fence) => outln!(
+                "  the exercise: a repetition farther than {:.2} from the demonstration (its \
+                 examples {:.2} typically, {:.2} at most; DTW distance) is said not to resemble it",
+                fence,
+                r.median,
+                r.largest
+            ),
+            None => outln!(
+                "  the exercise: distance to the demonstration not checked ({} example \
+                 repetitions; {} are needed to know how far other people's may lie)",
+                r.examples,
+                relearn_motion::resemblance::MIN_EXAMPLES_FOR_DISTANCE
+            ),
+        }
     }
-    if let Some(o) = &t.off_axis {
+    if let (Some(o), Some(fence)) = (&t.off_axis, fences.off_axis_fence()) {
         outln!(
-            "  and one with more than {:.0} % of its movement off the demonstration's main \
-             direction (its examples {:.0} % typically)",
-            100.0 * o.fence,
+            "  a repetition with more than {:.0} % of its movement off the demonstration's main \
+             direction (its examples {:.0} % typically) is said not to resemble it",
+            100.0 * fence,
             100.0 * o.median
         );
     }

@@ -908,6 +908,84 @@ fn a_recording_of_another_exercise_is_said_not_to_resemble_the_template() {
         .stdout(predicate::str::contains("(does not resemble the exercise)"));
 }
 
+/// A clinic's template: one person's five correct repetitions. Its examples span one person
+/// and were averaged into the reference, so their own spread says little about other people:
+/// other people's deep squats must not be called another exercise, a shoulder abduction must
+/// (VALIDATION.md §4: before the small-template guards, 93 % of other people's correct
+/// repetitions were flagged by such templates).
+#[test]
+fn a_template_from_one_persons_few_repetitions_does_not_call_other_people_another_exercise() {
+    let Some(data) = shared_data() else { return };
+    let kinect = data.join("ui-prmd/Segmented Movements/Kinect/Positions");
+    let file =
+        |m: u32, s: u32, e: u32| kinect.join(format!("m{m:02}_s{s:02}_e{e:02}_positions.txt.gz"));
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = tmp.path().join("manifest.csv");
+    let mut rows = String::from("path,label\n");
+    for e in 1..=5 {
+        rows.push_str(&format!("\"{}\",correct\n", file(1, 1, e).display()));
+    }
+    std::fs::write(&manifest, rows).unwrap();
+    let template = tmp.path().join("squat.json");
+    relearn()
+        .args([
+            "template",
+            "build",
+            "--exercise",
+            "deep squat",
+            "--manifest",
+        ])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&template)
+        .assert()
+        .success();
+    relearn()
+        .args(["template", "show"])
+        .arg(&template)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "distance to the demonstration not checked",
+        ));
+    let score = |files: Vec<PathBuf>| -> Vec<bool> {
+        let run = relearn()
+            .arg("score")
+            .arg("--template")
+            .arg(&template)
+            .args(files)
+            .arg("--json")
+            .assert()
+            .success();
+        String::from_utf8(run.get_output().stdout.clone())
+            .unwrap()
+            .lines()
+            .flat_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let reps = v["reps"].as_array().unwrap().clone();
+                reps.into_iter().map(|r| {
+                    assert!(r["exercise_check"]["distance"].is_f64(), "{r}");
+                    r["unlike_exercise"] == true
+                })
+            })
+            .collect()
+    };
+    let others: Vec<PathBuf> = (6..=10)
+        .flat_map(|s| (1..=4).map(move |e| (s, e)))
+        .map(|(s, e)| file(1, s, e))
+        .collect();
+    let flagged = score(others).iter().filter(|u| **u).count();
+    assert!(
+        flagged <= 1,
+        "{flagged} of 20 correct deep squats of other people flagged"
+    );
+    let abduction: Vec<PathBuf> = (1..=5).map(|e| file(7, 6, e)).collect();
+    assert!(
+        score(abduction).iter().all(|u| *u),
+        "shoulder abduction not flagged"
+    );
+}
+
 #[test]
 fn score_of_a_folder_scores_its_recordings_and_skips_its_other_files() {
     let tmp = tempfile::tempdir().unwrap();

@@ -436,6 +436,7 @@ mod tests {
             deviations: Vec::new(),
             mirrored: false,
             unlike_exercise,
+            exercise_check: None,
         }
     }
 

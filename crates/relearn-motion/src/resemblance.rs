@@ -21,6 +21,21 @@
 //! person's; the far-out multiplier (3, not the 1.5 of Tukey's inner fence) leaves room for
 //! that. VALIDATION.md §4 ("Is it the exercise?") measures both kinds of error on UI-PRMD.
 //!
+//! **A clinic's small template.** A clinician demonstrates a handful of repetitions, all by
+//! one person, and patients are other people. Such examples span only one person's
+//! repetition-to-repetition variation, and they are in-sample twice over: the reference is
+//! their own average (with five examples each is a fifth of it) and the primary axis is
+//! their own principal component (fitted to make their off-axis share small). A fence learnt
+//! from them sat at 1.5 × their typical distance and at 2 % of the movement off the axis, and
+//! flagged 93 % of other people's correct repetitions (VALIDATION.md §4). Two guards
+//! ([`ExerciseFences`]):
+//! - the off-axis fence is never below [`OFF_AXIS_FLOOR`], one half: a repetition is called
+//!   unlike the exercise on this ground only when most of its movement lies in directions
+//!   the demonstration does not move in, whatever the examples' own spread;
+//! - the distance fence is used only when learnt from at least [`MIN_EXAMPLES_FOR_DISTANCE`]
+//!   repetitions. DTW distance has no scale of its own to floor it with (it is measured in
+//!   the examples' own signal scales), so with fewer examples only the axis check runs.
+//!
 //! **The noise.** A template learns what its demonstration looks like through the tracker it
 //! was recorded with, jitter included; a patient recorded with a noisier tracker (or farther
 //! from the camera, or in poor light) differs from it by noise that the normal band never
@@ -37,6 +52,54 @@ use serde::{Deserialize, Serialize};
 
 /// Tukey's far-out fence multiplier of the interquartile range (Tukey 1977).
 pub const FAR_OUT_IQR: f64 = 3.0;
+
+/// Lowest share (0-1) of a repetition's movement off the demonstration's primary axis that
+/// can make it unlike the exercise: more than half of the movement in other directions. Not
+/// fitted: the share has a meaning of its own, and one half is where the demonstrated
+/// direction stops being the main one (module docs, "A clinic's small template").
+pub const OFF_AXIS_FLOOR: f64 = 0.5;
+
+/// Fewest example repetitions for the DTW distance fence to be used (module docs). Twenty
+/// is where the upper quartile and the interquartile range of the examples stop resting on
+/// two or three repetitions each, and where one example is at most a twentieth of the
+/// reference it is compared with.
+pub const MIN_EXAMPLES_FOR_DISTANCE: usize = 20;
+
+/// The exercise check of one template: its examples' DTW distances and off-axis shares, with
+/// the guards of the module docs applied.
+#[derive(Debug, Clone, Copy)]
+pub struct ExerciseFences<'a> {
+    /// The examples' DTW distances to the reference (`Template::resemblance`).
+    pub distance: Option<&'a ExampleRange>,
+    /// The examples' shares of movement off the primary axis (`Template::off_axis`).
+    pub off_axis: Option<&'a ExampleRange>,
+}
+
+impl ExerciseFences<'_> {
+    /// The distance beyond which a repetition is unlike the exercise; `None` when the
+    /// template has no distance range or it was learnt from fewer than
+    /// [`MIN_EXAMPLES_FOR_DISTANCE`] repetitions.
+    pub fn distance_fence(&self) -> Option<f64> {
+        self.distance
+            .filter(|r| r.examples >= MIN_EXAMPLES_FOR_DISTANCE)
+            .map(|r| r.fence)
+    }
+
+    /// The off-axis share beyond which a repetition is unlike the exercise: the examples'
+    /// fence, never below [`OFF_AXIS_FLOOR`].
+    pub fn off_axis_fence(&self) -> Option<f64> {
+        self.off_axis.map(|r| r.fence.max(OFF_AXIS_FLOOR))
+    }
+
+    /// Whether a repetition at this DTW distance and off-axis share (`None`: not measured)
+    /// is unlike the exercise: beyond either fence.
+    pub fn is_unlike(&self, distance: f64, off_axis: Option<f64>) -> bool {
+        let beyond =
+            |value: f64, fence: Option<f64>| value.is_finite() && fence.is_some_and(|f| value > f);
+        beyond(distance, self.distance_fence())
+            || off_axis.is_some_and(|share| beyond(share, self.off_axis_fence()))
+    }
+}
 
 /// Fewest examples from which a fence is learnt: below five, quartiles say little, and the
 /// template makes no resemblance check.
@@ -123,6 +186,40 @@ mod tests {
         let r = ExampleRange::learn(&[0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.9]).unwrap();
         assert!(!is_noisier(&r, 0.8));
         assert!(is_noisier(&r, 1.2));
+    }
+
+    #[test]
+    fn a_small_template_checks_the_axis_from_one_half_and_not_the_distance() {
+        let few = ExampleRange::learn(&[1.0, 1.1, 1.2, 1.3, 1.4]).unwrap();
+        let shares = ExampleRange::learn(&[0.01, 0.02, 0.02, 0.03, 0.03]).unwrap();
+        let fences = ExerciseFences {
+            distance: Some(&few),
+            off_axis: Some(&shares),
+        };
+        assert_eq!(
+            fences.distance_fence(),
+            None,
+            "five examples: no distance fence"
+        );
+        assert_eq!(fences.off_axis_fence(), Some(OFF_AXIS_FLOOR));
+        assert!(!fences.is_unlike(100.0, Some(0.3)));
+        assert!(fences.is_unlike(1.0, Some(0.6)));
+        assert!(!fences.is_unlike(1.0, None));
+        // Twenty examples: the distance fence is used, and a wide off-axis fence is kept.
+        let many: Vec<f64> = (0..20).map(|i| 1.0 + f64::from(i) / 20.0).collect();
+        let many = ExampleRange::learn(&many).unwrap();
+        let wide = ExampleRange::learn(&[0.1, 0.2, 0.3, 0.4, 0.5]).unwrap();
+        let fences = ExerciseFences {
+            distance: Some(&many),
+            off_axis: Some(&wide),
+        };
+        assert_eq!(fences.distance_fence(), Some(many.fence));
+        assert!(fences.is_unlike(many.fence + 0.1, Some(0.0)));
+        assert!(
+            !fences.is_unlike(many.fence, Some(0.9)),
+            "0.9 is inside the fence 1.4"
+        );
+        assert!(!fences.is_unlike(f64::NAN, None));
     }
 
     #[test]

@@ -119,6 +119,24 @@ pub struct RepScore {
     /// false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlike_exercise: bool,
+    /// What the exercise check compared with the template's fences, so that an
+    /// `unlike_exercise` mark can be traced. Absent for templates without the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise_check: Option<ExerciseCheck>,
+}
+
+/// The two statistics of a repetition that the exercise check ([`crate::resemblance`])
+/// compares with the fences the template learnt from its examples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseCheck {
+    /// DTW distance to the demonstration (RMS per point and channel, in the template's channel
+    /// scales); compared with the template's `resemblance` fence.
+    pub distance: f64,
+    /// Share (0-1) of the repetition's movement off the demonstration's primary axis (the axis
+    /// or its mirror image, whichever fits better); compared with the template's `off_axis`
+    /// fence. Absent when it cannot be measured (fewer than 5 complete frames, no movement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub off_axis: Option<f64>,
 }
 
 /// The score of one recording.
@@ -423,6 +441,7 @@ pub(crate) fn score_recording_with_basis(
     let mut mirrored_reps: Vec<usize> = Vec::new();
     let mut unlike_reps: Vec<usize> = Vec::new();
     let mirrored_axis = t.off_axis.as_ref().and_then(|_| t.primary_axis.mirrored());
+    let fences = t.exercise_fences();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
             p,
@@ -435,7 +454,7 @@ pub(crate) fn score_recording_with_basis(
         if cmp.mirrored {
             mirrored_reps.push(k + 1);
         }
-        let off_axis = t.off_axis.as_ref().is_some_and(|r| {
+        let off_axis_share = t.off_axis.as_ref().and_then(|_| {
             crate::segment::share_along_either_side(
                 p,
                 &t.primary_axis,
@@ -443,12 +462,14 @@ pub(crate) fn score_recording_with_basis(
                 span.start,
                 span.end,
             )
-            .is_some_and(|share| r.is_beyond(1.0 - share))
+            .map(|share| 1.0 - share)
         });
-        let unlike_exercise = off_axis
-            || t.resemblance
-                .as_ref()
-                .is_some_and(|r| r.is_beyond(cmp.distance));
+        let unlike_exercise = fences.is_unlike(cmp.distance, off_axis_share);
+        let exercise_check =
+            (t.resemblance.is_some() || t.off_axis.is_some()).then_some(ExerciseCheck {
+                distance: cmp.distance,
+                off_axis: off_axis_share,
+            });
         if unlike_exercise {
             unlike_reps.push(k + 1);
         }
@@ -507,6 +528,7 @@ pub(crate) fn score_recording_with_basis(
             deviations,
             mirrored: cmp.mirrored,
             unlike_exercise,
+            exercise_check,
         });
     }
     if !unlike_reps.is_empty() {

@@ -287,6 +287,14 @@ pub struct Template {
 }
 
 impl Template {
+    /// The exercise check's fences ([`crate::resemblance::ExerciseFences`]).
+    pub fn exercise_fences(&self) -> crate::resemblance::ExerciseFences<'_> {
+        crate::resemblance::ExerciseFences {
+            distance: self.resemblance.as_ref(),
+            off_axis: self.off_axis.as_ref(),
+        }
+    }
+
     /// Computes the content hash (the template's identity).
     pub fn compute_id(&self) -> String {
         use sha2::{Digest, Sha256};
