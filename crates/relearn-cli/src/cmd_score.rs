@@ -56,6 +56,9 @@ struct JsonLine<'a> {
     reps: Vec<JsonRep<'a>>,
     summary: relearn_motion::score::SetSummary,
     warnings: Vec<&'a str>,
+    /// How a recording noisier than the template's examples was matched to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    noise_match: Option<&'a relearn_motion::noise_match::NoiseMatch>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -87,6 +90,7 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
             .collect(),
         summary: rounded(s.summary()),
         warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
+        noise_match: s.noise_match.as_ref(),
         error: None,
     };
     Ok(serde_json::to_string(&line)?)

@@ -448,6 +448,7 @@ mod tests {
             program_version: "0".into(),
             reps,
             warnings: Vec::new(),
+            noise_match: None,
         }
     }
 

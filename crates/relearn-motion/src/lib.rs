@@ -17,6 +17,8 @@
 //! - [`score::score_recording`]: score, verdict, confidence, rating and deviations phrased as
 //!   knowledge of performance for every repetition; fault rules with cited defaults
 //!   ([`faults`]), tempo ([`tempo`]), measurement error by system ([`mdc`]).
+//! - [`noise_match`]: a recording noisier than the template's examples is scored after a
+//!   lower low-pass and against a normal band widened by the noise that remains.
 //! - [`personalise::personalise`]: a template adapted to one patient from a few of their
 //!   repetitions the clinician labelled (a personal shift of the verdict, rules the patient's
 //!   correct repetitions break stop deciding).
@@ -35,6 +37,7 @@ pub mod faults;
 pub mod mdc;
 pub mod measures;
 pub mod models;
+pub mod noise_match;
 pub mod personalise;
 pub mod posture;
 pub mod prepare;

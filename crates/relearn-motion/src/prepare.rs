@@ -200,6 +200,50 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     })
 }
 
+/// The prepared recording `p` low-passed again at `cutoff_hz` (the same zero-phase
+/// Butterworth as [`prepare`]), its measures recomputed; tracking noise, quality, view, leg
+/// length and warnings are those of `p`. Used to score a recording noisier than a template's
+/// examples at a lower cut-off ([`crate::noise_match`]): below the first filter's cut-off the
+/// cascade is the second filter.
+pub fn refiltered(p: &PreparedRecording, cutoff_hz: f64) -> Result<PreparedRecording> {
+    let mut rec = p.recording.clone();
+    if !(cutoff_hz > 0.0 && cutoff_hz < rec.rate_hz / 2.0) {
+        return Err(Error::Unusable {
+            what: rec.source.path.clone(),
+            why: format!(
+                "a {cutoff_hz} Hz low-pass needs a frame rate above {} Hz; it is {} Hz",
+                2.0 * cutoff_hz,
+                rec.rate_hz
+            ),
+        });
+    }
+    let filter = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, cutoff_hz, rec.rate_hz)?;
+    let all: Vec<(usize, usize)> = (0..rec.skeleton.len())
+        .flat_map(|j| (0..3).map(move |axis| (j, axis)))
+        .collect();
+    for batch in all.chunks(relearn_core::filter::FILTER_LANES) {
+        let mut coordinates: Vec<Vec<f64>> = batch
+            .iter()
+            .map(|&(j, axis)| rec.positions.coordinate(j, axis))
+            .collect();
+        filter.filtfilt_each(&mut coordinates, rec.rate_hz);
+        for (&(j, axis), x) in batch.iter().zip(&coordinates) {
+            rec.positions.replace_coordinate(j, axis, x);
+        }
+    }
+    let measures = compute_measures(&rec, p.view, p.leg_length_m);
+    Ok(PreparedRecording {
+        recording: rec,
+        lab: p.lab.clone(),
+        view: p.view,
+        measures,
+        leg_length_m: p.leg_length_m,
+        quality: p.quality.clone(),
+        noise_mm: p.noise_mm,
+        warnings: p.warnings.clone(),
+    })
+}
+
 /// The median over joints of each joint's RMS residual length (mm), from the per-joint sums
 /// of squared coordinate residuals (metres) and sample counts. A joint needs one second of
 /// samples (three coordinates each) to count.
@@ -245,6 +289,43 @@ mod tests {
             .unwrap()
             .noise_mm
             .unwrap()
+    }
+
+    #[test]
+    fn filtering_a_prepared_recording_again_equals_filtering_it_once_at_the_lower_cut_off() {
+        let sim = SquatSimulation {
+            reps: 2,
+            noise_m: 0.01,
+            ..SquatSimulation::default()
+        };
+        let rec = simulate_squat(&sim).unwrap().0;
+        let at = |fc: f64| PrepareSettings {
+            cutoff_hz: Some(fc),
+            ..PrepareSettings::default()
+        };
+        let once = prepare(rec.clone(), &at(2.0)).unwrap();
+        let first = prepare(rec, &at(6.0)).unwrap();
+        let twice = refiltered(&first, 2.0).unwrap();
+        assert_eq!(
+            twice.noise_mm, first.noise_mm,
+            "the noise measured first is kept"
+        );
+        let mut largest = 0.0f64;
+        for f in 0..once.recording.frame_count() {
+            for j in 0..once.recording.skeleton.len() {
+                if let (Some(a), Some(b)) = (
+                    once.recording.positions.get(f, j),
+                    twice.recording.positions.get(f, j),
+                ) {
+                    largest = largest.max((a - b).norm());
+                }
+            }
+        }
+        assert!(largest < 0.001, "largest difference {largest} m");
+        assert!(
+            refiltered(&first, 20.0).is_err(),
+            "above half the 30 Hz rate"
+        );
     }
 
     #[test]

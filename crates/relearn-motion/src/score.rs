@@ -154,6 +154,10 @@ pub struct RecordingScore {
     pub reps: Vec<RepScore>,
     /// Warnings (reading, gaps, mismatches).
     pub warnings: Vec<Warning>,
+    /// How the recording was matched to the template's examples because it was noisier than
+    /// them ([`crate::noise_match`]); absent when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_match: Option<crate::noise_match::NoiseMatch>,
 }
 
 /// The set of repetitions in one recording at a glance: how many, how many were judged (not
@@ -389,21 +393,45 @@ pub(crate) fn score_recording_with_basis(
             ),
         ));
     }
-    if let (Some(range), Some(noise)) = (&t.noise, p.noise_mm) {
-        if crate::resemblance::is_noisier(range, noise) {
+    let noise_match = crate::noise_match::plan(t, p);
+    let (matched_p, matched_t);
+    let (t, p) = match &noise_match {
+        Some(m) => {
+            let range = t
+                .noise
+                .as_ref()
+                .map_or((f64::NAN, f64::NAN), |r| (r.largest, r.median));
             warnings.push(Warning::new(
                 "noisier_than_template",
                 format!(
                     "this recording is noisier than the ones the template was built from \
-                     (tracking noise {noise:.1} mm; the examples' {:.1} mm at most, {:.1} mm \
-                     typically): differences may come from the tracking rather than the \
+                     (tracking noise {:.1} mm; the examples' {:.1} mm at most, {:.1} mm \
+                     typically): it was scored after a {:.1} Hz low-pass instead of {} Hz{}, \
+                     but differences may still come from the tracking rather than the \
                      movement; record in better conditions (distance, light, the whole body in \
                      view) or build the template from recordings made the same way",
-                    range.largest, range.median
+                    m.noise_mm,
+                    range.0,
+                    range.1,
+                    m.cutoff_hz,
+                    m.template_cutoff_hz,
+                    if m.extra_noise_mm > 0.0 {
+                        format!(
+                            " with the normal band widened and rule limits moved by the {:.1} \
+                             mm of noise that remains",
+                            m.extra_noise_mm
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
             ));
+            matched_p = crate::noise_match::matched_recording(p, m)?;
+            matched_t = crate::noise_match::matched_template(t, &matched_p, m)?;
+            (&matched_t, &matched_p)
         }
-    }
+        None => (t, p),
+    };
     let available = crate::channels::available_channels(p);
     let present = t
         .reference
@@ -565,6 +593,7 @@ pub(crate) fn score_recording_with_basis(
         program_version: relearn_core::VERSION.to_string(),
         reps,
         warnings,
+        noise_match,
     };
     Ok((score, basis))
 }

@@ -386,3 +386,65 @@ fn a_recording_noisier_than_the_demonstration_is_warned_about() {
         .iter()
         .any(|w| w.code == "noisier_than_template"));
 }
+
+/// The same squat recorded by a steady tracker (3 mm, like the demonstration) and by a
+/// jittery one (10 mm): the jittery recording is scored after the matched low-pass and against
+/// the widened band (`noise_match`), which brings its scores closer to the steady
+/// recording's than plain scoring does.
+#[test]
+fn a_noisy_recording_is_matched_to_the_demonstrations_noise_before_scoring() {
+    use relearn_motion::noise_match::matched_cutoff_floor_hz;
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let settings = TemplateSettings::default();
+    let sim = |noise_m: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps: 3,
+            noise_m,
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    let demo: Vec<_> = (1..7).map(|s| sim(0.003, s)).collect();
+    let t = build_template("squat", &demonstration(&demo), &settings).unwrap();
+    let steady = score_recording(&t, &sim(0.003, 60)).unwrap();
+    assert!(
+        steady.noise_match.is_none(),
+        "a steady recording is scored as it is"
+    );
+    let noisy_p = sim(0.010, 60);
+    let matched = score_recording(&t, &noisy_p).unwrap();
+    let m = matched
+        .noise_match
+        .clone()
+        .expect("a noisy recording is matched");
+    assert!(m.cutoff_hz <= 3.0 && m.cutoff_hz >= matched_cutoff_floor_hz(&t, 6.0) - 1e-12);
+    assert!(
+        m.extra_noise_mm > 0.0,
+        "10 mm cannot be filtered down to 3 mm: {m:?}"
+    );
+    assert!(matched
+        .warnings
+        .iter()
+        .any(|w| w.code == "noisier_than_template" && w.message.contains("Hz low-pass")));
+    // Plain scoring: the same template without its examples' noise range.
+    let mut plain_t = t.clone();
+    plain_t.noise = None;
+    let plain = score_recording(&plain_t, &noisy_p).unwrap();
+    assert!(plain.noise_match.is_none());
+    let gap = |s: &relearn_motion::score::RecordingScore| {
+        assert_eq!(s.reps.len(), steady.reps.len());
+        s.reps
+            .iter()
+            .zip(&steady.reps)
+            .map(|(a, b)| (a.score - b.score).abs())
+            .sum::<f64>()
+            / s.reps.len() as f64
+    };
+    let (gap_matched, gap_plain) = (gap(&matched), gap(&plain));
+    assert!(
+        gap_matched < gap_plain,
+        "matched {gap_matched:.1} points from the steady scores, plain {gap_plain:.1}"
+    );
+}
