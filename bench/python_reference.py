@@ -89,6 +89,11 @@ prepares each file again):
     either of the first two fences (the distance fence only when learnt from at least 20
     repetitions, the off-axis fence never below one half) ``unlike_exercise`` (left out of the
     summary) and warns about a recording beyond the noise fence and at least sqrt(2) x the examples' median noise.
+13. Noise matching (``relearn-motion/src/noise_match.rs``): a recording with at least twice the
+    examples' median noise power is filtered again at 6 Hz x (median / noise)^2 (never below
+    4 / the reference's duration) and its measures recomputed; when noise remains, seeded white
+    noise of that size is added to the positions to measure what it does to each measure, the
+    normal band is widened by it in quadrature and the rule limits move by twice it.
 
 Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
 manifest has none).
@@ -111,6 +116,9 @@ from dtaidistance import dtw_ndim
 
 RATE_HZ = 30.0
 POINTS = 101
+HARMONICS_KEPT = 4.0  # noise_match.rs: the matched cut-off is at least 4 / the reference's duration
+RULE_MARGIN_SD = 2.0  # noise_match.rs: rule limits move by twice the remaining noise
+NOISE_SEED = 0x6E6F6973655F6D61
 BAND = 10  # Sakoe-Chiba half-width in points (10 % of 101)
 DTW_WINDOW = BAND + 1  # dtaidistance: shifts smaller than `window`
 START_POSTURE_POINTS = 5  # round(5 % of 101)
@@ -291,7 +299,7 @@ def fill_gaps(x, limit=3, support=4):
     return x, unfilled
 
 
-def lowpass(x):
+def lowpass(x, sos=SOS):
     n = x.shape[0]
     if n < 3:
         return x
@@ -303,10 +311,10 @@ def lowpass(x):
             edges = np.diff(np.concatenate(([0], ok.view(np.int8), [0])))
             for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
                 if e - s >= 3:
-                    out[s:e, col] = scipy.signal.sosfiltfilt(SOS, v[s:e], padtype="odd",
+                    out[s:e, col] = scipy.signal.sosfiltfilt(sos, v[s:e], padtype="odd",
                                                              padlen=min(PAD, e - s - 1))
         return out
-    return scipy.signal.sosfiltfilt(SOS, x, axis=0, padtype="odd", padlen=min(PAD, n - 1))
+    return scipy.signal.sosfiltfilt(sos, x, axis=0, padtype="odd", padlen=min(PAD, n - 1))
 
 
 # ---------------------------------------------------------------- 6. body frame, measures
@@ -499,6 +507,64 @@ def is_unlike(t, distance, off_axis):
 def is_noisier(rng, noise_mm):
     """resemblance.rs is_noisier: beyond the fence and at least sqrt(2) x the examples' median."""
     return is_beyond(rng, noise_mm) and noise_mm >= math.sqrt(2.0) * rng["median"]
+
+
+def noise_plan(t, p):
+    """noise_match.rs plan: (cut-off, extra noise per coordinate in m) for a recording whose
+    noise power is at least twice the examples' median, else None."""
+    rng, n, fc = t["noise"], p["noise_mm"], 6.0
+    if rng is None or n is None or not rng["median"] > 0 or n * n < 2.0 * rng["median"] ** 2:
+        return None
+    m = rng["median"]
+    floor = min(HARMONICS_KEPT / t["duration"], fc) if t["duration"] > 0 else fc
+    cut = min(max(fc * (m / n) ** 2, floor), fc)
+
+    def passed(x, f):
+        per_coordinate = x / 1000.0 / math.sqrt(3.0 * max(1.0 - 2.0 * fc / RATE_HZ, 0.05))
+        return per_coordinate ** 2 * min(2.0 * f / RATE_HZ, 1.0)
+    return cut, math.sqrt(max(passed(n, cut) - passed(m, fc), 0.0))
+
+
+def refiltered(p, cut):
+    """prepare.rs refiltered: the prepared positions low-passed again, measures recomputed."""
+    sos = scipy.signal.butter(2, cut / 0.802, fs=RATE_HZ, output="sos")
+    n = p["pos"].shape[0]
+    pos = lowpass(p["pos"].reshape(n, NJ * 3), sos).reshape(n, NJ, 3)
+    measures, lat = compute_measures(pos, p["leg"])
+    return dict(p, pos=pos, lat=lat, measures=measures)
+
+
+def measure_noise(p, cut, extra_m):
+    """noise_match.rs measure_noise: RMS change of each measure when seeded white noise,
+    low-passed at ``cut`` and scaled to ``extra_m`` per coordinate, is added."""
+    sos = scipy.signal.butter(2, cut / 0.802, fs=RATE_HZ, output="sos")
+    n = p["pos"].shape[0]
+    noise = lowpass(np.random.default_rng(NOISE_SEED).standard_normal((n, NJ * 3)), sos)
+    rms = math.sqrt(float(np.mean(noise ** 2)))
+    noise *= extra_m / rms if rms > 0 else 0.0
+    moved, _ = compute_measures(p["pos"] + noise.reshape(n, NJ, 3), p["leg"])
+    d = moved - p["measures"]
+    ok = np.isfinite(d)
+    return np.sqrt(np.where(ok, d * d, 0.0).sum(axis=0) / np.maximum(ok.sum(axis=0), 1))
+
+
+def matched(t, ref, p):
+    """noise_match.rs: the recording filtered at the matched cut-off and, when noise remains,
+    the reference's band widened and the rule limits moved by it. Returns (p, ref, margins)."""
+    plan = noise_plan(t, p)
+    if plan is None:
+        return p, ref, {}
+    cut, extra = plan
+    p = refiltered(p, cut)
+    if extra <= 0.0:
+        return p, ref, {}
+    moved = measure_noise(p, cut, extra)
+    added = np.concatenate((moved ** 2, np.full(NJ * 3, (extra / p["leg"] * 100.0) ** 2)))
+    ref = dict(ref, sd_eff=np.sqrt(ref["sd_eff"] ** 2 + added))
+    margins = {}
+    for rule, mids in RULE_MEASURES.items():
+        margins[rule] = RULE_MARGIN_SD * max(moved[MEASURE_INDEX[m]] for m in mids)
+    return p, ref, margins
 
 
 def mirrored_axis(axis):
@@ -891,22 +957,28 @@ def rule_values(m):
     return out, n
 
 
+RULE_MEASURES = {"knee_valgus": ("left_knee_valgus_fppa", "right_knee_valgus_fppa"),
+                 "trunk_lateral_lean": ("trunk_lateral_lean",), "lumbar_flexion": ("lumbar_flexion",),
+                 "pelvic_drop": ("left_pelvic_drop", "right_pelvic_drop"),
+                 "shoulder_elevation": ("left_shoulder_elevation", "right_shoulder_elevation")}
 RULES = ("knee_valgus", "trunk_lateral_lean", "lumbar_flexion", "pelvic_drop", "shoulder_elevation",
          "insufficient_depth", "knee_asymmetry", "hip_asymmetry", "tempo")
 THRESHOLDS = {"knee_valgus": 10.0, "trunk_lateral_lean": 10.0, "lumbar_flexion": 10.0,
               "pelvic_drop": 5.0, "shoulder_elevation": 1.5}
 
 
-def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref):
+def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref, margins=None):
     values, n = rule_values(m)
+    margins = margins or {}
     found = []
     for (rule, mid), (v, k) in values.items():
         if not rules_on.get(rule, True):
             continue
         phase = k / n * 100.0
         if rule in THRESHOLDS:
-            if abs(v) > THRESHOLDS[rule]:
-                found.append((rule, mid, v, THRESHOLDS[rule], phase))
+            limit = THRESHOLDS[rule] + margins.get(rule, 0.0)
+            if abs(v) > limit:
+                found.append((rule, mid, v, limit, phase))
         elif rule == "insufficient_depth":
             if depth_ref and depth_ref > 0 and v < 0.8 * depth_ref:
                 found.append((rule, mid, v, 0.8 * depth_ref, phase))
@@ -1065,23 +1137,26 @@ def cmd_score(args):
     for path in args.files:
         try:
             p = prepare(path)
+            noisier = is_noisier(t["noise"], p["noise_mm"])
+            p, ref_p, margins = matched(t, ref, p)
             reps = []
             warns = list(p["warnings"])
             for k, sp in enumerate(repetition_spans(p, axis, t["duration"])):
                 d = (sp[1] - sp[0]) / RATE_HZ
-                cmp = compare(ref, rep_curves(p, sp[0], sp[1]), d)
+                cmp = compare(ref_p, rep_curves(p, sp[0], sp[1]), d)
                 off = off_axis_share(p, axes, sp[0], sp[1]) if t["off_axis"] is not None else None
                 unlike = is_unlike(t, cmp["distance"], off)
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
-                findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"], t["tempo"])
+                findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"],
+                                          t["tempo"], margins)
                 conf = abs(2 * prob - 1) * sp[2]
                 if any(t["rules_decide"].get(f[0], False) for f in findings):
                     prob, conf = min(prob, 0.49), sp[2]  # a broken clinical limit decides
                 reps.append({"number": k + 1, "start_s": sp[0] / RATE_HZ, "end_s": sp[1] / RATE_HZ,
                              "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
                              "confidence": round(conf, 3), "rating": None, "duration_s": d,
-                             "deviations": deviations(ref, cmp, findings, t["peak_pct"]),
+                             "deviations": deviations(ref_p, cmp, findings, t["peak_pct"]),
                              "mirrored": bool(cmp["mirrored"]), "unlike_exercise": bool(unlike)})
             other = [r["number"] for r in reps if r["mirrored"]]
             if other:
@@ -1090,7 +1165,7 @@ def cmd_score(args):
             unlike = [r["number"] for r in reps if r["unlike_exercise"]]
             if unlike:
                 warns.append(f"repetitions {unlike} do not look like the {t['exercise']}")
-            if is_noisier(t["noise"], p["noise_mm"]):
+            if noisier:
                 warns.append(f"tracking noise {p['noise_mm']:.1f} mm: noisier than the template's "
                              f"examples ({t['noise']['largest']:.1f} mm at most)")
             judged = [r for r in reps if not r["unlike_exercise"]]

@@ -4,8 +4,9 @@
 //! recorded with. A patient recorded with more jitter (farther from the camera, in poor light,
 //! with a keypoint tracker) leaves that band through noise alone: white noise of 5 mm added to
 //! UI-PRMD recordings changed 23 % of the verdicts (VALIDATION.md §4, "Noise"). When the
-//! recording is noisier than the examples by the test of [`crate::resemblance::is_noisier`]
-//! (the `noisier_than_template` warning), scoring matches it to them in two steps, both from
+//! recording's noise power is at least twice the examples' typical ([`plan`]; the
+//! `noisier_than_template` warning comes later, beyond the fence of
+//! [`crate::resemblance::is_noisier`]), scoring matches it to them in two steps, both from
 //! the tracking noise measured during preparation ([`PreparedRecording::noise_mm`]):
 //!
 //! 1. **Filter down to the examples' noise.** For white noise the power a low-pass filter lets
@@ -36,6 +37,7 @@
 //! recordings as noisy as the patient's still does better (0.864 at 5 mm): the advice in the
 //! warning stands.
 
+use crate::body::{BodyFrame, View};
 use crate::channels::{body_size_m, Channel};
 use crate::error::Result;
 use crate::faults::{Check, Statistic};
@@ -44,6 +46,7 @@ use crate::prepare::{refiltered, PreparedRecording};
 use crate::template::Template;
 use relearn_core::filter::{Butterworth, KINEMATICS_ORDER};
 use relearn_core::rng::SplitMix64;
+use relearn_core::Vec3;
 use serde::{Deserialize, Serialize};
 
 /// Repetition rates kept by the matched filter: its cut-off is at least this many times the
@@ -88,15 +91,25 @@ pub fn per_coordinate_noise_m(noise_mm: f64, cutoff_hz: f64, rate_hz: f64) -> f6
     noise_mm / 1000.0 / (3.0 * removed).sqrt()
 }
 
+/// Noise power, relative to the examples' typical, from which a recording is matched to them:
+/// 2 (noise adds in quadrature, so the recording then carries at least as much noise of its
+/// own as the examples do; the same factor as the second test of
+/// [`crate::resemblance::is_noisier`]).
+pub const MATCH_FROM_POWER_RATIO: f64 = 2.0;
+
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
-/// matching: it is not noisier than them ([`crate::resemblance::is_noisier`]), the template
-/// knows nothing of its examples' noise, or either was not filtered.
+/// matching: its tracking noise power is less than [`MATCH_FROM_POWER_RATIO`] times the
+/// examples' median, the template knows nothing of its examples' noise, or either was not
+/// filtered. Matching starts below the warning's fence ([`crate::resemblance::is_noisier`]): a
+/// recording can be within the range of the examples' and still carry twice the typical
+/// noise.
 pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     let range = t.noise.as_ref()?;
     let n = p.noise_mm?;
     let fc = t.settings.prepare.cutoff_hz?;
     let fs = p.recording.rate_hz;
-    if !crate::resemblance::is_noisier(range, n) || fs <= 2.0 * fc || fs.is_nan() || range.median <= 0.0 {
+    let enough = range.median > 0.0 && n * n >= MATCH_FROM_POWER_RATIO * range.median.powi(2);
+    if !enough || fs.is_nan() || fs <= 2.0 * fc {
         return None;
     }
     let m = range.median;
@@ -145,12 +158,25 @@ pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measu
     filter.filtfilt_each(&mut noise, rec.rate_hz);
     let rms = relearn_core::stats::rms(&noise.concat()).unwrap_or(0.0);
     let scale = if rms > 0.0 { extra_m / rms } else { 0.0 };
+    // The noise is laid along the body's axes, not the lab's, so that the same movement
+    // filmed from another angle gets the same noise (and the same result); a 2-D view gets
+    // none along the axis it cannot see.
+    let body = crate::body::span_body_frame(rec, p.view, 0, frames).unwrap_or(BodyFrame {
+        lateral: Vec3::new(1.0, 0.0, 0.0),
+        forward: Vec3::new(0.0, 1.0, 0.0),
+        up: Vec3::UP,
+    });
+    let seen = |v: Vec3, hidden: bool| if hidden { Vec3::ZERO } else { v * scale };
+    let lateral = seen(body.lateral, p.view == View::Sagittal2D);
+    let forward = seen(body.forward, p.view == View::Frontal2D);
+    let up = seen(body.up, false);
     let mut noisy = rec.clone();
     for (j, c) in noise.chunks_exact(3).enumerate() {
-        for (f, ((dx, dy), dz)) in c[0].iter().zip(&c[1]).zip(&c[2]).enumerate() {
+        for (f, ((a, b), u)) in c[0].iter().zip(&c[1]).zip(&c[2]).enumerate() {
             if let Some(x) = noisy.positions.get(f, j) {
-                let d = relearn_core::Vec3::new(*dx, *dy, *dz) * scale;
-                noisy.positions.set(f, j, x + d);
+                noisy
+                    .positions
+                    .set(f, j, x + lateral * *a + forward * *b + up * *u);
             }
         }
     }
@@ -171,13 +197,18 @@ pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measu
 /// (a joint position by the noise itself, in % of body size; a clinical measure by
 /// [`measure_noise`]), and every fixed rule limit moved away by [`RULE_MARGIN_SD`] times what
 /// the noise does to the rule's measure (a noisy recording breaks a limit on an extreme value
-/// through noise alone). Unchanged when the filter alone matched the noise.
-pub fn matched_template(t: &Template, p: &PreparedRecording, m: &NoiseMatch) -> Result<Template> {
-    let mut out = t.clone();
+/// through noise alone). `None` when the filter alone matched the noise: the template applies
+/// as it is.
+pub fn matched_template(
+    t: &Template,
+    p: &PreparedRecording,
+    m: &NoiseMatch,
+) -> Result<Option<Template>> {
     let extra_m = m.extra_noise_mm / 1000.0;
     if extra_m <= 0.0 {
-        return Ok(out);
+        return Ok(None);
     }
+    let mut out = t.clone();
     let moved = measure_noise(p, m)?;
     let of = |measure: &Measure| {
         moved
@@ -220,7 +251,7 @@ pub fn matched_template(t: &Template, p: &PreparedRecording, m: &NoiseMatch) -> 
             *threshold += if looser { margin } else { -margin };
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]

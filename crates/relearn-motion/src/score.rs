@@ -394,41 +394,17 @@ pub(crate) fn score_recording_with_basis(
         ));
     }
     let noise_match = crate::noise_match::plan(t, p);
+    if let (Some(m), Some(range)) = (&noise_match, &t.noise) {
+        if crate::resemblance::is_noisier(range, m.noise_mm) {
+            warnings.push(noisier_warning(m, range));
+        }
+    }
     let (matched_p, matched_t);
     let (t, p) = match &noise_match {
         Some(m) => {
-            let range = t
-                .noise
-                .as_ref()
-                .map_or((f64::NAN, f64::NAN), |r| (r.largest, r.median));
-            warnings.push(Warning::new(
-                "noisier_than_template",
-                format!(
-                    "this recording is noisier than the ones the template was built from \
-                     (tracking noise {:.1} mm; the examples' {:.1} mm at most, {:.1} mm \
-                     typically): it was scored after a {:.1} Hz low-pass instead of {} Hz{}, \
-                     but differences may still come from the tracking rather than the \
-                     movement; record in better conditions (distance, light, the whole body in \
-                     view) or build the template from recordings made the same way",
-                    m.noise_mm,
-                    range.0,
-                    range.1,
-                    m.cutoff_hz,
-                    m.template_cutoff_hz,
-                    if m.extra_noise_mm > 0.0 {
-                        format!(
-                            " with the normal band widened and rule limits moved by the {:.1} \
-                             mm of noise that remains",
-                            m.extra_noise_mm
-                        )
-                    } else {
-                        String::new()
-                    }
-                ),
-            ));
             matched_p = crate::noise_match::matched_recording(p, m)?;
             matched_t = crate::noise_match::matched_template(t, &matched_p, m)?;
-            (&matched_t, &matched_p)
+            (matched_t.as_ref().unwrap_or(t), &matched_p)
         }
         None => (t, p),
     };
@@ -596,6 +572,35 @@ pub(crate) fn score_recording_with_basis(
         noise_match,
     };
     Ok((score, basis))
+}
+
+/// The warning for a recording beyond the noise fence of the template's examples
+/// ([`crate::resemblance::is_noisier`]): how noisy, how it was matched, what to do.
+fn noisier_warning(
+    m: &crate::noise_match::NoiseMatch,
+    range: &crate::resemblance::ExampleRange,
+) -> Warning {
+    let remains = if m.extra_noise_mm > 0.0 {
+        format!(
+            " with the normal band widened and rule limits moved by the {:.1} mm of noise that \
+             remains",
+            m.extra_noise_mm
+        )
+    } else {
+        String::new()
+    };
+    Warning::new(
+        "noisier_than_template",
+        format!(
+            "this recording is noisier than the ones the template was built from (tracking \
+             noise {:.1} mm; the examples' {:.1} mm at most, {:.1} mm typically): it was scored \
+             after a {:.1} Hz low-pass instead of {} Hz{remains}, but differences may still come \
+             from the tracking rather than the movement; record in better conditions (distance, \
+             light, the whole body in view) or build the template from recordings made the same \
+             way",
+            m.noise_mm, range.largest, range.median, m.cutoff_hz, m.template_cutoff_hz
+        ),
+    )
 }
 
 /// The warning for repetitions that do not resemble the template's exercise: which ones, and
