@@ -4,6 +4,7 @@ recording"): Kinect v2 joint names (25 joints, so the anatomical measures apply)
 squats repeated for the whole duration with rep-to-rep variability and 3 mm position noise.
 
     python3 bench/make_long_recording.py OUT.csv [--minutes 60] [--rate 30] [--seed 1]
+        [--noise-mm 3]
 
 Output (``docs/formats.md``, generic-csv): ``# units: m`` and ``# up: y`` lines, the header
 ``time_s,SpineBase_x,SpineBase_y,SpineBase_z,...``, one row per frame, coordinates in a
@@ -94,6 +95,8 @@ def main():
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--rate", type=float, default=30.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--noise-mm", type=float, default=3.0,
+                    help="SD of the position noise per coordinate (mm)")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     n = int(round(args.minutes * 60 * args.rate))
@@ -108,7 +111,7 @@ def main():
         for a in range(0, n, block):
             b = min(a + block, n)
             lab = body(p[a:b], depth[a:b]) @ rot.T
-            lab += 0.003 * rng.standard_normal(lab.shape)
+            lab += args.noise_mm / 1000.0 * rng.standard_normal(lab.shape)
             cam = np.stack((lab[..., 0], lab[..., 2], 2.5 - lab[..., 1]), axis=-1)
             rows = np.hstack((np.arange(a, b)[:, None] / args.rate, cam.reshape(b - a, -1)))
             np.savetxt(f, rows, fmt="%.4f", delimiter=",")

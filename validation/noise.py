@@ -16,7 +16,8 @@ millimetres at rest and more in motion; a camera-keypoint tracker by centimetres
 tracking errors are also correlated in time (a joint sliding, a limb swapped), which this
 does not model.
 
-    python3 validation/noise.py [--sigma-mm 2,5,10,20] [--relearn target/release/relearn]
+    python3 validation/noise.py [--sigma-mm 2,5,10,20] [--matched] [--no-noise-match]
+        [--relearn target/release/relearn]
 
 Standard library only.
 """
@@ -71,7 +72,11 @@ def main():
                     help="also add the same noise to the template's examples (one template per "
                          "noise level): a clinic whose demonstrations come from the same noisy "
                          "system as its patients' recordings")
+    ap.add_argument("--no-noise-match", action="store_true",
+                    help="score without noise matching (`relearn score --no-noise-match`), to "
+                         "compare with and without it in one build")
     args = ap.parse_args()
+    extra = ["--no-noise-match"] if args.no_noise_match else []
     sigmas = [float(x) for x in args.sigma_mm.split(",")]
     work = tempfile.mkdtemp(prefix="relearn-noise-")
     totals = {s: {"n": 0, "changed": 0, "right": 0, "right0": 0, "delta": [], "warned": 0,
@@ -82,7 +87,7 @@ def main():
     for m in range(1, 11):
         clean_template = build_template(args.relearn, work, f"m{m:02d}", files(args.data, m, TRAIN))
         test = files(args.data, m, TEST)
-        base = by_path(score(args.relearn, clean_template, [p for p, _ in test]))
+        base = by_path(score(args.relearn, clean_template, [p for p, _ in test], extra))
         row = [f"m{m:02d}"]
         for sigma in sigmas:
             template = clean_template
@@ -95,7 +100,7 @@ def main():
                 q = with_noise(args.relearn, work, p, sigma)
                 moved.append(q)
                 label_of[q] = (p, lab)
-            other = by_path(score(args.relearn, template, moved))
+            other = by_path(score(args.relearn, template, moved, extra))
             n = changed = right = right0 = warned = 0
             t = totals[sigma]
             for q, (p, lab) in label_of.items():

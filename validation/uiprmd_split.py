@@ -43,8 +43,8 @@ def build_template(relearn, work, name, entries):
     return template
 
 
-def score(relearn, template, paths):
-    """The JSON lines of `relearn score` for ``paths``, in order."""
-    r = subprocess.run([relearn, "score", "--template", template, "--json", *paths],
+def score(relearn, template, paths, extra=()):
+    """The JSON lines of `relearn score` for ``paths``, in order (``extra``: more options)."""
+    r = subprocess.run([relearn, "score", "--template", template, "--json", *extra, *paths],
                        check=True, capture_output=True, text=True)
     return [json.loads(l) for l in r.stdout.splitlines()]

@@ -37,7 +37,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let settings = template
         .as_ref()
         .map_or_else(PrepareSettings::default, |t| t.settings.prepare.clone());
-    let prepared = read_prepared_with(&args.file, &args.read, &settings)?;
+    let mut prepared = read_prepared_with(&args.file, &args.read, &settings)?;
+    if let Some(t) = &template {
+        // Matched where it is (a long noisy recording is not held twice); the report then
+        // shows the curves the scores were computed from.
+        relearn_motion::noise_match::match_in_place(t, &mut prepared)
+            .with_context(|| format!("{}: analysis failed", args.file.display()))?;
+    }
     let segment = template
         .as_ref()
         .map_or_else(SegmentSettings::default, |t| t.settings.segment.clone());

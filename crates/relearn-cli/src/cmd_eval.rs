@@ -92,6 +92,10 @@ pub struct UiprmdArgs {
     /// Ablation: compare a repetition done on the other side mirrored (true/false).
     #[arg(long)]
     pub mirror: Option<bool>,
+    /// Ablation: match a recording noisier than the template's examples before scoring it
+    /// (true/false; docs/scoring.md §4, "Noise matching").
+    #[arg(long)]
+    pub noise_match: Option<bool>,
     /// Nested leave-one-subject-out: within each fold, choose between the settings chosen
     /// on this data set (excursion features on/off x fault rules deciding on/off) by an inner
     /// leave-one-subject-out over the training subjects only, so that the reported accuracy
@@ -339,6 +343,9 @@ fn uiprmd(args: UiprmdArgs) -> Result<()> {
     }
     if let Some(m) = args.mirror {
         settings.features.mirror = m;
+    }
+    if let Some(n) = args.noise_match {
+        settings.noise_match.enabled = n;
     }
     let read_args = ReadArgs {
         format: Some("ui-prmd".into()),

@@ -23,6 +23,11 @@ pub struct ScoreArgs {
     /// One JSON object per input file per line.
     #[arg(long)]
     pub json: bool,
+    /// Score a recording noisier than the template's examples as it is, without first
+    /// matching it to them (docs/scoring.md §4, "Noise matching"); to compare, or to see what
+    /// the matching changed.
+    #[arg(long)]
+    pub no_noise_match: bool,
 }
 
 #[derive(Serialize)]
@@ -113,7 +118,10 @@ enum Scored {
 /// Runs `relearn score`. Files that cannot be read are reported and make the exit status
 /// non-zero, but the other files are still scored.
 pub fn run(mut args: ScoreArgs) -> Result<()> {
-    let t = read_template(&args.template)?;
+    let mut t = read_template(&args.template)?;
+    if args.no_noise_match {
+        t.settings.noise_match.enabled = false;
+    }
     args.files = crate::load::expand_recordings(&args.files)?;
     let bar = progress(args.files.len() as u64, "scoring", args.json);
     // Each file is read, scored and (with --json) written out as its JSON line on the worker
@@ -123,7 +131,11 @@ pub fn run(mut args: ScoreArgs) -> Result<()> {
         .par_iter()
         .map(|f| {
             let r = read_prepared_with(f, &args.read, &t.settings.prepare)
-                .and_then(|p| Ok(score_recording(&t, &p)?))
+                .and_then(|mut p| {
+                    // Matched where it is: a long noisy recording is not held twice.
+                    relearn_motion::noise_match::match_in_place(&t, &mut p)?;
+                    Ok(score_recording(&t, &p)?)
+                })
                 .and_then(|s| {
                     Ok(if args.json {
                         Scored::Json(json_line(&s)?)

@@ -14,7 +14,7 @@
 //!    residual analysis, 2009 [97]), so the recording filtered at `fc · (m / n)²` passes as much noise as the examples
 //!    did at the template's cut-off `fc` (`m` the examples' median noise, `n` the
 //!    recording's). The cut-off is never set below [`matched_cutoff_floor_hz`] (four times the
-//!    demonstration's repetition rate), which keeps the movement itself: a smooth repetition
+//!    demonstration's repetition rate, [`NoiseMatchSettings`]), which keeps the movement itself: a smooth repetition
 //!    (minimum jerk, Flash & Hogan 1985) of duration `T` has 99.998 % of its power below
 //!    `4 / T`. The recording is re-filtered from its prepared positions
 //!    ([`crate::prepare::refiltered`]): the template's 6 Hz filter passes everything below the
@@ -49,10 +49,45 @@ use relearn_core::rng::SplitMix64;
 use relearn_core::Vec3;
 use serde::{Deserialize, Serialize};
 
-/// Repetition rates kept by the matched filter: its cut-off is at least this many times the
-/// demonstration's repetition rate (`1 / duration`), which keeps 99.998 % of the power of a
-/// minimum-jerk repetition (module documentation; *Relearn default*).
-pub const HARMONICS_KEPT: f64 = 4.0;
+/// Settings of noise matching, kept in the template's settings
+/// (`TemplateSettings::noise_match`; all *Relearn defaults*, module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NoiseMatchSettings {
+    /// Whether a noisy recording is matched at all (true).
+    pub enabled: bool,
+    /// Noise power, relative to the examples' median, from which a recording is matched (2:
+    /// noise adds in quadrature, so the recording then carries at least as much noise of its
+    /// own as the examples do; the factor of the second test of
+    /// [`crate::resemblance::is_noisier`]).
+    pub from_power_ratio: f64,
+    /// The matched cut-off is at least this many times the demonstration's repetition rate
+    /// (`1 / duration`) (4: keeps 99.998 % of the power of a minimum-jerk repetition).
+    pub harmonics_kept: f64,
+    /// Rule limits move by this many standard deviations of what the remaining noise does to
+    /// the rule's measure (2: a limit then counts as broken only by more than the noise could
+    /// do about 19 times in 20).
+    pub rule_margin_sd: f64,
+}
+
+impl Default for NoiseMatchSettings {
+    fn default() -> Self {
+        NoiseMatchSettings {
+            enabled: true,
+            from_power_ratio: 2.0,
+            harmonics_kept: 4.0,
+            rule_margin_sd: 2.0,
+        }
+    }
+}
+
+impl NoiseMatchSettings {
+    /// True for the defaults (a template with them does not write them, so that templates
+    /// built before the setting existed keep their identity).
+    pub fn is_default(&self) -> bool {
+        *self == NoiseMatchSettings::default()
+    }
+}
 
 /// How a noisy recording was matched to the template's examples before scoring (module
 /// documentation).
@@ -71,12 +106,12 @@ pub struct NoiseMatch {
     pub extra_noise_mm: f64,
 }
 
-/// The lowest cut-off the matched filter may use for a template: [`HARMONICS_KEPT`] divided by
+/// The lowest cut-off the matched filter may use for a template: `harmonics_kept` divided by
 /// the demonstration's repetition duration, and never above the template's own cut-off.
 pub fn matched_cutoff_floor_hz(t: &Template, template_cutoff_hz: f64) -> f64 {
     let d = t.reference.duration_s;
     let floor = if d > 0.0 && d.is_finite() {
-        HARMONICS_KEPT / d
+        t.settings.noise_match.harmonics_kept / d
     } else {
         template_cutoff_hz
     };
@@ -91,16 +126,10 @@ pub fn per_coordinate_noise_m(noise_mm: f64, cutoff_hz: f64, rate_hz: f64) -> f6
     noise_mm / 1000.0 / (3.0 * removed).sqrt()
 }
 
-/// Noise power, relative to the examples' typical, from which a recording is matched to them:
-/// 2 (noise adds in quadrature, so the recording then carries at least as much noise of its
-/// own as the examples do; the same factor as the second test of
-/// [`crate::resemblance::is_noisier`]).
-pub const MATCH_FROM_POWER_RATIO: f64 = 2.0;
-
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
-/// matching: its tracking noise power is less than [`MATCH_FROM_POWER_RATIO`] times the
-/// examples' median, the template knows nothing of its examples' noise, or either was not
-/// filtered. Matching starts below the warning's fence ([`crate::resemblance::is_noisier`]): a
+/// matching: matching is off, its tracking noise power is less than
+/// [`NoiseMatchSettings::from_power_ratio`] times the examples' median, the template knows
+/// nothing of its examples' noise, or either was not filtered. Matching starts below the warning's fence ([`crate::resemblance::is_noisier`]): a
 /// recording can be within the range of the examples' and still carry twice the typical
 /// noise.
 pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
@@ -108,8 +137,9 @@ pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     let n = p.noise_mm?;
     let fc = t.settings.prepare.cutoff_hz?;
     let fs = p.recording.rate_hz;
-    let enough = range.median > 0.0 && n * n >= MATCH_FROM_POWER_RATIO * range.median.powi(2);
-    if !enough || fs.is_nan() || fs <= 2.0 * fc {
+    let settings = &t.settings.noise_match;
+    let enough = range.median > 0.0 && n * n >= settings.from_power_ratio * range.median.powi(2);
+    if !settings.enabled || !enough || fs.is_nan() || fs <= 2.0 * fc {
         return None;
     }
     let m = range.median;
@@ -127,15 +157,39 @@ pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     })
 }
 
-/// The recording filtered at the matched cut-off (`m.cutoff_hz`), its measures recomputed.
+/// A copy of the recording filtered at the matched cut-off (`m.cutoff_hz`), its measures
+/// recomputed ([`crate::prepare::refiltered`]); what scoring does when it is given a recording
+/// that was not matched in place.
 pub fn matched_recording(p: &PreparedRecording, m: &NoiseMatch) -> Result<PreparedRecording> {
-    refiltered(p, m.cutoff_hz)
+    let mut out = refiltered(p, m.cutoff_hz)?;
+    out.noise_matched = Some(m.clone());
+    Ok(out)
 }
 
-/// Rule limits are moved by this many standard deviations of what the extra noise does to the
-/// rule's measure: a limit then counts as broken only by more than the noise could do about 19 times
-/// in 20 (two-sided 95 %, *Relearn default*).
-pub const RULE_MARGIN_SD: f64 = 2.0;
+/// Matches the prepared recording `p` to the template's examples where it is, without a copy
+/// (the filter of [`plan`], [`crate::prepare::refilter_in_place`]), when it needs it; returns
+/// the match. Scoring `p` against `t` afterwards uses it as it is. The command-line tool does
+/// this for `score` and `analyze`, so that an hour-long noisy recording is not held twice.
+/// Matching twice is refused.
+pub fn match_in_place(t: &Template, p: &mut PreparedRecording) -> Result<Option<NoiseMatch>> {
+    if p.noise_matched.is_some() {
+        return Err(crate::error::Error::Unusable {
+            what: p.recording.source.path.clone(),
+            why: "its noise was already matched to a template".into(),
+        });
+    }
+    let Some(m) = plan(t, p) else {
+        return Ok(None);
+    };
+    crate::prepare::refilter_in_place(p, m.cutoff_hz)?;
+    p.noise_matched = Some(m.clone());
+    Ok(Some(m))
+}
+
+/// The longest stretch of a recording [`measure_noise`] simulates on: 60 s from its middle
+/// (*Relearn default*: over a minute of frames the RMS is stable to a few per cent, and an
+/// hour-long recording costs no more memory or time than a minute).
+pub const SIMULATED_S: f64 = 60.0;
 
 /// Seed of the simulated noise in [`measure_noise`] (every run gives the same result).
 const NOISE_SEED: u64 = 0x6e6f_6973_655f_6d61;
@@ -145,23 +199,33 @@ const NOISE_SEED: u64 = 0x6e6f_6973_655f_6d61;
 /// (angles between short segments, such as the pelvis or the lower back, move far more than
 /// long ones): seeded white noise, low-passed at the matched cut-off and scaled to
 /// `m.extra_noise_mm` per coordinate, is added to the positions and the measures are
-/// recomputed.
+/// recomputed, on at most [`SIMULATED_S`] of the recording.
 pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measure, f64)>> {
-    let rec = &p.recording;
+    let all = p.recording.frame_count();
+    let n = ((SIMULATED_S * p.recording.rate_hz).round() as usize).clamp(1, all.max(1));
+    let start = (all - n.min(all)) / 2;
+    let mut noisy = p.recording.slice_frames(start, start + n);
+    let base_of_block;
+    let base = if n >= all {
+        &p.measures
+    } else {
+        base_of_block = compute_measures(&noisy, p.view, p.leg_length_m);
+        &base_of_block
+    };
+    let (frames, joints, rate) = (noisy.frame_count(), noisy.skeleton.len(), noisy.rate_hz);
     let extra_m = m.extra_noise_mm / 1000.0;
-    let filter = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, m.cutoff_hz, rec.rate_hz)?;
+    let filter = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, m.cutoff_hz, rate)?;
     let mut rng = SplitMix64::new(NOISE_SEED);
-    let (frames, joints) = (rec.frame_count(), rec.skeleton.len());
     let mut noise: Vec<Vec<f64>> = (0..joints * 3)
         .map(|_| (0..frames).map(|_| rng.normal()).collect())
         .collect();
-    filter.filtfilt_each(&mut noise, rec.rate_hz);
+    filter.filtfilt_each(&mut noise, rate);
     let rms = relearn_core::stats::rms(&noise.concat()).unwrap_or(0.0);
     let scale = if rms > 0.0 { extra_m / rms } else { 0.0 };
     // The noise is laid along the body's axes, not the lab's, so that the same movement
     // filmed from another angle gets the same noise (and the same result); a 2-D view gets
     // none along the axis it cannot see.
-    let body = crate::body::span_body_frame(rec, p.view, 0, frames).unwrap_or(BodyFrame {
+    let body = crate::body::span_body_frame(&noisy, p.view, 0, frames).unwrap_or(BodyFrame {
         lateral: Vec3::new(1.0, 0.0, 0.0),
         forward: Vec3::new(0.0, 1.0, 0.0),
         up: Vec3::UP,
@@ -170,7 +234,6 @@ pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measu
     let lateral = seen(body.lateral, p.view == View::Sagittal2D);
     let forward = seen(body.forward, p.view == View::Frontal2D);
     let up = seen(body.up, false);
-    let mut noisy = rec.clone();
     for (j, c) in noise.chunks_exact(3).enumerate() {
         for (f, ((a, b), u)) in c[0].iter().zip(&c[1]).zip(&c[2]).enumerate() {
             if let Some(x) = noisy.positions.get(f, j) {
@@ -181,11 +244,11 @@ pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measu
         }
     }
     let moved = compute_measures(&noisy, p.view, p.leg_length_m);
-    Ok(p.measures
+    Ok(base
         .measures()
         .into_iter()
         .filter_map(|measure| {
-            let (a, b) = (p.measures.get(measure)?, moved.get(measure)?);
+            let (a, b) = (base.get(measure)?, moved.get(measure)?);
             let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
             relearn_core::stats::rms(&d).map(|r| (measure, r))
         })
@@ -195,7 +258,8 @@ pub fn measure_noise(p: &PreparedRecording, m: &NoiseMatch) -> Result<Vec<(Measu
 /// The template as it applies to the matched recording `p`: the normal band of every point of
 /// every channel widened in quadrature by what the extra noise of `m` does to the channel
 /// (a joint position by the noise itself, in % of body size; a clinical measure by
-/// [`measure_noise`]), and every fixed rule limit moved away by [`RULE_MARGIN_SD`] times what
+/// [`measure_noise`]), and every fixed rule limit moved away by
+/// [`NoiseMatchSettings::rule_margin_sd`] times what
 /// the noise does to the rule's measure (a noisy recording breaks a limit on an extreme value
 /// through noise alone). `None` when the filter alone matched the noise: the template applies
 /// as it is.
@@ -246,7 +310,7 @@ pub fn matched_template(
                 .filter(|(x, _)| x.kind == kind)
                 .map(|(_, v)| *v)
                 .fold(0.0, f64::max);
-            let margin = RULE_MARGIN_SD * sd;
+            let margin = t.settings.noise_match.rule_margin_sd * sd;
             let looser = *above || matches!(statistic, Statistic::MaxAbs);
             *threshold += if looser { margin } else { -margin };
         }
@@ -302,5 +366,31 @@ mod tests {
         assert_eq!(one, of(2.0, KneeFlexion), "seeded");
         // The pelvis (two hips some 20 cm apart) tilts more than the knee (40 cm segments).
         assert!(of(2.0, PelvicDrop) > one);
+    }
+
+    #[test]
+    fn an_hour_long_recording_is_simulated_on_a_minute_with_the_same_result() {
+        let knee_noise = |reps: usize| {
+            let sim = SquatSimulation {
+                reps,
+                ..SquatSimulation::default()
+            };
+            let p = prepare(simulate_squat(&sim).unwrap().0, &PrepareSettings::default()).unwrap();
+            let seconds = p.recording.duration_s();
+            let v = measure_noise(&p, &matched(3.0))
+                .unwrap()
+                .into_iter()
+                .filter(|(m, _)| m.kind == crate::measures::MeasureKind::KneeFlexion)
+                .map(|(_, v)| v)
+                .fold(0.0, f64::max);
+            (seconds, v)
+        };
+        let (short_s, short) = knee_noise(8);
+        let (long_s, long) = knee_noise(60);
+        assert!(
+            short_s < SIMULATED_S && long_s > 2.0 * SIMULATED_S,
+            "{short_s} {long_s}"
+        );
+        assert!((long / short - 1.0).abs() < 0.2, "{short} {long}");
     }
 }

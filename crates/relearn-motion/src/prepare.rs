@@ -76,6 +76,10 @@ pub struct PreparedRecording {
     pub noise_mm: Option<f64>,
     /// Everything worth telling the user (from reading, conversion, gaps, filtering).
     pub warnings: Vec<Warning>,
+    /// The noise match the positions were filtered again for
+    /// ([`crate::noise_match::match_in_place`]); `None` as prepared. A recording matched to
+    /// one template's examples is scored only against that template.
+    pub noise_matched: Option<crate::noise_match::NoiseMatch>,
 }
 
 /// Runs the preparation pipeline on a recording.
@@ -197,6 +201,7 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
         quality,
         noise_mm,
         warnings,
+        noise_matched: None,
     })
 }
 
@@ -206,42 +211,42 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
 /// examples at a lower cut-off ([`crate::noise_match`]): below the first filter's cut-off the
 /// cascade is the second filter.
 pub fn refiltered(p: &PreparedRecording, cutoff_hz: f64) -> Result<PreparedRecording> {
-    let mut rec = p.recording.clone();
-    if !(cutoff_hz > 0.0 && cutoff_hz < rec.rate_hz / 2.0) {
+    let mut out = p.clone();
+    refilter_in_place(&mut out, cutoff_hz)?;
+    Ok(out)
+}
+
+/// [`refiltered`] without a copy: the positions are filtered where they are and the measures
+/// replaced (a long recording's memory stays flat).
+pub fn refilter_in_place(p: &mut PreparedRecording, cutoff_hz: f64) -> Result<()> {
+    let rate = p.recording.rate_hz;
+    if !(cutoff_hz > 0.0 && cutoff_hz < rate / 2.0) {
         return Err(Error::Unusable {
-            what: rec.source.path.clone(),
+            what: p.recording.source.path.clone(),
             why: format!(
-                "a {cutoff_hz} Hz low-pass needs a frame rate above {} Hz; it is {} Hz",
-                2.0 * cutoff_hz,
-                rec.rate_hz
+                "a {cutoff_hz} Hz low-pass needs a frame rate above {} Hz; it is {rate} Hz",
+                2.0 * cutoff_hz
             ),
         });
     }
-    let filter = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, cutoff_hz, rec.rate_hz)?;
-    let all: Vec<(usize, usize)> = (0..rec.skeleton.len())
+    let filter = Butterworth::zero_phase_lowpass(KINEMATICS_ORDER, cutoff_hz, rate)?;
+    let all: Vec<(usize, usize)> = (0..p.recording.skeleton.len())
         .flat_map(|j| (0..3).map(move |axis| (j, axis)))
         .collect();
     for batch in all.chunks(relearn_core::filter::FILTER_LANES) {
         let mut coordinates: Vec<Vec<f64>> = batch
             .iter()
-            .map(|&(j, axis)| rec.positions.coordinate(j, axis))
+            .map(|&(j, axis)| p.recording.positions.coordinate(j, axis))
             .collect();
-        filter.filtfilt_each(&mut coordinates, rec.rate_hz);
+        filter.filtfilt_each(&mut coordinates, rate);
         for (&(j, axis), x) in batch.iter().zip(&coordinates) {
-            rec.positions.replace_coordinate(j, axis, x);
+            p.recording.positions.replace_coordinate(j, axis, x);
         }
     }
-    let measures = compute_measures(&rec, p.view, p.leg_length_m);
-    Ok(PreparedRecording {
-        recording: rec,
-        lab: p.lab.clone(),
-        view: p.view,
-        measures,
-        leg_length_m: p.leg_length_m,
-        quality: p.quality.clone(),
-        noise_mm: p.noise_mm,
-        warnings: p.warnings.clone(),
-    })
+    // The old measures go before the new ones are computed: one set in memory at a time.
+    p.measures.series = Vec::new();
+    p.measures = compute_measures(&p.recording, p.view, p.leg_length_m);
+    Ok(())
 }
 
 /// The median over joints of each joint's RMS residual length (mm), from the per-joint sums

@@ -394,17 +394,30 @@ pub(crate) fn score_recording_with_basis(
         ));
     }
     let noise_match = crate::noise_match::plan(t, p);
-    if let (Some(m), Some(range)) = (&noise_match, &t.noise) {
-        if crate::resemblance::is_noisier(range, m.noise_mm) {
-            warnings.push(noisier_warning(m, range));
+    if let (Some(noise), Some(range)) = (p.noise_mm, &t.noise) {
+        if crate::resemblance::is_noisier(range, noise) {
+            warnings.push(noisier_warning(noise, range, noise_match.as_ref()));
         }
+    }
+    if p.noise_matched.is_some() && p.noise_matched != noise_match {
+        return Err(crate::error::Error::Unusable {
+            what: p.recording.source.path.clone(),
+            why: "its noise was matched to another template's examples; prepare it again to \
+                  score it against this one"
+                .into(),
+        });
     }
     let (matched_p, matched_t);
     let (t, p) = match &noise_match {
         Some(m) => {
-            matched_p = crate::noise_match::matched_recording(p, m)?;
-            matched_t = crate::noise_match::matched_template(t, &matched_p, m)?;
-            (matched_t.as_ref().unwrap_or(t), &matched_p)
+            // A recording matched in place (`noise_match::match_in_place`) is used as it is.
+            matched_p = match p.noise_matched {
+                Some(_) => None,
+                None => Some(crate::noise_match::matched_recording(p, m)?),
+            };
+            let p = matched_p.as_ref().unwrap_or(p);
+            matched_t = crate::noise_match::matched_template(t, p, m)?;
+            (matched_t.as_ref().unwrap_or(t), p)
         }
         None => (t, p),
     };
@@ -577,28 +590,31 @@ pub(crate) fn score_recording_with_basis(
 /// The warning for a recording beyond the noise fence of the template's examples
 /// ([`crate::resemblance::is_noisier`]): how noisy, how it was matched, what to do.
 fn noisier_warning(
-    m: &crate::noise_match::NoiseMatch,
+    noise_mm: f64,
     range: &crate::resemblance::ExampleRange,
+    matched: Option<&crate::noise_match::NoiseMatch>,
 ) -> Warning {
-    let remains = if m.extra_noise_mm > 0.0 {
-        format!(
-            " with the normal band widened and rule limits moved by the {:.1} mm of noise that \
-             remains",
-            m.extra_noise_mm
-        )
-    } else {
-        String::new()
+    let how = match matched {
+        Some(m) if m.extra_noise_mm > 0.0 => format!(
+            "it was scored after a {:.1} Hz low-pass instead of {} Hz, with the normal band \
+             widened and rule limits moved by the {:.1} mm of noise that remains, but ",
+            m.cutoff_hz, m.template_cutoff_hz, m.extra_noise_mm
+        ),
+        Some(m) => format!(
+            "it was scored after a {:.1} Hz low-pass instead of {} Hz, but ",
+            m.cutoff_hz, m.template_cutoff_hz
+        ),
+        None => String::new(),
     };
     Warning::new(
         "noisier_than_template",
         format!(
             "this recording is noisier than the ones the template was built from (tracking \
-             noise {:.1} mm; the examples' {:.1} mm at most, {:.1} mm typically): it was scored \
-             after a {:.1} Hz low-pass instead of {} Hz{remains}, but differences may still come \
-             from the tracking rather than the movement; record in better conditions (distance, \
-             light, the whole body in view) or build the template from recordings made the same \
-             way",
-            m.noise_mm, range.largest, range.median, m.cutoff_hz, m.template_cutoff_hz
+             noise {noise_mm:.1} mm; the examples' {:.1} mm at most, {:.1} mm typically): \
+             {how}differences may come from the tracking rather than the movement; record in \
+             better conditions (distance, light, the whole body in view) or build the template \
+             from recordings made the same way",
+            range.largest, range.median
         ),
     )
 }

@@ -110,6 +110,14 @@ pub struct TemplateSettings {
     pub prepare: PrepareSettings,
     /// Segmentation settings.
     pub segment: SegmentSettings,
+    /// How a recording noisier than the examples is matched to them when scored
+    /// ([`crate::noise_match`]). Not written when at its defaults, so that templates built
+    /// before it existed keep their identity.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::noise_match::NoiseMatchSettings::is_default"
+    )]
+    pub noise_match: crate::noise_match::NoiseMatchSettings,
 }
 
 impl Default for TemplateSettings {
@@ -130,6 +138,7 @@ impl Default for TemplateSettings {
             features: FeatureSettings::default(),
             prepare: PrepareSettings::default(),
             segment: SegmentSettings::default(),
+            noise_match: crate::noise_match::NoiseMatchSettings::default(),
         }
     }
 }
@@ -389,6 +398,7 @@ pub fn rep_primary_signal(
         leg_length_m: p.leg_length_m,
         quality: p.quality.clone(),
         noise_mm: p.noise_mm,
+        noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),
     };
     let raw = project(&sub, axis);

@@ -428,11 +428,28 @@ fn a_noisy_recording_is_matched_to_the_demonstrations_noise_before_scoring() {
         .warnings
         .iter()
         .any(|w| w.code == "noisier_than_template" && w.message.contains("Hz low-pass")));
-    // Plain scoring: the same template without its examples' noise range.
+    // Matched in place (what the command-line tool does), the scores are the same; matching
+    // twice, or scoring against a template the recording was not matched to, is refused.
+    let mut in_place = noisy_p.clone();
+    let done = relearn_motion::noise_match::match_in_place(&t, &mut in_place).unwrap();
+    assert_eq!(done.as_ref(), Some(&m));
+    let again = score_recording(&t, &in_place).unwrap();
+    assert_eq!(again.reps, matched.reps);
+    assert_eq!(again.noise_match, matched.noise_match);
+    assert!(relearn_motion::noise_match::match_in_place(&t, &mut in_place).is_err());
+    // Plain scoring: the same template with matching switched off. It still warns, without
+    // saying the recording was filtered again.
     let mut plain_t = t.clone();
-    plain_t.noise = None;
+    plain_t.settings.noise_match.enabled = false;
     let plain = score_recording(&plain_t, &noisy_p).unwrap();
     assert!(plain.noise_match.is_none());
+    let warning = plain
+        .warnings
+        .iter()
+        .find(|w| w.code == "noisier_than_template")
+        .expect("warned without matching too");
+    assert!(!warning.message.contains("low-pass"), "{}", warning.message);
+    assert!(score_recording(&plain_t, &in_place).is_err());
     let gap = |s: &relearn_motion::score::RecordingScore| {
         assert_eq!(s.reps.len(), steady.reps.len());
         s.reps
