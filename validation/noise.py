@@ -11,6 +11,10 @@ accuracy against the data set's labels with and without the noise, the share of 
 Relearn warned about (`noisier_than_template`: noisier than the far-out fence of the
 template's examples), and the median absolute score change.
 
+Relearn matches a recording with at least twice the template's examples' median noise power to
+them before scoring (docs/scoring.md §4, "Noise matching"); `--no-noise-match` scores without
+that step (`relearn score --no-noise-match`), for the comparison in VALIDATION.md.
+
 White noise is the simplest model of tracker jitter (Kinect v2 joint positions jitter by a few
 millimetres at rest and more in motion; a camera-keypoint tracker by centimetres). Real
 tracking errors are also correlated in time (a joint sliding, a limb swapped), which this
