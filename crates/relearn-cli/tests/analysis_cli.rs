@@ -754,6 +754,29 @@ fn scores_do_not_depend_on_the_recording_systems_axes_unit_or_camera_position() 
     // Scores are given to 0.1 point; the rewritten positions differ from the given ones only
     // by the rounding of their arithmetic (stored as f32).
     assert!(largest <= 0.2, "largest score difference {largest}");
+
+    // The noisiest of these recordings (about 60 mm of tracking noise against the examples'
+    // 5 mm) was noise-matched; `--no-noise-match` scores it as it is, still with the warning.
+    let k = patients
+        .iter()
+        .position(|(p, _)| p.ends_with("m01_s06_e05_positions_inc.txt.gz"))
+        .unwrap();
+    let m = &as_given[k]["noise_match"];
+    let cutoff = m["cutoff_hz"].as_f64().unwrap();
+    assert!(cutoff > 1.0 && cutoff < 3.0, "{m}");
+    assert!(m["extra_noise_mm"].as_f64().unwrap() > 0.0, "{m}");
+    let out = relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(&template)
+        .arg(&patients[k].0)
+        .args(["--json", "--no-noise-match"])
+        .assert()
+        .success();
+    let plain: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(plain.get("noise_match").is_none(), "{plain}");
+    let warnings = plain["warnings"].to_string();
+    assert!(warnings.contains("noisier than the ones") && !warnings.contains("low-pass"));
 }
 
 #[test]

@@ -118,12 +118,18 @@ pub fn matched_cutoff_floor_hz(t: &Template, template_cutoff_hz: f64) -> f64 {
     floor.min(template_cutoff_hz)
 }
 
-/// The per-coordinate standard deviation (metres) of white noise whose 3-D residual after a
+/// The per-coordinate standard deviation (metres) of white noise whose residual after a
 /// low-pass at `cutoff_hz` has the RMS length `noise_mm`: the residual keeps the share
-/// `1 − 2·fc/fs` of each coordinate's noise power (an ideal low-pass), over three coordinates.
-pub fn per_coordinate_noise_m(noise_mm: f64, cutoff_hz: f64, rate_hz: f64) -> f64 {
+/// `1 − 2·fc/fs` of each coordinate's noise power (an ideal low-pass), over the `coordinates`
+/// the tracker measures (3; 2 for a camera's image, whose depth carries no noise).
+pub fn per_coordinate_noise_m(
+    noise_mm: f64,
+    cutoff_hz: f64,
+    rate_hz: f64,
+    coordinates: usize,
+) -> f64 {
     let removed = (1.0 - 2.0 * cutoff_hz / rate_hz).max(0.05);
-    noise_mm / 1000.0 / (3.0 * removed).sqrt()
+    noise_mm / 1000.0 / (coordinates.max(1) as f64 * removed).sqrt()
 }
 
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
@@ -144,8 +150,11 @@ pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     }
     let m = range.median;
     let cutoff_hz = (fc * (m / n).powi(2)).clamp(matched_cutoff_floor_hz(t, fc), fc);
+    // The examples are taken to see as many coordinates as the recording (a template of
+    // another view is already warned about: `view_mismatch`).
+    let coordinates = if p.view == View::ThreeD { 3 } else { 2 };
     let passed = |noise_mm: f64, f: f64| {
-        per_coordinate_noise_m(noise_mm, fc, fs).powi(2) * (2.0 * f / fs).min(1.0)
+        per_coordinate_noise_m(noise_mm, fc, fs, coordinates).powi(2) * (2.0 * f / fs).min(1.0)
     };
     let extra = (passed(n, cutoff_hz) - passed(m, fc)).max(0.0).sqrt();
     Some(NoiseMatch {
@@ -328,7 +337,10 @@ mod tests {
     fn per_coordinate_noise_inverts_the_residual_of_white_noise() {
         // At 30 Hz a 6 Hz low-pass removes 60 % of each coordinate's power: 3-D residual
         // length = √(3 · 0.6) σ.
-        let s = per_coordinate_noise_m(1.3416, 6.0, 30.0);
+        let s = per_coordinate_noise_m(1.3416, 6.0, 30.0, 3);
+        assert!((s - 0.001).abs() < 1e-6, "{s}");
+        // An image: two coordinates, √(2 · 0.6) σ.
+        let s = per_coordinate_noise_m(1.0954, 6.0, 30.0, 2);
         assert!((s - 0.001).abs() < 1e-6, "{s}");
     }
 
