@@ -349,26 +349,37 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
     assert!(personalise(&personal, &patient_examples, None, DEFAULT_PRIOR_SD_LOGIT).is_err());
 }
 
+/// `reps` simulated squats with `noise_m` of tracking noise (seeded), prepared as a template's
+/// default settings ask.
+fn noisy_squats(
+    reps: usize,
+    noise_m: f64,
+    seed: u64,
+) -> relearn_motion::prepare::PreparedRecording {
+    let s = SquatSimulation {
+        reps,
+        noise_m,
+        seed,
+        ..SquatSimulation::default()
+    };
+    prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+}
+
+/// A template demonstrated on six steady recordings (3 mm of noise) of `reps` squats each.
+fn steady_demonstration(reps: usize) -> relearn_motion::template::Template {
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let demo: Vec<_> = (1..7).map(|s| noisy_squats(reps, 0.003, s)).collect();
+    build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap()
+}
+
 /// A template demonstrated on a steady tracker (3 mm of jitter) and a patient recorded with a
 /// jittery one (25 mm): the score says the recording is noisier than the template's examples,
 /// and says nothing for a patient recorded like the demonstration.
 #[test]
 fn a_recording_noisier_than_the_demonstration_is_warned_about() {
     use relearn_motion::score::score_recording;
-    use relearn_motion::template::{build_template, TemplateSettings};
-    let settings = TemplateSettings::default();
-    let sim = |noise_m: f64, seed: u64| {
-        let s = SquatSimulation {
-            reps: 2,
-            noise_m,
-            seed,
-            ..SquatSimulation::default()
-        };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
-    };
-    let demo: Vec<_> = (1..7).map(|s| sim(0.003, s)).collect();
-    let examples = demonstration(&demo);
-    let t = build_template("squat", &examples, &settings).unwrap();
+    let sim = |noise_m: f64, seed: u64| noisy_squats(2, noise_m, seed);
+    let t = steady_demonstration(2);
     let range = t.noise.as_ref().expect("a noise range from six recordings");
     assert_eq!(range.examples, 6);
     let noisy = sim(0.025, 50);
@@ -395,19 +406,8 @@ fn a_recording_noisier_than_the_demonstration_is_warned_about() {
 fn a_noisy_recording_is_matched_to_the_demonstrations_noise_before_scoring() {
     use relearn_motion::noise_match::matched_cutoff_floor_hz;
     use relearn_motion::score::score_recording;
-    use relearn_motion::template::{build_template, TemplateSettings};
-    let settings = TemplateSettings::default();
-    let sim = |noise_m: f64, seed: u64| {
-        let s = SquatSimulation {
-            reps: 3,
-            noise_m,
-            seed,
-            ..SquatSimulation::default()
-        };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
-    };
-    let demo: Vec<_> = (1..7).map(|s| sim(0.003, s)).collect();
-    let t = build_template("squat", &demonstration(&demo), &settings).unwrap();
+    let sim = |noise_m: f64, seed: u64| noisy_squats(3, noise_m, seed);
+    let t = steady_demonstration(3);
     let steady = score_recording(&t, &sim(0.003, 60)).unwrap();
     assert!(
         steady.noise_match.is_none(),
