@@ -210,6 +210,27 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
                 .unwrap_or_default()
         ),
     );
+    if let Some(m) = &p.noise_matched {
+        fact(
+            o,
+            "Noise matching",
+            &format!(
+                "filtered at {:.1} Hz instead of {} Hz to match the demonstration's noise \
+                 ({:.1} mm typically){}; the curves below are the filtered ones",
+                m.cutoff_hz,
+                m.template_cutoff_hz,
+                m.examples_noise_mm,
+                if m.extra_noise_mm > 0.0 {
+                    format!(
+                        ", and compared allowing for the {:.1} mm of noise that remains",
+                        m.extra_noise_mm
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
     o.push_str("</dl>\n<nav aria-label=\"Sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#mirror\">Mirror</a></li><li><a href=\"#repetitions\">Repetitions</a></li><li><a href=\"#plots\">Plots</a></li><li><a href=\"#details\">Warnings and rules</a></li><li><a href=\"#how-to-read\">How to read this</a></li></ul></nav>\n</header>\n");
 }
 

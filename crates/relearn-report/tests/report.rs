@@ -382,3 +382,32 @@ fn header_says_when_and_for_whom_the_template_was_personalised() {
     // A template that is not personalised says nothing of it.
     assert!(!rendered().html.contains("<dt>Personalised</dt>"));
 }
+
+#[test]
+fn a_noise_matched_recording_says_so_in_the_header() {
+    let t = common::squat_template();
+    let mut p = common::prepared(
+        &relearn_motion::simulate::SquatSimulation {
+            reps: 2,
+            noise_m: 0.015,
+            ..relearn_motion::simulate::SquatSimulation::default()
+        },
+        "noisy.csv",
+    );
+    let m = relearn_motion::noise_match::match_in_place(&t, &mut p)
+        .unwrap()
+        .expect("15 mm against a 3 mm demonstration is matched");
+    let a = common::analysis(&p, Some(&t));
+    assert_eq!(a.score.as_ref().unwrap().noise_match.as_ref(), Some(&m));
+    let html = render_analysis_html(&ReportInput::new(&p, &a).with_template(&t));
+    assert!(
+        html.contains("<dt>Noise matching</dt>"),
+        "no noise matching fact"
+    );
+    assert!(html.contains(&format!(
+        "filtered at {:.1} Hz instead of 6 Hz",
+        m.cutoff_hz
+    )));
+    // A steady recording has no such line.
+    assert!(!rendered().html.contains("Noise matching"));
+}
