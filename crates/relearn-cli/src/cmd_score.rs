@@ -232,6 +232,19 @@ fn print_text(s: &RecordingScore) {
             }
         );
     }
+    if let Some(m) = &s.noise_match {
+        outln!(
+            "  noise: {:.1} mm against the examples' {:.1} mm; scored after a {:.1} Hz low-pass \
+             instead of {} Hz{}",
+            m.noise_mm,
+            m.examples_noise_mm,
+            m.cutoff_hz,
+            m.template_cutoff_hz,
+            m.remaining_noise_mm()
+                .map(|x| format!(", allowing for {x:.1} mm of remaining noise"))
+                .unwrap_or_default()
+        );
+    }
     for w in &s.warnings {
         outln!("  warning: {}", w.message);
     }

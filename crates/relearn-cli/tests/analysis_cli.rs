@@ -777,6 +777,19 @@ fn scores_do_not_depend_on_the_recording_systems_axes_unit_or_camera_position() 
     assert!(plain.get("noise_match").is_none(), "{plain}");
     let warnings = plain["warnings"].to_string();
     assert!(warnings.contains("noisier than the ones") && !warnings.contains("low-pass"));
+    // The text output says how it was matched.
+    let out = relearn()
+        .arg("score")
+        .arg("--template")
+        .arg(&template)
+        .arg(&patients[k].0)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("  noise: ") && text.contains(&format!("{cutoff:.1} Hz low-pass")),
+        "{text}"
+    );
 }
 
 #[test]

@@ -106,6 +106,14 @@ pub struct NoiseMatch {
     pub extra_noise_mm: f64,
 }
 
+impl NoiseMatch {
+    /// The remaining noise (mm) worth naming in a message: `None` below 0.05 mm, which would
+    /// print as 0.0.
+    pub fn remaining_noise_mm(&self) -> Option<f64> {
+        (self.extra_noise_mm >= 0.05).then_some(self.extra_noise_mm)
+    }
+}
+
 /// The lowest cut-off the matched filter may use for a template: `harmonics_kept` divided by
 /// the demonstration's repetition duration, and never above the template's own cut-off.
 pub fn matched_cutoff_floor_hz(t: &Template, template_cutoff_hz: f64) -> f64 {

@@ -595,7 +595,7 @@ fn noisier_warning(
     matched: Option<&crate::noise_match::NoiseMatch>,
 ) -> Warning {
     let how = match matched {
-        Some(m) if m.extra_noise_mm > 0.0 => format!(
+        Some(m) if m.remaining_noise_mm().is_some() => format!(
             "it was scored after a {:.1} Hz low-pass instead of {} Hz, with the normal band \
              widened and rule limits moved by the {:.1} mm of noise that remains, but ",
             m.cutoff_hz, m.template_cutoff_hz, m.extra_noise_mm

@@ -220,14 +220,11 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
                 m.cutoff_hz,
                 m.template_cutoff_hz,
                 m.examples_noise_mm,
-                if m.extra_noise_mm > 0.0 {
-                    format!(
-                        ", and compared allowing for the {:.1} mm of noise that remains",
-                        m.extra_noise_mm
-                    )
-                } else {
-                    String::new()
-                }
+                m.remaining_noise_mm()
+                    .map(|x| format!(
+                        ", and compared allowing for the {x:.1} mm of noise that remains"
+                    ))
+                    .unwrap_or_default()
             ),
         );
     }
