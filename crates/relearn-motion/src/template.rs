@@ -383,6 +383,46 @@ pub fn rep_measures(
         .collect()
 }
 
+/// For a rule against a fraction of the demonstration's value (insufficient depth), a note
+/// switching it off when the demonstration moves the measure so little that falling short of
+/// the fraction is not a difference Relearn reports ([`crate::score::min_reportable`]: with
+/// the default 80 %, a demonstration shallower than 25 % of leg length). Without it a shoulder
+/// exercise, whose "depth" is a few millimetres of sway, would be told "the squat stops at 0 %
+/// of leg length, short of the 0 % asked".
+fn too_small_to_fall_short_of(
+    rule: &FaultRule,
+    rule_reference: &[(String, String, f64)],
+) -> Option<String> {
+    let Check::BelowTemplateFraction {
+        measure, fraction, ..
+    } = &rule.check
+    else {
+        return None;
+    };
+    let (measure, fraction) = (*measure, *fraction);
+    let values: Vec<f64> = rule_reference
+        .iter()
+        .filter(|(r, _, _)| *r == rule.id)
+        .map(|x| x.2)
+        .collect();
+    let unit = crate::measures::Measure {
+        kind: measure,
+        side: None,
+    }
+    .unit();
+    let least = crate::score::min_reportable(unit);
+    let largest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (!values.is_empty() && (1.0 - fraction) * largest < least).then(|| {
+        format!(
+            "switched off: the demonstration reaches {largest:.1} {}, so falling short of {:.0} % \
+             of it is less than the {least} {} Relearn reports as a difference",
+            unit.word(),
+            fraction * 100.0,
+            unit.word()
+        )
+    })
+}
+
 /// The normalised primary signal of a repetition (0 = rest, 1 = turning point).
 pub fn rep_primary_signal(
     p: &PreparedRecording,
@@ -707,6 +747,9 @@ pub fn build_template(
         if !measurable[k] {
             rule.enabled = false;
             rule.note = Some("not measurable with this recording's joints or camera view".into());
+        } else if let Some(note) = too_small_to_fall_short_of(rule, &rule_reference) {
+            rule.enabled = false;
+            rule.note = Some(note);
         } else if broken[k] as f64 > settings.rule_off_share * correct_reps.len() as f64 {
             rule.enabled = false;
             rule.note = Some(format!(
@@ -872,5 +915,31 @@ fn phase_words(exercise: &str, reference: &Reference, primary: &[f64]) -> PhaseW
             outward: "on the way up".into(),
             inward: "on the way down".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_depth_rule_is_off_for_a_demonstration_with_no_depth_to_fall_short_of() {
+        let rule = faults::default_rules()
+            .into_iter()
+            .find(|r| r.id == "insufficient_depth")
+            .unwrap();
+        let reference = |v: f64| vec![(rule.id.clone(), "squat_depth".to_string(), v)];
+        // A shoulder exercise sways a few millimetres; 20 % of 0.5 % of leg length is nothing.
+        let note = too_small_to_fall_short_of(&rule, &reference(0.5)).unwrap();
+        assert!(note.contains("switched off"), "{note}");
+        // 20 % of 24 % is under the 5 % reported; 20 % of 26 % is over it.
+        assert!(too_small_to_fall_short_of(&rule, &reference(24.0)).is_some());
+        assert!(too_small_to_fall_short_of(&rule, &reference(26.0)).is_none());
+        assert!(too_small_to_fall_short_of(&rule, &[]).is_none());
+        let other = faults::default_rules()
+            .into_iter()
+            .find(|r| r.id == "knee_valgus")
+            .unwrap();
+        assert!(too_small_to_fall_short_of(&other, &reference(0.5)).is_none());
     }
 }
