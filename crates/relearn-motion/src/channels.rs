@@ -152,7 +152,7 @@ impl Channel {
 /// The name of the same joint on the other side for a joint without a landmark, by swapping
 /// the words left and right ("Left collar" → "Right collar", "l_toe" is left as it is); a
 /// name without either word is its own mirror image.
-fn mirrored_joint_name(name: &str) -> String {
+pub(crate) fn mirrored_joint_name(name: &str) -> String {
     for (a, b) in [
         ("left", "right"),
         ("right", "left"),

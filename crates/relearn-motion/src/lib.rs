@@ -45,6 +45,7 @@ pub mod resemblance;
 pub mod score;
 pub mod segment;
 pub mod simulate;
+pub mod swaps;
 pub mod template;
 pub mod tempo;
 

@@ -4,7 +4,8 @@
 //! Order of steps, and why:
 //! 1. Samples below the keypoint confidence threshold (0.3) become missing (§5.1).
 //! 2. Conversion to the lab frame (metres, z up), detecting axes and units the format does not
-//!    state (`relearn_core::lab`).
+//!    state (`relearn_core::lab`); then limbs the tracker swapped left for right for a moment
+//!    are put back ([`crate::swaps`]).
 //! 3. Interior gaps up to 10 frames and 0.1 s are filled with a cubic spline; longer gaps stay
 //!    missing and are reported (§5.1, Howarth & Callaghan 2010 [98]).
 //! 4. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
@@ -105,6 +106,7 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     }
     let lab = to_lab_frame(&mut rec, LabFrameOptions { up: settings.up })?;
     let mut warnings = std::mem::take(&mut rec.warnings);
+    warnings.extend(crate::swaps::repair_left_right_swaps(&mut rec));
 
     let limit = settings.gaps.limit_frames(rec.rate_hz);
     let filter = match settings.cutoff_hz {
