@@ -23,6 +23,7 @@ and files that got any warning the clean file did not get.
 Standard library only.
 """
 import argparse
+import json
 import math
 import os
 import random
@@ -112,7 +113,6 @@ def main():
                 label_of[q] = (p, lab)
             r = subprocess.run([args.relearn, "score", "--template", template, "--json", *moved],
                                capture_output=True, text=True)
-            import json
             other = {d["path"]: d for d in map(json.loads, r.stdout.splitlines())}
             t = totals[g]
             n = changed = right = failed = warned = 0
