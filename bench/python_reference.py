@@ -94,6 +94,11 @@ prepares each file again):
     4 / the reference's duration) and its measures recomputed; when noise remains, seeded white
     noise of that size is added to the positions to measure what it does to each measure, the
     normal band is widened by it in quadrature and the rule limits move by twice it.
+14. Left-right swaps (``relearn-motion/src/swaps.rs``, done right after reading): for the legs
+    and the arms, the frames where exchanging the left and right joints fits the previous
+    frame 4 times better (summed squares) and keeping them means a jump of 5 cm or more per
+    joint flip the labelling; the stretches of the minority labelling (at most 40 % of the
+    frames) are exchanged back.
 
 Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
 manifest has none).
@@ -273,6 +278,38 @@ def read_uiprmd(path):
     return absolute[:, :, [2, 0, 1]] * 0.01
 
 
+# swaps.rs: limbs the tracker swapped left for right, put back by continuity and majority.
+LIMBS = {"legs": [(14, 18), (15, 19), (16, 20), (17, 21)], "arms": [(7, 11), (8, 12), (9, 13)]}
+MIN_SWAP_JUMP_M, SWAP_FIT_RATIO, MAX_SWAPPED_SHARE = 0.05, 4.0, 0.4
+
+
+def repair_swaps(pos):
+    n = pos.shape[0]
+    for pairs in LIMBS.values():
+        a, b = [p for p, _ in pairs], [q for _, q in pairs]
+        left, right = pos[:, a], pos[:, b]
+        keep = ((left[1:] - left[:-1]) ** 2).sum(-1) + ((right[1:] - right[:-1]) ** 2).sum(-1)
+        swap = ((left[1:] - right[:-1]) ** 2).sum(-1) + ((right[1:] - left[:-1]) ** 2).sum(-1)
+        ok = np.isfinite(keep) & np.isfinite(swap)
+        count = ok.sum(axis=1)
+        k, s = np.where(ok, keep, 0.0).sum(axis=1), np.where(ok, swap, 0.0).sum(axis=1)
+        flips = np.nonzero((count > 0) & (s * SWAP_FIT_RATIO < k)
+                           & (k / np.maximum(2 * count, 1) > MIN_SWAP_JUMP_M ** 2))[0] + 1
+        if flips.size == 0:
+            continue
+        marks = np.zeros(n, dtype=int)
+        marks[flips] = 1
+        odd = np.cumsum(marks) % 2 == 1
+        swapped = odd if 2 * odd.sum() <= n else ~odd
+        if swapped.sum() > MAX_SWAPPED_SHARE * n:
+            continue
+        rows = np.nonzero(swapped)[0]
+        held = pos[np.ix_(rows, a)].copy()
+        pos[np.ix_(rows, a)] = pos[np.ix_(rows, b)]
+        pos[np.ix_(rows, b)] = held
+    return pos
+
+
 # ---------------------------------------------------------------- 4-5. gaps and filter
 
 def fill_gaps(x, limit=3, support=4):
@@ -440,7 +477,7 @@ def leg_length(pos):
 
 def prepare(path):
     """Steps 1-6 for one file: a dict with positions, laterals, measures, leg length."""
-    pos = read_uiprmd(path)
+    pos = repair_swaps(read_uiprmd(path))
     n = pos.shape[0]
     if n < 3:
         raise ValueError(f"{path}: {n} frames; at least 3 are needed")
