@@ -98,7 +98,8 @@ prepares each file again):
     and the arms, the frames where exchanging the left and right joints fits the previous
     frame 4 times better (summed squares) and keeping them means a jump of 5 cm or more per
     joint flip the labelling; the stretches of the minority labelling (at most 40 % of the
-    frames) are exchanged back.
+    frames) are exchanged back. (Relearn first asks the other limb which labelling is right;
+    on UI-PRMD no flip is found, so the work per file is the same.)
 
 Not done here because Relearn does not do it on this path either: plots, HTML, ratings (the
 manifest has none).

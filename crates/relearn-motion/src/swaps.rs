@@ -17,11 +17,18 @@
 //! jump of at least [`MIN_SWAP_JUMP_M`] per joint: a person's joints do not move 5 cm in a
 //! thirtieth of a second while the other side's joint happens to be where they were.
 //!
-//! **Repair, by majority.** The flips split the recording into stretches of alternating
-//! labelling; the labelling of most frames is taken as the right one, and the limb's joints
-//! are exchanged back in the other stretches, when those are at most [`MAX_SWAPPED_SHARE`] of
-//! the recording. Otherwise (the labelling is too evenly split to tell) nothing is changed
-//! and the warning says so. Every repair is reported as a warning (`left_right_swap`).
+//! **Repair, by anatomy or by majority.** The flips split the recording into stretches of
+//! alternating labelling. The right labelling is the one in which the limb (the sum of its
+//! pairs' left-to-right vectors) points left to right the same way as the other limb's root
+//! (the shoulders for the legs, the hips for the arms), when one labelling agrees in at least [`ANATOMY_CLEAR_SHARE`] of its frames and
+//! the other disagrees as clearly (the pelvis and the shoulder girdle do not turn half a turn
+//! against each other). When both labellings agree with the other limb, the flips were not a
+//! swap of this limb against the body (a glitch of a frame, or the whole body relabelled as a
+//! person turns, which this cannot mend) and nothing is done. Otherwise the labelling of most
+//! frames is taken as the right one, if the other is at most [`MAX_SWAPPED_SHARE`] of the
+//! recording; otherwise nothing is changed and the warning says so. The limb's joints are
+//! exchanged back in the wrong stretches, and every repair is reported as a warning
+//! (`left_right_swap`).
 
 use crate::channels::mirrored_joint_name;
 use relearn_core::skeleton::Landmark;
@@ -113,6 +120,91 @@ fn flips(rec: &Recording, pairs: &[(usize, usize)]) -> Vec<usize> {
     out
 }
 
+/// Share of frames that settles which labelling is right by anatomy: in at least this share
+/// of one labelling's frames the limb's left-right direction agrees with the other limb's,
+/// and in at most `1 −` it of the other's (0.8, *Relearn default*).
+pub const ANATOMY_CLEAR_SHARE: f64 = 0.8;
+
+/// The landmarks at the root of the other limb (the shoulders for the legs, the hips for the
+/// arms), whose left-right direction a limb's agrees with in a body (the pelvis and the
+/// shoulder girdle do not turn half a turn against each other). The first pair is the limb's
+/// own root.
+fn roots(limb_name: &str) -> Option<((Landmark, Landmark), (Landmark, Landmark))> {
+    use Landmark::*;
+    match limb_name {
+        "legs" => Some(((LeftHip, RightHip), (LeftShoulder, RightShoulder))),
+        "arms" => Some(((LeftShoulder, RightShoulder), (LeftHip, RightHip))),
+        _ => None,
+    }
+}
+
+/// Share of the frames of `stretches` in which the limb points left to right (the sum of its
+/// pairs' left-to-right vectors, so that a tracker that swaps only the knees and ankles is
+/// seen too) the same way as the other limb's root (`None` without such frames).
+fn agreement(
+    rec: &Recording,
+    pairs: &[(usize, usize)],
+    other: (usize, usize),
+    stretches: &[(usize, usize)],
+) -> Option<f64> {
+    let p = &rec.positions;
+    let (mut agree, mut n) = (0usize, 0usize);
+    for &(a, b) in stretches {
+        for t in a..b {
+            let (Some(ol), Some(or)) = (p.get(t, other.0), p.get(t, other.1)) else {
+                continue;
+            };
+            let across = pairs
+                .iter()
+                .filter_map(|&(l, r)| Some(p.get(t, r)? - p.get(t, l)?))
+                .fold(Vec3::ZERO, |s, v| s + v);
+            if across.norm() > 0.0 {
+                n += 1;
+                agree += usize::from(across.dot(or - ol) > 0.0);
+            }
+        }
+    }
+    (n > 0).then(|| agree as f64 / n as f64)
+}
+
+/// What anatomy says of the `odd` and `even` stretches ([`Anatomy`]); `None` when it cannot
+/// tell (no other limb, or no clear agreement or disagreement).
+fn anatomical_choice(
+    rec: &Recording,
+    limb_name: &str,
+    pairs: &[(usize, usize)],
+    odd: &[(usize, usize)],
+    even: &[(usize, usize)],
+) -> Option<Anatomy> {
+    let (_, (ol, or)) = roots(limb_name)?;
+    let s = &rec.skeleton;
+    let other = (s.landmark(ol)?, s.landmark(or)?);
+    let odd_agree = agreement(rec, pairs, other, odd)?;
+    let even_agree = agreement(rec, pairs, other, even)?;
+    let clear = ANATOMY_CLEAR_SHARE;
+    if odd_agree <= 1.0 - clear && even_agree >= clear {
+        Some(Anatomy::SwapOdd)
+    } else if odd_agree >= clear && even_agree <= 1.0 - clear {
+        Some(Anatomy::SwapEven)
+    } else if odd_agree >= clear && even_agree >= clear {
+        Some(Anatomy::Consistent)
+    } else {
+        None
+    }
+}
+
+/// What the other limb says of a limb's two labellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anatomy {
+    /// The stretches of the labelling that differs from the first frame's are the swapped ones.
+    SwapOdd,
+    /// The others are.
+    SwapEven,
+    /// Both agree with the other limb: the flips were not a swap of this limb against the
+    /// body (a glitch of a frame or two, or the whole body relabelled, which this cannot mend).
+    Consistent,
+}
+
 /// Puts back the limbs a tracker swapped left for right (module documentation); returns a
 /// warning per limb that was repaired, or that looked swapped but could not be told.
 pub fn repair_left_right_swaps(rec: &mut Recording) -> Vec<Warning> {
@@ -130,27 +222,31 @@ pub fn repair_left_right_swaps(rec: &mut Recording) -> Vec<Warning> {
         for k in (0..flipped.len()).step_by(2) {
             stretches.push((bounds[k], bounds[k + 1]));
         }
-        let odd: usize = stretches.iter().map(|(a, b)| b - a).sum();
-        // The labelling of most frames is the right one.
-        let swapped: Vec<(usize, usize)> = if 2 * odd <= frames {
-            stretches
-        } else {
-            let mut other = Vec::new();
-            let mut start = 0;
-            for &(a, b) in &stretches {
-                if a > start {
-                    other.push((start, a));
-                }
-                start = b;
+        let mut complement = Vec::new();
+        let mut start = 0;
+        for &(a, b) in &stretches {
+            if a > start {
+                complement.push((start, a));
             }
-            if start < frames {
-                other.push((start, frames));
-            }
-            other
+            start = b;
+        }
+        if start < frames {
+            complement.push((start, frames));
+        }
+        let length = |v: &[(usize, usize)]| v.iter().map(|(a, b)| b - a).sum::<usize>();
+        // Which labelling is wrong: the one whose left-right direction disagrees with the other
+        // limb's (anatomy), else the one of fewer frames (majority).
+        let anatomy = anatomical_choice(rec, name, &pairs, &stretches, &complement);
+        let swapped = match anatomy {
+            Some(Anatomy::SwapOdd) => stretches,
+            Some(Anatomy::SwapEven) => complement,
+            Some(Anatomy::Consistent) => continue,
+            None if 2 * length(&stretches) <= frames => stretches,
+            None => complement,
         };
-        let total: usize = swapped.iter().map(|(a, b)| b - a).sum();
+        let total = length(&swapped);
         let rate = rec.rate_hz;
-        if total as f64 > MAX_SWAPPED_SHARE * frames as f64 {
+        if anatomy.is_none() && total as f64 > MAX_SWAPPED_SHARE * frames as f64 {
             warnings.push(Warning::new(
                 "left_right_swap",
                 format!(
@@ -178,11 +274,16 @@ pub fn repair_left_right_swaps(rec: &mut Recording) -> Vec<Warning> {
                 "left_right_swap",
                 format!(
                     "the tracker swapped the {name} left for right in {} stretch(es), {:.2} s in \
-                     all (longest {:.2} s at {:.2} s); they were put back",
+                     all (longest {:.2} s at {:.2} s); they were put back{}",
                     swapped.len(),
                     total as f64 / rate,
                     (b - a) as f64 / rate,
-                    a as f64 / rate
+                    a as f64 / rate,
+                    if anatomy.is_some() {
+                        " (the other limbs show which side is which)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -261,14 +362,54 @@ mod tests {
     }
 
     #[test]
-    fn an_even_split_is_reported_and_not_changed() {
+    fn a_swap_that_never_changes_back_is_settled_by_the_other_limbs() {
+        // The legs swapped from the middle of the recording to its end: half the frames each
+        // way, so the majority cannot tell, but the shoulders show which side is which.
+        let clean = squats();
+        let n = clean.frame_count();
+        let mut rec = clean.clone();
+        swap(&mut rec, "legs", n / 2, n);
+        let warnings = repair_left_right_swaps(&mut rec);
+        assert_eq!(rec.positions, clean.positions);
+        assert!(warnings[0].message.contains("other limbs"), "{warnings:?}");
+    }
+
+    #[test]
+    fn legs_and_arms_swapped_together_are_left_alone() {
+        // The whole body relabelled (a person turning their back to a depth camera): the
+        // limbs agree with each other either way, so this is not a limb swapped against the
+        // body, and nothing is changed.
         let clean = squats();
         let n = clean.frame_count();
         let mut rec = clean.clone();
         swap(&mut rec, "legs", n / 4, n / 4 + n / 2);
+        swap(&mut rec, "arms", n / 4, n / 4 + n / 2);
+        let before = rec.positions.clone();
+        assert!(repair_left_right_swaps(&mut rec).is_empty());
+        assert_eq!(rec.positions, before);
+    }
+
+    #[test]
+    fn an_even_split_without_the_other_limb_is_reported_and_not_changed() {
+        // Without shoulders to compare with, half the recording each way cannot be told.
+        let clean = squats();
+        let n = clean.frame_count();
+        let mut rec = clean.clone();
+        swap(&mut rec, "legs", n / 4, n / 4 + n / 2);
+        for side in ["ShoulderLeft", "ShoulderRight"] {
+            let j = rec.skeleton.joint_index(side).unwrap();
+            for t in 0..n {
+                rec.positions
+                    .set(t, j, Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+            }
+        }
         let before = rec.positions.clone();
         let warnings = repair_left_right_swaps(&mut rec);
-        assert_eq!(rec.positions, before);
+        // Bit for bit (the missing shoulders are NaN, which `==` never equals).
+        let bits = |t: &relearn_core::PositionTable| -> Vec<u32> {
+            t.values().iter().map(|v| v.to_bits()).collect()
+        };
+        assert!(bits(&rec.positions) == bits(&before), "changed");
         assert!(
             warnings[0].message.contains("too evenly split"),
             "{warnings:?}"
