@@ -416,6 +416,49 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// On any positions, missing samples included: no panic, and every frame keeps the
+        /// same positions, at most exchanged between a limb's left and right joints.
+        #[test]
+        fn the_repair_only_ever_exchanges_a_limbs_left_and_right(
+            frames in 3usize..80,
+            seed in proptest::num::u64::ANY,
+            missing in 0.0f64..0.3,
+            jump in 0.0f64..0.5,
+        ) {
+            let mut rec = squats();
+            let frames = frames.min(rec.frame_count());
+            rec = rec.slice_frames(0, frames);
+            let mut rng = relearn_core::rng::SplitMix64::new(seed);
+            for t in 0..frames {
+                for j in 0..rec.skeleton.len() {
+                    if rng.next_f64() < missing {
+                        rec.positions.set(t, j, Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+                    } else if let Some(x) = rec.positions.get(t, j) {
+                        let d = Vec3::new(rng.normal(), rng.normal(), rng.normal()) * jump;
+                        rec.positions.set(t, j, x + d);
+                    }
+                }
+            }
+            let before = rec.clone();
+            let _ = repair_left_right_swaps(&mut rec);
+            let pairs: Vec<(usize, usize)> =
+                limb_pairs(&rec).into_iter().flat_map(|(_, p)| p).collect();
+            let bits = |v: Option<Vec3>| v.map(|v| (v.x.to_bits(), v.y.to_bits(), v.z.to_bits()));
+            for t in 0..frames {
+                for j in 0..rec.skeleton.len() {
+                    let now = bits(rec.positions.get(t, j));
+                    let partner = pairs.iter().find_map(|&(l, r)| {
+                        (l == j).then_some(r).or((r == j).then_some(l))
+                    });
+                    let was = bits(before.positions.get(t, j));
+                    let other = partner.map(|k| bits(before.positions.get(t, k)));
+                    proptest::prop_assert!(now == was || Some(now) == other, "frame {t} joint {j}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_kinect_limb_joint_is_paired() {
         let rec = squats();
