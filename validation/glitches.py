@@ -26,11 +26,11 @@ import argparse
 import json
 import math
 import os
-import random
 import subprocess
 import tempfile
 
-from uiprmd_split import TEST, TRAIN, add_common_arguments, build_template, files, score
+from uiprmd_split import (TEST, TRAIN, add_common_arguments, altered_copy, build_template, files,
+                          score)
 
 GLITCHES = ["gap-short", "gap-long", "slide-5", "slide-10", "swap"]
 LEGS = ["upper leg", "lower leg", "foot", "leg toes"]
@@ -102,13 +102,8 @@ def main():
             moved, label_of = [], {}
             for p, lab in test:
                 name = os.path.basename(p).replace(".txt.gz", "")
-                plain = os.path.join(work, name + ".csv")
-                if not os.path.exists(plain):
-                    subprocess.run([args.relearn, "convert", p, "--out", plain], check=True,
-                                   capture_output=True)
-                q = os.path.join(work, f"{name}.{g}.csv")
-                with open(plain) as f, open(q, "w") as out:
-                    out.write(glitched(f.read(), g, random.Random(f"{name}:{g}")))
+                q = altered_copy(args.relearn, work, p, g, f"{name}:{g}",
+                                 lambda text, rng, g=g: glitched(text, g, rng))
                 moved.append(q)
                 label_of[q] = (p, lab)
             r = subprocess.run([args.relearn, "score", "--template", template, "--json", *moved],

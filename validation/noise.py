@@ -27,12 +27,11 @@ Standard library only.
 """
 import argparse
 import os
-import random
 import statistics
-import subprocess
 import tempfile
 
-from uiprmd_split import TEST, TRAIN, add_common_arguments, build_template, files, score
+from uiprmd_split import (TEST, TRAIN, add_common_arguments, altered_copy, build_template, files,
+                          score)
 
 
 
@@ -55,13 +54,8 @@ def with_noise(relearn, work, path, sigma):
     """A copy of the UI-PRMD file at ``path`` with noise of ``sigma`` mm (made once, seeded by
     the file's name and the noise level)."""
     name = os.path.basename(path).replace(".txt.gz", "")
-    q = os.path.join(work, f"{name}.noise{sigma:g}.csv")
-    if not os.path.exists(q):
-        plain = os.path.join(work, name + ".csv")
-        subprocess.run([relearn, "convert", path, "--out", plain], check=True, capture_output=True)
-        with open(plain) as f, open(q, "w") as g:
-            g.write(noisy(f.read(), sigma, random.Random(f"{name}:{sigma}")))
-    return q
+    return altered_copy(relearn, work, path, f"noise{sigma:g}", f"{name}:{sigma}",
+                        lambda text, rng: noisy(text, sigma, rng))
 
 
 def by_path(lines):

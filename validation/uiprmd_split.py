@@ -5,6 +5,7 @@ the binary and the data, and running `relearn template build` and `relearn score
 library only."""
 import json
 import os
+import random
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,3 +49,19 @@ def score(relearn, template, paths, extra=()):
     r = subprocess.run([relearn, "score", "--template", template, "--json", *extra, *paths],
                        check=True, capture_output=True, text=True)
     return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def altered_copy(relearn, work, path, tag, seed, alter):
+    """``work/NAME.TAG.csv``: the UI-PRMD file at ``path`` as a generic skeleton CSV in cm
+    (`relearn convert`, done once per file) changed by ``alter(text, rng)``, with ``rng`` a
+    `random.Random` seeded by ``seed``; written once, then reused. Returns its path."""
+    name = os.path.basename(path).replace(".txt.gz", "")
+    q = os.path.join(work, f"{name}.{tag}.csv")
+    if not os.path.exists(q):
+        plain = os.path.join(work, name + ".csv")
+        if not os.path.exists(plain):
+            subprocess.run([relearn, "convert", path, "--out", plain], check=True,
+                           capture_output=True)
+        with open(plain) as f, open(q, "w") as g:
+            g.write(alter(f.read(), random.Random(seed)))
+    return q

@@ -143,9 +143,9 @@ pub fn per_coordinate_noise_m(
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
 /// matching: matching is off, its tracking noise power is less than
 /// [`NoiseMatchSettings::from_power_ratio`] times the examples' median, the template knows
-/// nothing of its examples' noise, or either was not filtered. Matching starts below the warning's fence ([`crate::resemblance::is_noisier`]): a
-/// recording can be within the range of the examples' and still carry twice the typical
-/// noise.
+/// nothing of its examples' noise, or either was not filtered. Matching starts below the
+/// warning's fence ([`crate::resemblance::is_noisier`]): a recording can be within the range
+/// of the examples' and still carry twice the typical noise.
 pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     let range = t.noise.as_ref()?;
     let n = p.noise_mm?;

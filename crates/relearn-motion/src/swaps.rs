@@ -127,13 +127,12 @@ pub const ANATOMY_CLEAR_SHARE: f64 = 0.8;
 
 /// The landmarks at the root of the other limb (the shoulders for the legs, the hips for the
 /// arms), whose left-right direction a limb's agrees with in a body (the pelvis and the
-/// shoulder girdle do not turn half a turn against each other). The first pair is the limb's
-/// own root.
-fn roots(limb_name: &str) -> Option<((Landmark, Landmark), (Landmark, Landmark))> {
+/// shoulder girdle do not turn half a turn against each other).
+fn other_root(limb_name: &str) -> Option<(Landmark, Landmark)> {
     use Landmark::*;
     match limb_name {
-        "legs" => Some(((LeftHip, RightHip), (LeftShoulder, RightShoulder))),
-        "arms" => Some(((LeftShoulder, RightShoulder), (LeftHip, RightHip))),
+        "legs" => Some((LeftShoulder, RightShoulder)),
+        "arms" => Some((LeftHip, RightHip)),
         _ => None,
     }
 }
@@ -176,7 +175,7 @@ fn anatomical_choice(
     odd: &[(usize, usize)],
     even: &[(usize, usize)],
 ) -> Option<Anatomy> {
-    let (_, (ol, or)) = roots(limb_name)?;
+    let (ol, or) = other_root(limb_name)?;
     let s = &rec.skeleton;
     let other = (s.landmark(ol)?, s.landmark(or)?);
     let odd_agree = agreement(rec, pairs, other, odd)?;
