@@ -12,7 +12,10 @@ at a random time in each file (seeded by the file's name, so every run gives the
   stays missing and is reported);
 - ``slide-5`` / ``slide-10``: one joint pushed away by a smooth bump (raised cosine over 1 s)
   of 5 or 10 cm, in a random horizontal direction, and back;
-- ``swap``: the left and right leg joints (hip, knee, ankle, toes) exchanged for 0.5 s.
+- ``swap``: the left and right leg joints (hip, knee, ankle, toes) exchanged for 0.5 s;
+- ``swap-arms``: the left and right arm joints (shoulder, elbow, wrist) exchanged for 0.5 s;
+- ``swap-body``: every left joint exchanged with its right partner (legs, arms, collars) for
+  0.5 s, as a depth camera does when a person turns side-on.
 
 The joint is drawn at random among all of the skeleton's. Reported per glitch: verdicts
 changed, accuracy against the data set's labels (as given), files that could not be scored,
@@ -32,8 +35,10 @@ import tempfile
 from uiprmd_split import (TEST, TRAIN, add_common_arguments, altered_copy, build_template, files,
                           score)
 
-GLITCHES = ["gap-short", "gap-long", "slide-5", "slide-10", "swap"]
+GLITCHES = ["gap-short", "gap-long", "slide-5", "slide-10", "swap", "swap-arms", "swap-body"]
 LEGS = ["upper leg", "lower leg", "foot", "leg toes"]
+ARMS = ["upper arm", "forearm", "hand"]
+SWAPPED = {"swap": LEGS, "swap-arms": ARMS, "swap-body": LEGS + ARMS + ["collar"]}
 
 
 def glitched(csv_text, kind, rng):
@@ -67,11 +72,11 @@ def glitched(csv_text, kind, rng):
             if r[c]:
                 r[c] = repr(float(r[c]) + w * dx)
                 r[c + 2] = repr(float(r[c + 2]) + w * dz)
-    elif kind == "swap":
+    elif kind in SWAPPED:
         length = min(n, int(round(0.5 * rate)))
         start = rng.randrange(0, max(1, n - length))
         for r in rows[start:start + length]:
-            for part in LEGS:
+            for part in SWAPPED[kind]:
                 a, b = col.get(f"Left {part}"), col.get(f"Right {part}")
                 if a is not None and b is not None:
                     r[a:a + 3], r[b:b + 3] = r[b:b + 3], r[a:a + 3]

@@ -23,15 +23,26 @@
 //! (the shoulders for the legs, the hips for the arms), when one labelling agrees in at least [`ANATOMY_CLEAR_SHARE`] of its frames and
 //! the other disagrees as clearly (the pelvis and the shoulder girdle do not turn half a turn
 //! against each other). When both labellings agree with the other limb, the flips were not a
-//! swap of this limb against the body (a glitch of a frame, or the whole body relabelled as a
-//! person turns, which this cannot mend) and nothing is done. Otherwise the labelling of most
-//! frames is taken as the right one, if the other is at most [`MAX_SWAPPED_SHARE`] of the
-//! recording; otherwise nothing is changed and the warning says so. The limb's joints are
-//! exchanged back in the wrong stretches, and every repair is reported as a warning
-//! (`left_right_swap`).
+//! swap of this limb against the body (a glitch of a frame) and nothing is done. Otherwise the
+//! labelling of most frames is taken as the right one, if the other is at most
+//! [`MAX_SWAPPED_SHARE`] of the recording; otherwise nothing is changed and the warning says
+//! so. The limb's joints are exchanged back in the wrong stretches, and every repair is
+//! reported as a warning (`left_right_swap`).
+//!
+//! **The whole body relabelled.** A depth camera that assumes the person faces it relabels
+//! every limb at once when the person turns side-on or away (the Kinect's body-part labels are
+//! learnt from people facing it, Shotton et al. 2011). Each limb then agrees with the
+//! others in both labellings, so anatomy cannot tell. Frames at which every limb flips by its
+//! own continuity test are taken first as flips of the whole body, and settled by majority
+//! alone, with the same [`MAX_SWAPPED_SHARE`]; the limbs are then checked one by one. The labelling of most of
+//! the recording is taken as the right one: a rehabilitation exercise is performed facing the
+//! camera, and a recording made mostly from behind would be put the wrong way round, which
+//! the warning says. Every left-right pair is exchanged: the limbs' and the other joints whose
+//! names say their side (UI-PRMD's collars); points named otherwise (COCO's `LEye`) are not,
+//! and no measure uses them.
 
 use crate::channels::mirrored_joint_name;
-use relearn_core::skeleton::Landmark;
+use relearn_core::skeleton::{Landmark, Skeleton};
 use relearn_core::{Recording, Side, Vec3, Warning};
 
 /// Smallest jump per joint (RMS over the limb's joints, metres, between consecutive frames)
@@ -60,8 +71,8 @@ fn limb(l: Landmark) -> Option<&'static str> {
 }
 
 /// The limbs of a skeleton with their (left, right) joint pairs.
-fn limb_pairs(rec: &Recording) -> Vec<(&'static str, Vec<(usize, usize)>)> {
-    let joints = rec.skeleton.joints();
+fn limb_pairs(skeleton: &Skeleton) -> Vec<(&'static str, Vec<(usize, usize)>)> {
+    let joints = skeleton.joints();
     // The landmark a joint stands for, or the nearest one it hangs from.
     let anchor = |mut j: usize| -> Option<Landmark> {
         for _ in 0..joints.len() {
@@ -80,9 +91,8 @@ fn limb_pairs(rec: &Recording) -> Vec<(&'static str, Vec<(usize, usize)>)> {
             continue;
         };
         let partner = match joint.landmark {
-            Some(l) => rec.skeleton.landmark(l.mirrored()),
-            None => rec
-                .skeleton
+            Some(l) => skeleton.landmark(l.mirrored()),
+            None => skeleton
                 .joint_index(&mirrored_joint_name(&joint.name))
                 .filter(|&k| k != j),
         };
@@ -204,90 +214,158 @@ enum Anatomy {
     Consistent,
 }
 
-/// Puts back the limbs a tracker swapped left for right (module documentation); returns a
-/// warning per limb that was repaired, or that looked swapped but could not be told.
+/// Puts back the limbs a tracker swapped left for right, and a whole body it relabelled
+/// (module documentation); returns a warning per repair, and per swap that could not be told.
 pub fn repair_left_right_swaps(rec: &mut Recording) -> Vec<Warning> {
-    let frames = rec.frame_count();
+    let limbs = limb_pairs(&rec.skeleton);
     let mut warnings = Vec::new();
-    for (name, pairs) in limb_pairs(rec) {
+    // The whole body first: with every limb relabelled together, each limb agrees with the
+    // others in both labellings and the limb-by-limb check below cannot see it.
+    if limbs.len() >= 2 {
+        // Frames at which every limb flips by its own test. (Not the test on all pairs at
+        // once: with the arms swapped alone, exchanging every pair can still fit better when
+        // the legs are closer together than the arms.)
+        let each: Vec<Vec<usize>> = limbs.iter().map(|(_, p)| flips(rec, p)).collect();
+        let together: Vec<usize> = each[0]
+            .iter()
+            .copied()
+            .filter(|t| each[1..].iter().all(|f| f.binary_search(t).is_ok()))
+            .collect();
+        let all = whole_body_pairs(&rec.skeleton, &limbs);
+        warnings.extend(repair_stretches(rec, WHOLE_BODY, &all, &together));
+    }
+    for (name, pairs) in limbs {
         let flipped = flips(rec, &pairs);
-        if flipped.is_empty() {
-            continue;
-        }
-        // Stretches of the labelling that differs from the first frame's.
-        let mut stretches = Vec::new();
-        let mut bounds = flipped.clone();
-        bounds.push(frames);
-        for k in (0..flipped.len()).step_by(2) {
-            stretches.push((bounds[k], bounds[k + 1]));
-        }
-        let mut complement = Vec::new();
-        let mut start = 0;
-        for &(a, b) in &stretches {
-            if a > start {
-                complement.push((start, a));
-            }
-            start = b;
-        }
-        if start < frames {
-            complement.push((start, frames));
-        }
-        let length = |v: &[(usize, usize)]| v.iter().map(|(a, b)| b - a).sum::<usize>();
-        // Which labelling is wrong: the one whose left-right direction disagrees with the other
-        // limb's (anatomy), else the one of fewer frames (majority).
-        let anatomy = anatomical_choice(rec, name, &pairs, &stretches, &complement);
-        let swapped = match anatomy {
-            Some(Anatomy::SwapOdd) => stretches,
-            Some(Anatomy::SwapEven) => complement,
-            Some(Anatomy::Consistent) => continue,
-            None if 2 * length(&stretches) <= frames => stretches,
-            None => complement,
-        };
-        let total = length(&swapped);
-        let rate = rec.rate_hz;
-        if anatomy.is_none() && total as f64 > MAX_SWAPPED_SHARE * frames as f64 {
-            warnings.push(Warning::new(
-                "left_right_swap",
-                format!(
-                    "the {name} look swapped left for right {} time(s), but the two labellings \
-                     are too evenly split to tell which is right: nothing was changed; check \
-                     the tracking",
-                    flipped.len()
-                ),
-            ));
-            continue;
-        }
-        let missing = Vec3::new(f64::NAN, f64::NAN, f64::NAN);
-        for &(a, b) in &swapped {
-            for t in a..b {
-                for &(l, r) in &pairs {
-                    let (pl, pr) = (rec.positions.get(t, l), rec.positions.get(t, r));
-                    rec.positions.set(t, l, pr.unwrap_or(missing));
-                    rec.positions.set(t, r, pl.unwrap_or(missing));
-                }
-            }
-        }
-        let longest = swapped.iter().max_by_key(|(a, b)| b - a).copied();
-        if let Some((a, b)) = longest {
-            warnings.push(Warning::new(
-                "left_right_swap",
-                format!(
-                    "the tracker swapped the {name} left for right in {} stretch(es), {:.2} s in \
-                     all (longest {:.2} s at {:.2} s); they were put back{}",
-                    swapped.len(),
-                    total as f64 / rate,
-                    (b - a) as f64 / rate,
-                    a as f64 / rate,
-                    if anatomy.is_some() {
-                        " (the other limbs show which side is which)"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
-        }
+        warnings.extend(repair_stretches(rec, name, &pairs, &flipped));
     }
     warnings
+}
+
+/// Every left-right pair of the body: the limbs' and the other joints whose names say their
+/// side (UI-PRMD's collars, MediaPipe's eyes and ears), which a tracker relabelling the whole
+/// body exchanges too.
+fn whole_body_pairs(
+    skeleton: &Skeleton,
+    limbs: &[(&'static str, Vec<(usize, usize)>)],
+) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = limbs.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+    for (j, joint) in skeleton.joints().iter().enumerate() {
+        let paired = |k: usize| all.iter().any(|&(l, r)| l == k || r == k);
+        if paired(j)
+            || !["left", "Left", "LEFT"]
+                .iter()
+                .any(|t| joint.name.contains(t))
+        {
+            continue;
+        }
+        if let Some(k) = skeleton.joint_index(&mirrored_joint_name(&joint.name)) {
+            if k != j && !paired(k) {
+                all.push((j, k));
+            }
+        }
+    }
+    all
+}
+
+/// The name under which the whole body's pairs are checked together.
+const WHOLE_BODY: &str = "whole body";
+
+/// Exchanges `pairs` back in the wrong labelling's stretches between the frames where they
+/// `flipped` (by anatomy for a limb, else by majority); `None` when nothing flipped, or when
+/// anatomy says the flips were not a swap.
+fn repair_stretches(
+    rec: &mut Recording,
+    name: &str,
+    pairs: &[(usize, usize)],
+    flipped: &[usize],
+) -> Option<Warning> {
+    let frames = rec.frame_count();
+    if flipped.is_empty() {
+        return None;
+    }
+    // Stretches of the labelling that differs from the first frame's.
+    let mut stretches = Vec::new();
+    let mut bounds = flipped.to_vec();
+    bounds.push(frames);
+    for k in (0..flipped.len()).step_by(2) {
+        stretches.push((bounds[k], bounds[k + 1]));
+    }
+    let mut complement = Vec::new();
+    let mut start = 0;
+    for &(a, b) in &stretches {
+        if a > start {
+            complement.push((start, a));
+        }
+        start = b;
+    }
+    if start < frames {
+        complement.push((start, frames));
+    }
+    let length = |v: &[(usize, usize)]| v.iter().map(|(a, b)| b - a).sum::<usize>();
+    // Which labelling is wrong: the one whose left-right direction disagrees with the other
+    // limb's (anatomy; not for the whole body, which has no other limb), else the one of fewer
+    // frames (majority).
+    let anatomy = anatomical_choice(rec, name, pairs, &stretches, &complement);
+    let swapped = match anatomy {
+        Some(Anatomy::SwapOdd) => stretches,
+        Some(Anatomy::SwapEven) => complement,
+        Some(Anatomy::Consistent) => return None,
+        None if 2 * length(&stretches) <= frames => stretches,
+        None => complement,
+    };
+    let total = length(&swapped);
+    let rate = rec.rate_hz;
+    let what = if name == WHOLE_BODY {
+        "relabelled the whole body".to_string()
+    } else {
+        format!("swapped the {name}")
+    };
+    if anatomy.is_none() && total as f64 > MAX_SWAPPED_SHARE * frames as f64 {
+        return Some(Warning::new(
+            "left_right_swap",
+            format!(
+                "the tracker looks to have {what} left for right {} time(s), but the two \
+                 labellings are too evenly split to tell which is right: nothing was changed; \
+                 check the tracking",
+                flipped.len()
+            ),
+        ));
+    }
+    let missing = Vec3::new(f64::NAN, f64::NAN, f64::NAN);
+    for &(a, b) in &swapped {
+        for t in a..b {
+            for &(l, r) in pairs {
+                let (pl, pr) = (rec.positions.get(t, l), rec.positions.get(t, r));
+                rec.positions.set(t, l, pr.unwrap_or(missing));
+                rec.positions.set(t, r, pl.unwrap_or(missing));
+            }
+        }
+    }
+    let (a, b) = swapped.iter().max_by_key(|(a, b)| b - a).copied()?;
+    Some(Warning::new(
+        "left_right_swap",
+        format!(
+            "the tracker {what} left for right in {} stretch(es), {:.2} s in all (longest \
+             {:.2} s at {:.2} s); {} put back{}",
+            swapped.len(),
+            total as f64 / rate,
+            (b - a) as f64 / rate,
+            a as f64 / rate,
+            if name == WHOLE_BODY {
+                "it was"
+            } else {
+                "they were"
+            },
+            if anatomy.is_some() {
+                " (the other limbs show which side is which)"
+            } else if name == WHOLE_BODY {
+                " (the labelling of most of the recording is taken as the right one: a \
+                 depth camera does this when the person turns side-on or away from it)"
+            } else {
+                ""
+            }
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -306,7 +384,7 @@ mod tests {
 
     /// Exchanges the named limb's joints over frames `a..b`, as a tracker would.
     fn swap(rec: &mut Recording, limb_name: &str, a: usize, b: usize) {
-        let pairs = limb_pairs(rec)
+        let pairs = limb_pairs(&rec.skeleton)
             .into_iter()
             .find(|(n, _)| *n == limb_name)
             .unwrap()
@@ -374,18 +452,81 @@ mod tests {
     }
 
     #[test]
-    fn legs_and_arms_swapped_together_are_left_alone() {
-        // The whole body relabelled (a person turning their back to a depth camera): the
-        // limbs agree with each other either way, so this is not a limb swapped against the
-        // body, and nothing is changed.
+    fn a_whole_body_relabelled_is_put_back_by_majority() {
+        // Legs and arms relabelled together (a person turning side-on to a depth camera):
+        // each limb agrees with the others in both labellings, so only the majority can tell,
+        // and a third of the recording is put back.
+        let clean = squats();
+        let n = clean.frame_count();
+        let mut rec = clean.clone();
+        swap(&mut rec, "legs", n / 3, 2 * n / 3);
+        swap(&mut rec, "arms", n / 3, 2 * n / 3);
+        let warnings = repair_left_right_swaps(&mut rec);
+        assert_eq!(rec.positions, clean.positions);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].message.contains("whole body") && warnings[0].message.contains("put back"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn arms_swapped_over_legs_held_together_are_not_taken_for_the_whole_body() {
+        // Legs 3 cm apart and arms a shoulder width apart: exchanging every pair fits the arm
+        // swap better than keeping the labels, but the legs themselves do not flip.
+        let mut clean = squats();
+        let n = clean.frame_count();
+        let legs = limb_pairs(&clean.skeleton)
+            .into_iter()
+            .find(|(name, _)| *name == "legs")
+            .unwrap()
+            .1;
+        let (lh, rh) = legs[0];
+        for t in 0..n {
+            let across = clean.positions.get(t, rh).unwrap() - clean.positions.get(t, lh).unwrap();
+            let unit = across * (1.0 / across.norm());
+            for &(l, r) in &legs {
+                let left = clean.positions.get(t, l).unwrap();
+                clean.positions.set(t, r, left + unit * 0.03);
+            }
+        }
+        let mut rec = clean.clone();
+        swap(&mut rec, "arms", n / 3, n / 3 + 15);
+        let warnings = repair_left_right_swaps(&mut rec);
+        assert_eq!(rec.positions, clean.positions);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("arms"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_whole_body_relabelled_for_half_the_recording_is_reported_and_not_changed() {
         let clean = squats();
         let n = clean.frame_count();
         let mut rec = clean.clone();
         swap(&mut rec, "legs", n / 4, n / 4 + n / 2);
         swap(&mut rec, "arms", n / 4, n / 4 + n / 2);
         let before = rec.positions.clone();
-        assert!(repair_left_right_swaps(&mut rec).is_empty());
+        let warnings = repair_left_right_swaps(&mut rec);
         assert_eq!(rec.positions, before);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].message.contains("whole body")
+                && warnings[0].message.contains("too evenly split"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn legs_swapped_while_the_body_is_relabelled_are_both_put_back() {
+        let clean = squats();
+        let n = clean.frame_count();
+        let mut rec = clean.clone();
+        swap(&mut rec, "legs", n / 5, n / 5 + 10);
+        swap(&mut rec, "legs", n / 2, n / 2 + n / 5);
+        swap(&mut rec, "arms", n / 2, n / 2 + n / 5);
+        let warnings = repair_left_right_swaps(&mut rec);
+        assert_eq!(rec.positions, clean.positions);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 
     #[test]
@@ -417,9 +558,9 @@ mod tests {
 
     proptest::proptest! {
         /// On any positions, missing samples included: no panic, and every frame keeps the
-        /// same positions, at most exchanged between a limb's left and right joints.
+        /// same positions, at most exchanged between a left joint and its right partner.
         #[test]
-        fn the_repair_only_ever_exchanges_a_limbs_left_and_right(
+        fn the_repair_only_ever_exchanges_left_and_right_partners(
             frames in 3usize..80,
             seed in proptest::num::u64::ANY,
             missing in 0.0f64..0.3,
@@ -441,8 +582,7 @@ mod tests {
             }
             let before = rec.clone();
             let _ = repair_left_right_swaps(&mut rec);
-            let pairs: Vec<(usize, usize)> =
-                limb_pairs(&rec).into_iter().flat_map(|(_, p)| p).collect();
+            let pairs = whole_body_pairs(&rec.skeleton, &limb_pairs(&rec.skeleton));
             let bits = |v: Option<Vec3>| v.map(|v| (v.x.to_bits(), v.y.to_bits(), v.z.to_bits()));
             for t in 0..frames {
                 for j in 0..rec.skeleton.len() {
@@ -461,12 +601,29 @@ mod tests {
     #[test]
     fn every_kinect_limb_joint_is_paired() {
         let rec = squats();
-        let legs = limb_pairs(&rec)
+        let legs = limb_pairs(&rec.skeleton)
             .into_iter()
             .find(|(n, _)| *n == "legs")
             .unwrap()
             .1;
         // Kinect v2: hip, knee, ankle, foot on each side.
         assert!(legs.len() >= 4, "{legs:?}");
+    }
+
+    #[test]
+    fn the_whole_body_includes_ui_prmds_collars() {
+        let s = relearn_core::skeleton::known::by_name("ui-prmd-22").unwrap();
+        let all = whole_body_pairs(&s, &limb_pairs(&s));
+        let j = |n: &str| s.joint_index(n).unwrap();
+        assert!(
+            all.contains(&(j("Left collar"), j("Right collar"))),
+            "{all:?}"
+        );
+        assert!(
+            all.contains(&(j("Left upper leg"), j("Right upper leg"))),
+            "{all:?}"
+        );
+        // Three arm joints, four leg joints and the collars, each pair once.
+        assert_eq!(all.len(), 8, "{all:?}");
     }
 }
