@@ -36,8 +36,9 @@ prepares each file again):
    3 frames (0.1 s at 30 Hz) are filled with a cubic spline (``scipy.interpolate.CubicSpline``
    through up to 4 samples each side); longer or edge gaps stay missing and are reported.
 5. Filter (``relearn-core/src/filter.rs``, ``relearn-motion/src/prepare.rs``): zero-phase
-   2nd-order Butterworth low-pass at 6 Hz with Winter's correction,
-   ``scipy.signal.butter(2, 6/0.802, fs=30, output='sos')`` + ``sosfiltfilt`` with odd
+   2nd-order Butterworth low-pass at 6 Hz with Winter's correction applied to the pre-warped
+   frequency, ``scipy.signal.butter(2, atan(tan(pi 6/30)/0.802) 30/pi, fs=30, output='sos')``
+   (``lowpass_sos``) + ``sosfiltfilt`` with odd
    padding of 30 samples (1 s; clamped to the length - 1), all 66 coordinates at once.
 6. Body frame and clinical measures (``relearn-motion/src/body.rs``, ``measures.rs``): hip
    line averaged over a centred 2 s window; per frame: knee flexion L/R, hip flexion L/R, hip
@@ -210,7 +211,15 @@ def sq_dist(a, b):
     """Squared distance with missing terms skipped (vector.rs)."""
     return float(np.nansum((a - b) ** 2))
 
-SOS = scipy.signal.butter(2, 6.0 / 0.802, fs=RATE_HZ, output="sos")
+def lowpass_sos(cut):
+    """filter.rs zero_phase_lowpass: Winter's dual-pass correction (C = 0.802) applied to the
+    pre-warped frequency, so that the forward-backward -3 dB point is ``cut``."""
+    c = (2 ** 0.5 - 1) ** 0.25
+    design = math.atan(math.tan(math.pi * cut / RATE_HZ) / c) * RATE_HZ / math.pi
+    return scipy.signal.butter(2, design, fs=RATE_HZ, output="sos")
+
+
+SOS = lowpass_sos(6.0)
 PAD = 30
 
 
@@ -565,7 +574,7 @@ def noise_plan(t, p):
 
 def refiltered(p, cut):
     """prepare.rs refiltered: the prepared positions low-passed again, measures recomputed."""
-    sos = scipy.signal.butter(2, cut / 0.802, fs=RATE_HZ, output="sos")
+    sos = lowpass_sos(cut)
     n = p["pos"].shape[0]
     pos = lowpass(p["pos"].reshape(n, NJ * 3), sos).reshape(n, NJ, 3)
     measures, lat = compute_measures(pos, p["leg"])
@@ -575,7 +584,7 @@ def refiltered(p, cut):
 def measure_noise(p, cut, extra_m):
     """noise_match.rs measure_noise: RMS change of each measure when seeded white noise,
     low-passed at ``cut`` and scaled to ``extra_m`` per coordinate, is added."""
-    sos = scipy.signal.butter(2, cut / 0.802, fs=RATE_HZ, output="sos")
+    sos = lowpass_sos(cut)
     n = p["pos"].shape[0]
     noise = lowpass(np.random.default_rng(NOISE_SEED).standard_normal((n, NJ * 3)), sos)
     rms = math.sqrt(float(np.mean(noise ** 2)))

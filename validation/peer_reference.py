@@ -8,8 +8,9 @@ asserts agreement. Run (versions pinned in validation/requirements.txt):
     python3 validation/peer_reference.py
 
 Compared:
-- zero-phase Butterworth low-pass, 2nd order, Winter's dual-pass correction
-  (fc_design = fc / (2**0.5 - 1)**0.25), scipy.signal.butter(output="sos") +
+- zero-phase Butterworth low-pass, 2nd order, Winter's dual-pass correction applied to the
+  pre-warped frequency (tan(pi fc_design / fs) = tan(pi fc / fs) / C, C = (2**0.5 - 1)**0.25;
+  Robertson & Dowling 2003), scipy.signal.butter(output="sos") +
   scipy.signal.sosfiltfilt(padtype="odd", padlen=P) with Relearn's padding P = max(3 x taps,
   1 s); and a 4th-order high-pass (EMG-style) the same way;
 - DTW distance (dtaidistance.dtw.distance, C implementation, with and without a window) on
@@ -30,10 +31,11 @@ out = {"versions": {"numpy": np.__version__, "scipy": scipy.__version__,
        "filters": [], "dtw": [], "dtw_ndim": []}
 
 C = (2 ** 0.5 - 1) ** 0.25
-for rate, fc, n in [(30.0, 6.0, 300), (100.0, 6.0, 700), (50.0, 3.0, 123)]:
+for rate, fc, n in [(30.0, 6.0, 300), (100.0, 6.0, 700), (50.0, 3.0, 123), (15.0, 6.0, 150)]:
     t = np.arange(n) / rate
     x = np.sin(2 * np.pi * 0.7 * t) + 0.3 * np.sin(2 * np.pi * 9.0 * t) + 0.05 * rng.standard_normal(n)
-    sos = scipy.signal.butter(2, fc / C, btype="lowpass", fs=rate, output="sos")
+    design = np.arctan(np.tan(np.pi * fc / rate) / C) * rate / np.pi
+    sos = scipy.signal.butter(2, design, btype="lowpass", fs=rate, output="sos")
     pad = max(3 * (2 * sos.shape[0] + 1), int(np.ceil(rate)))
     pad = min(pad, n - 1)
     y = scipy.signal.sosfiltfilt(sos, x, padtype="odd", padlen=pad)

@@ -190,9 +190,13 @@ fn print_summary(t: &relearn_motion::template::Template) {
         );
     }
     if let Some(n) = &t.noise {
+        let rate = t
+            .noise_rate_hz
+            .map(|r| format!(" (at {r:.0} Hz; a recording at another rate is compared as the noise its scores see)"))
+            .unwrap_or_default();
         outln!(
             "  tracking noise of the examples {:.1} mm typically, {:.1} mm at most: a recording \
-             above {:.1} mm is said to be noisier than the template",
+             above {:.1} mm is said to be noisier than the template{rate}",
             n.median,
             n.largest,
             n.fence.max(std::f64::consts::SQRT_2 * n.median)

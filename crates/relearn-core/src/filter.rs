@@ -2,8 +2,9 @@
 //!
 //! Defaults follow `clinical-spec.md` §5.1 (Winter 2009 [97]): a 2nd-order low-pass applied
 //! forward and backward, cut-off 6 Hz for markers and video keypoints, with the dual-pass
-//! correction `fc_design = fc / C`, `C = (2^(1/n) − 1)^(1/(2·order))` so that the −3 dB point
-//! of the combined filter is the requested cut-off (n = 2 passes, order 2: C = 0.802).
+//! correction `C = (2^(1/n) − 1)^(1/(2·order))` so that the −3 dB point of the combined filter
+//! is the requested cut-off (n = 2 passes, order 2: C = 0.802), applied to the pre-warped
+//! frequency ([`Butterworth::zero_phase_lowpass`]).
 //!
 //! Design: analog Butterworth prototype, frequency pre-warping and the bilinear transform, one
 //! biquad per conjugate pole pair (plus a first-order section for odd orders), as in
@@ -132,11 +133,31 @@ impl Butterworth {
     }
 
     /// The kinematics low-pass of `clinical-spec.md` §5.1: Butterworth of `order` per pass,
-    /// designed at `cutoff_hz / C` with Winter's dual-pass correction so that the
-    /// forward-backward filter's −3 dB point is `cutoff_hz`.
+    /// with Winter's dual-pass correction `C` so that the forward-backward filter's −3 dB point
+    /// is `cutoff_hz`.
+    ///
+    /// The correction is applied to the pre-warped frequency, `tan(π·f_design/fs) =
+    /// tan(π·fc/fs) / C` (Robertson & Dowling 2003, J Electromyogr Kinesiol 13:569; Winter
+    /// 2009 [97] gives the same for the digital filter). The spec's `fc_design = fc / C` is its
+    /// limit for a rate far above the cut-off: at 100 Hz the two differ by 0.3 %, but at 30 Hz
+    /// `fc / C` puts the −3 dB point at 6.45 Hz instead of 6, and at 15 Hz at 7.48 Hz, next to
+    /// the Nyquist frequency, where the filter removes almost nothing. With the pre-warped
+    /// correction the design cut-off stays below the Nyquist frequency whenever `cutoff_hz`
+    /// does.
     pub fn zero_phase_lowpass(order: usize, cutoff_hz: f64, rate_hz: f64) -> Result<Self> {
+        if !(rate_hz.is_finite() && cutoff_hz > 0.0 && cutoff_hz < rate_hz / 2.0) {
+            // Out of range: the design says why.
+            return Butterworth::design(order, cutoff_hz, rate_hz, Response::LowPass);
+        }
         let c = dual_pass_correction(order, 2);
-        Butterworth::design(order, cutoff_hz / c, rate_hz, Response::LowPass)
+        let pi = std::f64::consts::PI;
+        let warped = (pi * cutoff_hz / rate_hz).tan() / c;
+        Butterworth::design(
+            order,
+            warped.atan() * rate_hz / pi,
+            rate_hz,
+            Response::LowPass,
+        )
     }
 
     /// Number of taps SciPy counts for its default padding (`3 × taps`): `2·sections + 1`,
@@ -418,14 +439,35 @@ mod tests {
     }
 
     #[test]
-    fn zero_phase_lowpass_is_minus_3_db_at_the_cutoff() {
-        let f = Butterworth::zero_phase_lowpass(2, 6.0, 100.0).unwrap();
-        let y = f.filtfilt(&sine(6.0, 100.0, 2000), 100.0);
-        let gain = amplitude(&y);
-        assert!(
-            (gain - std::f64::consts::FRAC_1_SQRT_2).abs() < 0.02,
-            "gain {gain}"
-        );
+    fn zero_phase_lowpass_is_minus_3_db_at_the_cutoff_at_any_rate() {
+        // Also at rates close to twice the cut-off, where correcting the cut-off itself
+        // (`fc / C`) rather than its pre-warped value puts the −3 dB point at 6.45 Hz (30 Hz)
+        // or at the Nyquist frequency (15 Hz).
+        for rate in [13.0, 15.0, 30.0, 100.0, 1000.0] {
+            let f = Butterworth::zero_phase_lowpass(2, 6.0, rate).unwrap();
+            assert!(f.design_cutoff_hz < rate / 2.0, "{rate} Hz");
+            // Amplitude from the RMS of the middle half (a sine sampled near the Nyquist
+            // frequency rarely lands on its peak).
+            let n = (40.0 * rate) as usize;
+            let rms_amplitude = |x: &[f64]| {
+                let mid = &x[n / 4..3 * n / 4];
+                (2.0 * mid.iter().map(|v| v * v).sum::<f64>() / mid.len() as f64).sqrt()
+            };
+            let gain = rms_amplitude(&f.filtfilt(&sine(6.0, rate, n), rate));
+            assert!(
+                (gain - std::f64::consts::FRAC_1_SQRT_2).abs() < 0.01,
+                "{rate} Hz: gain {gain}"
+            );
+            // A quarter of the cut-off passes, three times it is removed.
+            let slow = rms_amplitude(&f.filtfilt(&sine(1.5, rate, n), rate));
+            assert!(slow > 0.99, "{rate} Hz: slow {slow}");
+        }
+        for (rate, fc) in [(12.0, 6.0), (10.0, 6.0), (f64::NAN, 6.0), (30.0, 0.0)] {
+            assert!(
+                Butterworth::zero_phase_lowpass(2, fc, rate).is_err(),
+                "{rate} {fc}"
+            );
+        }
     }
 
     #[test]

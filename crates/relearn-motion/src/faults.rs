@@ -32,6 +32,11 @@ pub enum Statistic {
     AtPeakOf {
         /// The reference measure (e.g. knee flexion for the valgus angle).
         reference: MeasureKind,
+        /// The reference must peak at least this high (in its unit) for the value to be taken;
+        /// below, the rule is not checked on that repetition and side (the valgus angle at
+        /// "peak" flexion of a knee that stays straight). Absent: always checked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_peak: Option<f64>,
     },
     /// Largest value while another measure on the same side stays below a limit (shoulder
     /// elevation before 60° of arm elevation).
@@ -161,6 +166,15 @@ pub fn switch_off_for_posture(
     n
 }
 
+/// Knee flexion the knee must reach for the knee valgus rule to be checked: 30° (*Relearn
+/// default*). The frontal-plane projection angle is defined at peak knee flexion of squatting
+/// and landing tasks (`clinical-spec.md` §6; Willson & Davis 2008 [132], Munro 2012 [133]),
+/// in which the knee flexes 45° or more. A knee that stays nearly straight (a standing
+/// shoulder exercise) has no such peak: its projection angle there is static alignment and
+/// tracking error, and on UI-PRMD it flipped shoulder-exercise verdicts with the frame rate
+/// (VALIDATION.md §4, "Frame rates").
+pub const VALGUS_MIN_KNEE_FLEXION_DEG: f64 = 30.0;
+
 /// The default fault rules with their sources (`clinical-spec.md` §6).
 pub fn default_rules() -> Vec<FaultRule> {
     use MeasureKind::*;
@@ -182,13 +196,14 @@ pub fn default_rules() -> Vec<FaultRule> {
                 measure: KneeFrontalPlaneProjection,
                 statistic: Statistic::AtPeakOf {
                     reference: KneeFlexion,
+                    min_peak: Some(VALGUS_MIN_KNEE_FLEXION_DEG),
                 },
                 threshold: 10.0,
                 above: true,
             },
             "clinical-spec.md §6: > 10° (Relearn default between the control and \
              patellofemoral-pain means of Herrington 2014 [162]; FPPA of Willson & Davis 2008 \
-             [132])",
+             [132]); checked when the knee flexes at least 30° (Relearn default)",
         ),
         rule(
             "trunk_lateral_lean",
@@ -341,9 +356,12 @@ pub fn statistic(
             .filter(|(_, v)| v.is_finite())
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
             .map(|(i, v)| (*v, i)),
-        Statistic::AtPeakOf { .. } => {
+        Statistic::AtPeakOf { min_peak, .. } => {
             let r = reference?;
-            let (i, _) = stats::argmax(r)?;
+            let (i, peak) = stats::argmax(r)?;
+            if min_peak.is_some_and(|min| peak < min) {
+                return None;
+            }
             Some((value_at_peak_of(values, r, AT_PEAK_TOLERANCE)?, i))
         }
         Statistic::MaxWhileBelow { limit, .. } => {
@@ -359,7 +377,7 @@ pub fn statistic(
 
 fn reference_kind(stat: Statistic) -> Option<MeasureKind> {
     match stat {
-        Statistic::AtPeakOf { reference } | Statistic::MaxWhileBelow { reference, .. } => {
+        Statistic::AtPeakOf { reference, .. } | Statistic::MaxWhileBelow { reference, .. } => {
             Some(reference)
         }
         _ => None,
@@ -605,6 +623,35 @@ mod tests {
         assert_eq!(valgus[0].measure, "left_knee_valgus_fppa");
         assert!((valgus[0].value - 14.0).abs() < 0.5, "{}", valgus[0].value);
         assert!((valgus[0].phase_pct - 50.0).abs() < 5.0);
+    }
+
+    #[test]
+    fn valgus_is_not_judged_on_a_knee_that_stays_nearly_straight() {
+        // Knee flexion peaking at 25° (a standing exercise) with a 20° projection angle: the
+        // angle at "peak flexion" is static alignment, not dynamic valgus. At 35° it counts.
+        for (peak, faults) in [(25.0, 0), (35.0, 1)] {
+            let flex: Vec<f64> = (0..50)
+                .map(|i| peak * (i as f64 / 49.0 * std::f64::consts::PI).sin())
+                .collect();
+            let s = rep(vec![
+                (Measure::sided(MeasureKind::KneeFlexion, Side::Left), flex),
+                (
+                    Measure::sided(MeasureKind::KneeFrontalPlaneProjection, Side::Left),
+                    vec![20.0; 50],
+                ),
+            ]);
+            let found = evaluate(
+                &default_rules(),
+                &RepMeasures {
+                    series: &s,
+                    tempo: None,
+                },
+                &[],
+                None,
+            );
+            let valgus = found.iter().filter(|f| f.rule == "knee_valgus").count();
+            assert_eq!(valgus, faults, "peak {peak}°");
+        }
     }
 
     #[test]

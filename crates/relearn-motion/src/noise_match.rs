@@ -29,6 +29,10 @@
 //!    quadrature to the normal variability of every point of every channel, and fixed rule
 //!    limits move away by twice it ([`matched_template`]).
 //!
+//! A recording at another frame rate than the examples' is compared with them by the noise
+//! its filtered positions keep ([`noise_at_rate`]), not by the residual the estimate
+//! measures, which shrinks as the rate falls.
+//!
 //! What is matched is reported on the score ([`NoiseMatch`], `noise_match` in the JSON) and in
 //! the `noisier_than_template` warning. Recordings that are not noisier than the examples are
 //! scored exactly as before. Measured on UI-PRMD with white noise added to the patient's
@@ -104,6 +108,11 @@ pub struct NoiseMatch {
     /// Noise per coordinate left above the examples' after that filter, mm (RMS); the normal
     /// band was widened by it. Zero when the filter alone matched.
     pub extra_noise_mm: f64,
+    /// The recording's frame rate, Hz.
+    pub rate_hz: f64,
+    /// The examples' frame rate, Hz, at which the two noises were compared
+    /// ([`noise_at_rate`]).
+    pub examples_rate_hz: f64,
 }
 
 impl NoiseMatch {
@@ -140,6 +149,42 @@ pub fn per_coordinate_noise_m(
     noise_mm / 1000.0 / (coordinates.max(1) as f64 * removed).sqrt()
 }
 
+/// Share of white noise's power that the template's low-pass at `cutoff_hz` lets through at
+/// `rate_hz` (an ideal low-pass: `2·fc/fs`, at most 1), and the share it removes, never taken
+/// below 0.05 (as in [`per_coordinate_noise_m`]).
+fn shares(cutoff_hz: f64, rate_hz: f64) -> (f64, f64) {
+    let passed = (2.0 * cutoff_hz / rate_hz).min(1.0);
+    (passed, (1.0 - passed).max(0.05))
+}
+
+/// The tracking noise (mm, as [`PreparedRecording::noise_mm`]: what the low-pass at
+/// `cutoff_hz` removes) that a recording at `to_hz` would show if its filtered positions kept
+/// as much noise as those of a recording at `from_hz` whose estimate is `noise_mm`.
+///
+/// Frame rates change what the estimate means: white noise of the same size per frame leaves
+/// twice as much power after a 6 Hz low-pass at 15 Hz as at 30 Hz (the filter passes `2·fc/fs`
+/// of it) while the residual the estimate measures shrinks (`1 − 2·fc/fs`). Recordings are
+/// therefore compared with a template's examples by the noise their scores see: per
+/// coordinate `σ² = n² / removed`, passed `σ²·passed`, and back at the other rate. The same
+/// rate gives `noise_mm` back unchanged.
+pub fn noise_at_rate(noise_mm: f64, cutoff_hz: f64, from_hz: f64, to_hz: f64) -> f64 {
+    if from_hz == to_hz || !(from_hz > 0.0 && to_hz > 0.0) {
+        return noise_mm;
+    }
+    let (passed_from, removed_from) = shares(cutoff_hz, from_hz);
+    let (passed_to, removed_to) = shares(cutoff_hz, to_hz);
+    noise_mm * (passed_from / removed_from * removed_to / passed_to).sqrt()
+}
+
+/// The recording's tracking noise as it compares with the template's examples': at their frame
+/// rate ([`noise_at_rate`]; `None` without an estimate or a filter).
+pub fn noise_at_examples_rate(t: &Template, p: &PreparedRecording) -> Option<f64> {
+    let n = p.noise_mm?;
+    let fc = t.settings.prepare.cutoff_hz?;
+    let fs = p.recording.rate_hz;
+    Some(noise_at_rate(n, fc, fs, t.noise_rate_hz.unwrap_or(fs)))
+}
+
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
 /// matching: matching is off, its tracking noise power is less than
 /// [`NoiseMatchSettings::from_power_ratio`] times the examples' median, the template knows
@@ -152,25 +197,34 @@ pub fn plan(t: &Template, p: &PreparedRecording) -> Option<NoiseMatch> {
     let fc = t.settings.prepare.cutoff_hz?;
     let fs = p.recording.rate_hz;
     let settings = &t.settings.noise_match;
-    let enough = range.median > 0.0 && n * n >= settings.from_power_ratio * range.median.powi(2);
-    if !settings.enabled || !enough || fs.is_nan() || fs <= 2.0 * fc {
+    if !settings.enabled || fs.is_nan() || fs <= 2.0 * fc {
         return None;
     }
+    // Compared at the examples' frame rate: the noise the scores see (`noise_at_rate`).
+    let examples_rate_hz = t.noise_rate_hz.unwrap_or(fs);
+    let at_examples_rate = noise_at_rate(n, fc, fs, examples_rate_hz);
     let m = range.median;
-    let cutoff_hz = (fc * (m / n).powi(2)).clamp(matched_cutoff_floor_hz(t, fc), fc);
+    if !(m > 0.0 && at_examples_rate.powi(2) >= settings.from_power_ratio * m * m) {
+        return None;
+    }
+    let cutoff_hz = (fc * (m / at_examples_rate).powi(2)).clamp(matched_cutoff_floor_hz(t, fc), fc);
     // The examples are taken to see as many coordinates as the recording (a template of
     // another view is already warned about: `view_mismatch`).
     let coordinates = if p.view == View::ThreeD { 3 } else { 2 };
-    let passed = |noise_mm: f64, f: f64| {
-        per_coordinate_noise_m(noise_mm, fc, fs, coordinates).powi(2) * (2.0 * f / fs).min(1.0)
+    let passed = |noise_mm: f64, rate: f64, f: f64| {
+        per_coordinate_noise_m(noise_mm, fc, rate, coordinates).powi(2) * (2.0 * f / rate).min(1.0)
     };
-    let extra = (passed(n, cutoff_hz) - passed(m, fc)).max(0.0).sqrt();
+    let extra = (passed(n, fs, cutoff_hz) - passed(m, examples_rate_hz, fc))
+        .max(0.0)
+        .sqrt();
     Some(NoiseMatch {
         noise_mm: n,
         examples_noise_mm: m,
         template_cutoff_hz: fc,
         cutoff_hz,
         extra_noise_mm: extra * 1000.0,
+        rate_hz: fs,
+        examples_rate_hz,
     })
 }
 
@@ -359,7 +413,29 @@ mod tests {
             template_cutoff_hz: 6.0,
             cutoff_hz: 1.5,
             extra_noise_mm,
+            rate_hz: 30.0,
+            examples_rate_hz: 30.0,
         }
+    }
+
+    #[test]
+    fn noise_is_compared_at_the_examples_frame_rate() {
+        // Same rate: unchanged, bit for bit.
+        assert_eq!(noise_at_rate(3.7, 6.0, 30.0, 30.0), 3.7);
+        // White noise of σ per coordinate, 3-D: the 6 Hz residual is σ√(3·0.2) at 15 Hz and
+        // σ√(3·0.6) at 30 Hz, but the filtered positions keep σ²·0.8 at 15 Hz, twice the
+        // σ²·0.4 at 30 Hz; at 30 Hz that much would show a residual of σ√(3·0.6·2).
+        let sigma = 2.0;
+        let at_15 = sigma * (3.0f64 * 0.2).sqrt();
+        let want = sigma * (3.0f64 * 0.6 * 2.0).sqrt();
+        assert!((noise_at_rate(at_15, 6.0, 15.0, 30.0) - want).abs() < 1e-12);
+        // And back.
+        let back = noise_at_rate(noise_at_rate(at_15, 6.0, 15.0, 30.0), 6.0, 30.0, 15.0);
+        assert!((back - at_15).abs() < 1e-12);
+        // 120 Hz keeps a quarter of what 30 Hz keeps (2·6/120 against 2·6/30).
+        let at_120 = sigma * (3.0f64 * 0.9).sqrt();
+        let want = sigma * (3.0f64 * 0.6 / 4.0).sqrt();
+        assert!((noise_at_rate(at_120, 6.0, 120.0, 30.0) - want).abs() < 1e-12);
     }
 
     #[test]

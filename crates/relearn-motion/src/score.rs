@@ -394,9 +394,19 @@ pub(crate) fn score_recording_with_basis(
         ));
     }
     let noise_match = crate::noise_match::plan(t, p);
-    if let (Some(noise), Some(range)) = (p.noise_mm, &t.noise) {
-        if crate::resemblance::is_noisier(range, noise) {
-            warnings.push(noisier_warning(noise, range, noise_match.as_ref()));
+    let compared = crate::noise_match::noise_at_examples_rate(t, p);
+    if let (Some(noise), Some(at_their_rate), Some(range)) = (p.noise_mm, compared, &t.noise) {
+        if crate::resemblance::is_noisier(range, at_their_rate) {
+            let rates = (
+                p.recording.rate_hz,
+                t.noise_rate_hz.unwrap_or(p.recording.rate_hz),
+            );
+            warnings.push(noisier_warning(
+                (noise, at_their_rate),
+                rates,
+                range,
+                noise_match.as_ref(),
+            ));
         }
     }
     if p.noise_matched.is_some() && p.noise_matched != noise_match {
@@ -590,10 +600,20 @@ pub(crate) fn score_recording_with_basis(
 /// The warning for a recording beyond the noise fence of the template's examples
 /// ([`crate::resemblance::is_noisier`]): how noisy, how it was matched, what to do.
 fn noisier_warning(
-    noise_mm: f64,
+    (noise_mm, at_their_rate): (f64, f64),
+    (rate_hz, examples_rate_hz): (f64, f64),
     range: &crate::resemblance::ExampleRange,
     matched: Option<&crate::noise_match::NoiseMatch>,
 ) -> Warning {
+    // At another frame rate the two estimates are compared as the noise the scores see.
+    let converted = if rate_hz == examples_rate_hz {
+        String::new()
+    } else {
+        format!(
+            ", as much as {at_their_rate:.1} mm would be at the examples' {examples_rate_hz:.0} Hz \
+             against this recording's {rate_hz:.0} Hz"
+        )
+    };
     let how = match matched {
         Some(m) if m.remaining_noise_mm().is_some() => format!(
             "it was scored after a {:.1} Hz low-pass instead of {} Hz, with the normal band \
@@ -610,7 +630,8 @@ fn noisier_warning(
         "noisier_than_template",
         format!(
             "this recording is noisier than the ones the template was built from (tracking \
-             noise {noise_mm:.1} mm; the examples' {:.1} mm at most, {:.1} mm typically): \
+             noise {noise_mm:.1} mm{converted}; the examples' {:.1} mm at most, {:.1} mm \
+             typically): \
              {how}differences may come from the tracking rather than the movement; record in \
              better conditions (distance, light, the whole body in view) or build the template \
              from recordings made the same way",

@@ -283,6 +283,13 @@ pub struct Template {
     /// ([`crate::resemblance`]). Absent with fewer than five examples with an estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<crate::resemblance::ExampleRange>,
+    /// The frame rate (Hz) that `noise` refers to: the examples' median. An example recorded
+    /// at another rate enters `noise` as the noise it would show at this one, passing as much
+    /// through the low-pass ([`crate::noise_match::noise_at_rate`]), and so does a scored
+    /// recording. Absent in templates written before it existed: their examples are taken to
+    /// be at the scored recording's rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_rate_hz: Option<f64>,
     /// The share of each example repetition's posture variance that lies off the primary
     /// movement axis (1 − [`crate::segment::share_along`]), and the fence beyond which a
     /// repetition moves too much in other directions to be the exercise
@@ -603,12 +610,34 @@ pub fn build_template(
             })
             .collect::<Vec<f64>>(),
     );
+    // The examples' noise at their median frame rate, so that examples recorded at different
+    // rates are compared by the noise their scores see.
+    let noise_rate_hz = stats::median(
+        &examples
+            .iter()
+            .filter(|e| e.prepared.noise_mm.is_some_and(f64::is_finite))
+            .map(|e| e.prepared.recording.rate_hz)
+            .collect::<Vec<f64>>(),
+    );
     let noise = crate::resemblance::ExampleRange::learn(
         &examples
             .iter()
-            .map(|e| e.prepared.noise_mm.unwrap_or(f64::NAN))
+            .map(|e| {
+                match (
+                    e.prepared.noise_mm,
+                    noise_rate_hz,
+                    settings.prepare.cutoff_hz,
+                ) {
+                    (Some(n), Some(to), Some(fc)) => {
+                        crate::noise_match::noise_at_rate(n, fc, e.prepared.recording.rate_hz, to)
+                    }
+                    (Some(n), ..) => n,
+                    (None, ..) => f64::NAN,
+                }
+            })
             .collect::<Vec<f64>>(),
     );
+    let noise_rate_hz = noise_rate_hz.filter(|_| noise.is_some());
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
@@ -813,6 +842,7 @@ pub fn build_template(
         },
         resemblance,
         noise,
+        noise_rate_hz,
         off_axis,
         personalisation: None,
     };

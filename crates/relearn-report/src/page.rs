@@ -573,13 +573,27 @@ fn statistic_words(s: &Statistic) -> String {
         Statistic::Max => "largest value".into(),
         Statistic::Min => "smallest value".into(),
         Statistic::MaxAbs => "largest absolute value".into(),
-        Statistic::AtPeakOf { reference } => {
+        Statistic::AtPeakOf { reference, .. } => {
             format!("value at peak {}", Measure::midline(*reference).label())
         }
         Statistic::MaxWhileBelow { reference, limit } => {
             let (label, unit) = kind_words(*reference);
             format!("largest value while {label} is below {limit}{unit}")
         }
+    }
+}
+
+/// When a statistic is taken at all, in words (empty when always).
+fn statistic_condition(s: &Statistic) -> String {
+    match s {
+        Statistic::AtPeakOf {
+            reference,
+            min_peak: Some(min),
+        } => {
+            let (label, unit) = kind_words(*reference);
+            format!(", checked when {label} reaches {min}{unit}")
+        }
+        _ => String::new(),
     }
 }
 
@@ -606,9 +620,10 @@ fn check_words(c: &Check) -> String {
         } => {
             let (label, unit) = kind_words(*measure);
             format!(
-                "{label}: {} {} {threshold}{unit}",
+                "{label}: {} {} {threshold}{unit}{}",
                 statistic_words(statistic),
-                if *above { ">" } else { "<" }
+                if *above { ">" } else { "<" },
+                statistic_condition(statistic)
             )
         }
         Check::BelowTemplateFraction {
@@ -801,6 +816,11 @@ mod tests {
         let rules = relearn_motion::faults::default_rules();
         let valgus = rules.iter().find(|r| r.id == "knee_valgus");
         let text = valgus.map(|r| check_words(&r.check)).unwrap_or_default();
-        assert!(text.contains("value at peak knee flexion > 10°"), "{text}");
+        assert!(
+            text.contains(
+                "value at peak knee flexion > 10°, checked when knee flexion reaches 30°"
+            ),
+            "{text}"
+        );
     }
 }
