@@ -299,6 +299,34 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_camera_is_filtered_and_one_below_twice_the_cut_off_is_not() {
+        // 13 Hz used to fail (the corrected design cut-off, 6 / 0.802 = 7.48 Hz, lay above
+        // the 6.5 Hz Nyquist frequency); 15 Hz was filtered at 7.48 Hz, almost nothing.
+        for (rate, filtered) in [(13.0, true), (15.0, true), (10.0, false)] {
+            let sim = SquatSimulation {
+                reps: 2,
+                rate_hz: rate,
+                noise_m: 0.005,
+                ..SquatSimulation::default()
+            };
+            let rec = simulate_squat(&sim).unwrap().0;
+            let p = prepare(rec, &PrepareSettings::default()).unwrap();
+            let warned = p.warnings.iter().any(|w| w.code == "not_filtered");
+            assert_eq!(!warned, filtered, "{rate} Hz");
+            // Filtered, it removes the noise above 6 Hz: per coordinate 5 mm, a share
+            // 1 − 12/rate of its power, 3 coordinates.
+            if filtered {
+                let want = 5.0 * (3.0 * (1.0 - 12.0 / rate)).sqrt();
+                let got = p.noise_mm.unwrap();
+                assert!(
+                    (got / want - 1.0).abs() < 0.35,
+                    "{rate} Hz: {got} mm, {want} mm"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn filtering_a_prepared_recording_again_equals_filtering_it_once_at_the_lower_cut_off() {
         let sim = SquatSimulation {
             reps: 2,
