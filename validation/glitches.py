@@ -26,14 +26,9 @@ and files that got any warning the clean file did not get.
 Standard library only.
 """
 import argparse
-import json
 import math
-import os
-import subprocess
-import tempfile
 
-from uiprmd_split import (TEST, TRAIN, add_common_arguments, altered_copy, build_template, files,
-                          score)
+from uiprmd_split import add_common_arguments, altered_table
 
 GLITCHES = ["gap-short", "gap-long", "slide-5", "slide-10", "swap", "swap-arms", "swap-body"]
 LEGS = ["upper leg", "lower leg", "foot", "leg toes"]
@@ -87,59 +82,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_arguments(ap)
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="relearn-glitches-")
-    totals = {g: {"n": 0, "changed": 0, "right": 0, "failed": 0, "files": 0, "warned": 0}
-              for g in GLITCHES}
-    right0 = n0 = 0
-    print("| movement | " + " | ".join(f"{g}: verdicts changed / accuracy / failed / new warning"
-                                         for g in GLITCHES) + " |")
-    print("|" + " --- |" * (len(GLITCHES) + 1))
-    for m in range(1, 11):
-        template = build_template(args.relearn, work, f"m{m:02d}", files(args.data, m, TRAIN))
-        test = files(args.data, m, TEST)
-        base = {d["path"]: d for d in score(args.relearn, template, [p for p, _ in test])}
-        row = [f"m{m:02d}"]
-        for p, lab in test:
-            for r in base[p]["reps"]:
-                n0 += 1
-                right0 += r["verdict"] == lab
-        for g in GLITCHES:
-            moved, label_of = [], {}
-            for p, lab in test:
-                name = os.path.basename(p).replace(".txt.gz", "")
-                q = altered_copy(args.relearn, work, p, g, f"{name}:{g}",
-                                 lambda text, rng, g=g: glitched(text, g, rng))
-                moved.append(q)
-                label_of[q] = (p, lab)
-            r = subprocess.run([args.relearn, "score", "--template", template, "--json", *moved],
-                               capture_output=True, text=True)
-            other = {d["path"]: d for d in map(json.loads, r.stdout.splitlines())}
-            t = totals[g]
-            n = changed = right = failed = warned = 0
-            for q, (p, lab) in label_of.items():
-                d = other.get(q)
-                if d is None or "error" in d:
-                    failed += 1
-                    continue
-                clean = set(base[p]["warnings"])
-                warned += any(w.split(":")[0] not in {c.split(":")[0] for c in clean}
-                              for w in d["warnings"])
-                for x, y in zip(base[p]["reps"], d["reps"]):
-                    n += 1
-                    changed += x["verdict"] != y["verdict"]
-                    right += y["verdict"] == lab
-            for k, v in (("n", n), ("changed", changed), ("right", right), ("failed", failed),
-                         ("files", len(label_of)), ("warned", warned)):
-                t[k] += v
-            row.append(f"{changed}/{n} / {right / max(n, 1):.3f} / {failed} / {warned}/{len(label_of)}")
-        print("| " + " | ".join(row) + " |", flush=True)
-    row = ["all"]
-    for g in GLITCHES:
-        t = totals[g]
-        row.append(f"{t['changed']}/{t['n']} / {t['right'] / max(t['n'], 1):.3f} / {t['failed']}"
-                   f" / {t['warned']}/{t['files']}")
-    print("| " + " | ".join(row) + " |")
-    print(f"\naccuracy as given: {right0 / max(n0, 1):.3f} ({n0} repetitions)")
+    altered_table(args.relearn, args.data, GLITCHES, glitched, "relearn-glitches-", "as given")
 
 
 if __name__ == "__main__":

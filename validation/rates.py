@@ -21,12 +21,8 @@ could not be scored, and files with a warning the file at 30 Hz did not get.
 Standard library only.
 """
 import argparse
-import json
-import os
-import subprocess
-import tempfile
 
-from uiprmd_split import TEST, TRAIN, add_common_arguments, altered_copy, build_template, files, score
+from uiprmd_split import add_common_arguments, altered_table
 
 RATES = ["15hz", "10hz", "60hz", "120hz"]
 
@@ -94,59 +90,8 @@ def main():
     add_common_arguments(ap)
     ap.add_argument("--extra", default="", help="more options for `relearn score`, space-separated")
     args = ap.parse_args()
-    extra = args.extra.split()
-    work = tempfile.mkdtemp(prefix="relearn-rates-")
-    totals = {g: {"n": 0, "changed": 0, "right": 0, "failed": 0, "files": 0, "warned": 0}
-              for g in RATES}
-    right0 = n0 = 0
-    print("| movement | " + " | ".join(f"{g}: verdicts changed / accuracy / failed / new warning"
-                                         for g in RATES) + " |")
-    print("|" + " --- |" * (len(RATES) + 1))
-    for m in range(1, 11):
-        template = build_template(args.relearn, work, f"m{m:02d}", files(args.data, m, TRAIN))
-        test = files(args.data, m, TEST)
-        base = {d["path"]: d for d in score(args.relearn, template, [p for p, _ in test], extra)}
-        row = [f"m{m:02d}"]
-        for p, lab in test:
-            for r in base[p]["reps"]:
-                n0 += 1
-                right0 += r["verdict"] == lab
-        for g in RATES:
-            moved, label_of = [], {}
-            for p, lab in test:
-                name = os.path.basename(p).replace(".txt.gz", "")
-                q = altered_copy(args.relearn, work, p, g, f"{name}:{g}",
-                                 lambda text, rng, g=g: resampled(text, g))
-                moved.append(q)
-                label_of[q] = (p, lab)
-            r = subprocess.run([args.relearn, "score", "--template", template, "--json", *extra,
-                                *moved], capture_output=True, text=True)
-            other = {d["path"]: d for d in map(json.loads, r.stdout.splitlines())}
-            t = totals[g]
-            n = changed = right = failed = warned = 0
-            for q, (p, lab) in label_of.items():
-                d = other.get(q)
-                if d is None or "error" in d:
-                    failed += 1
-                    continue
-                clean = {c.split(":")[0] for c in base[p]["warnings"]}
-                warned += any(w.split(":")[0] not in clean for w in d["warnings"])
-                for x, y in zip(base[p]["reps"], d["reps"]):
-                    n += 1
-                    changed += x["verdict"] != y["verdict"]
-                    right += y["verdict"] == lab
-            for k, v in (("n", n), ("changed", changed), ("right", right), ("failed", failed),
-                         ("files", len(label_of)), ("warned", warned)):
-                t[k] += v
-            row.append(f"{changed}/{n} / {right / max(n, 1):.3f} / {failed} / {warned}/{len(label_of)}")
-        print("| " + " | ".join(row) + " |", flush=True)
-    row = ["all"]
-    for g in RATES:
-        t = totals[g]
-        row.append(f"{t['changed']}/{t['n']} / {t['right'] / max(t['n'], 1):.3f} / {t['failed']}"
-                   f" / {t['warned']}/{t['files']}")
-    print("| " + " | ".join(row) + " |")
-    print(f"\naccuracy at 30 Hz: {right0 / max(n0, 1):.3f} ({n0} repetitions)")
+    altered_table(args.relearn, args.data, RATES, lambda text, kind, rng: resampled(text, kind),
+                  "relearn-rates-", "at 30 Hz", args.extra.split())
 
 
 if __name__ == "__main__":
