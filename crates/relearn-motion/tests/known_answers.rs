@@ -398,6 +398,42 @@ fn a_recording_noisier_than_the_demonstration_is_warned_about() {
         .any(|w| w.code == "noisier_than_template"));
 }
 
+/// A patient filmed at 15 Hz by a tracker a little noisier per frame (4 mm) than the 30 Hz
+/// demonstration's (3 mm): the 6 Hz filter removes less at 15 Hz, so the recording's noise
+/// estimate is lower than the examples', yet its filtered positions keep more noise (the filter
+/// passes 80 % of white noise at 15 Hz, 40 % at 30 Hz). Compared at the examples' rate, it is
+/// matched; the same tracker at 30 Hz is not.
+#[test]
+fn a_recording_at_another_frame_rate_is_compared_by_the_noise_its_scores_see() {
+    use relearn_motion::noise_match::noise_at_examples_rate;
+    use relearn_motion::score::score_recording;
+    let t = steady_demonstration(3);
+    assert_eq!(t.noise_rate_hz, Some(30.0));
+    let median = t.noise.as_ref().unwrap().median;
+    let at = |rate_hz: f64| {
+        let s = SquatSimulation {
+            reps: 3,
+            noise_m: 0.004,
+            seed: 70,
+            rate_hz,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+    };
+    let slow = at(15.0);
+    assert!(slow.noise_mm.unwrap() < median, "looks steadier: {:?}", slow.noise_mm);
+    let compared = noise_at_examples_rate(&t, &slow).unwrap();
+    assert!(compared > 1.5 * median, "{compared} mm against {median} mm");
+    let m = score_recording(&t, &slow)
+        .unwrap()
+        .noise_match
+        .expect("matched at the examples' rate");
+    assert_eq!((m.rate_hz, m.examples_rate_hz), (15.0, 30.0));
+    assert!(m.cutoff_hz < 6.0);
+    let same_rate = score_recording(&t, &at(30.0)).unwrap();
+    assert!(same_rate.noise_match.is_none(), "{:?}", same_rate.noise_match);
+}
+
 /// The same squat recorded by a steady tracker (3 mm, like the demonstration) and by a
 /// jittery one (10 mm): the jittery recording is scored after the matched low-pass and against
 /// the widened band (`noise_match`), which brings its scores closer to the steady
