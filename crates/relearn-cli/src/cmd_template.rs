@@ -189,6 +189,24 @@ fn print_summary(t: &relearn_motion::template::Template) {
             100.0 * o.median
         );
     }
+    let flagged: Vec<_> = t.examples.iter().filter(|e| !e.checks.is_empty()).collect();
+    if !flagged.is_empty() {
+        outln!(
+            "  examples to check ({} of {}: noisier than the others, beyond their far-out fence, \
+             or moving unlike them; look at the recording and its tracking):",
+            flagged.len(),
+            t.examples.len()
+        );
+        for e in flagged.iter().take(10) {
+            outln!("    {}: {}", e.path, e.checks.join("; "));
+        }
+        if flagged.len() > 10 {
+            outln!(
+                "    and {} more (`checks` of each example in the template file)",
+                flagged.len() - 10
+            );
+        }
+    }
     if let Some(n) = &t.noise {
         let rate = t
             .noise_rate_hz

@@ -262,6 +262,7 @@ pub fn personalise(
             path: e.source.clone(),
             label: e.label,
             repetitions: s.reps.len(),
+            checks: Vec::new(),
         })
         .collect();
     out.personalisation = Some(Personalisation {

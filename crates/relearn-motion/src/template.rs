@@ -216,6 +216,11 @@ pub struct ExampleSummary {
     pub label: Label,
     /// Repetitions found in it.
     pub repetitions: usize,
+    /// What looks wrong with it next to the other examples, for the clinician to check (its
+    /// tracking noise, or repetitions unlike the others, beyond the examples' own far-out
+    /// fences; no repetition found). Empty for most examples, and then not written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
 }
 
 /// How well the template's models fit their own training examples (not a validation result:
@@ -466,6 +471,57 @@ fn shared_channels(examples: &[Example<'_>]) -> Vec<Channel> {
     channels
 }
 
+/// For each example, what looks wrong with it next to the others (`ExampleSummary::checks`):
+/// its tracking noise beyond the examples' noise fence ([`crate::resemblance::is_noisier`]),
+/// repetitions beyond the exercise check's fences ([`crate::resemblance::ExerciseFences`]:
+/// unlike the other examples' movement, as a wrong recording or a tracking failure would be),
+/// or no repetition found. `owner[k]` is the example of repetition `k`, whose DTW distance and
+/// off-axis share are `distances[k]` and `off_axis[k]`.
+fn example_checks(
+    spans: &[Vec<RepSpan>],
+    owner: &[usize],
+    distances: &[f64],
+    off_axis: &[f64],
+    noise: &[f64],
+    fences: crate::resemblance::ExerciseFences<'_>,
+    noise_range: Option<&crate::resemblance::ExampleRange>,
+) -> Vec<Vec<String>> {
+    let mut unlike = vec![0usize; spans.len()];
+    for ((&i, &d), &o) in owner.iter().zip(distances).zip(off_axis) {
+        if fences.is_unlike(d, o.is_finite().then_some(o)) {
+            if let Some(u) = unlike.get_mut(i) {
+                *u += 1;
+            }
+        }
+    }
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, reps)| {
+            let mut checks = Vec::new();
+            if reps.is_empty() {
+                checks.push("no repetition found in it".to_string());
+            }
+            if let (Some(range), Some(&n)) = (noise_range, noise.get(i)) {
+                if crate::resemblance::is_noisier(range, n) {
+                    checks.push(format!(
+                        "tracking noise {n:.1} mm (the examples' {:.1} mm typically)",
+                        range.median
+                    ));
+                }
+            }
+            if unlike[i] > 0 {
+                checks.push(format!(
+                    "{} of {} repetitions unlike the other examples' movement",
+                    unlike[i],
+                    reps.len()
+                ));
+            }
+            checks
+        })
+        .collect()
+}
+
 /// Builds a template from labelled examples.
 pub fn build_template(
     exercise: &str,
@@ -595,21 +651,20 @@ pub fn build_template(
     let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
     let resemblance = crate::resemblance::ExampleRange::learn(&distances);
     let mirrored_axis = axis.mirrored();
-    let off_axis = crate::resemblance::ExampleRange::learn(
-        &curves
-            .par_iter()
-            .map(|(i, span, _)| {
-                crate::segment::share_along_either_side(
-                    examples[*i].prepared,
-                    &axis,
-                    mirrored_axis.as_ref(),
-                    span.start,
-                    span.end,
-                )
-                .map_or(f64::NAN, |share| 1.0 - share)
-            })
-            .collect::<Vec<f64>>(),
-    );
+    let off_axis_shares: Vec<f64> = curves
+        .par_iter()
+        .map(|(i, span, _)| {
+            crate::segment::share_along_either_side(
+                examples[*i].prepared,
+                &axis,
+                mirrored_axis.as_ref(),
+                span.start,
+                span.end,
+            )
+            .map_or(f64::NAN, |share| 1.0 - share)
+        })
+        .collect();
+    let off_axis = crate::resemblance::ExampleRange::learn(&off_axis_shares);
     // The examples' noise at their median frame rate, so that examples recorded at different
     // rates are compared by the noise their scores see.
     let noise_rate_hz = stats::median(
@@ -619,25 +674,36 @@ pub fn build_template(
             .map(|e| e.prepared.recording.rate_hz)
             .collect::<Vec<f64>>(),
     );
-    let noise = crate::resemblance::ExampleRange::learn(
-        &examples
-            .iter()
-            .map(|e| {
-                match (
-                    e.prepared.noise_mm,
-                    noise_rate_hz,
-                    settings.prepare.cutoff_hz,
-                ) {
-                    (Some(n), Some(to), Some(fc)) => {
-                        crate::noise_match::noise_at_rate(n, fc, e.prepared.recording.rate_hz, to)
-                    }
-                    (Some(n), ..) => n,
-                    (None, ..) => f64::NAN,
+    let example_noise: Vec<f64> = examples
+        .iter()
+        .map(|e| {
+            match (
+                e.prepared.noise_mm,
+                noise_rate_hz,
+                settings.prepare.cutoff_hz,
+            ) {
+                (Some(n), Some(to), Some(fc)) => {
+                    crate::noise_match::noise_at_rate(n, fc, e.prepared.recording.rate_hz, to)
                 }
-            })
-            .collect::<Vec<f64>>(),
-    );
+                (Some(n), ..) => n,
+                (None, ..) => f64::NAN,
+            }
+        })
+        .collect();
+    let noise = crate::resemblance::ExampleRange::learn(&example_noise);
     let noise_rate_hz = noise_rate_hz.filter(|_| noise.is_some());
+    let checks = example_checks(
+        &spans,
+        &curves.iter().map(|(i, _, _)| *i).collect::<Vec<usize>>(),
+        &distances,
+        &off_axis_shares,
+        &example_noise,
+        crate::resemblance::ExerciseFences {
+            distance: resemblance.as_ref(),
+            off_axis: off_axis.as_ref(),
+        },
+        noise.as_ref(),
+    );
     let rows: Vec<Vec<f64>> = comparisons.iter().map(|c| c.features.clone()).collect();
     let labels: Vec<Label> = curves.iter().map(|(i, _, _)| examples[*i].label).collect();
     let n_correct = labels.iter().filter(|l| **l == Label::Correct).count();
@@ -809,10 +875,12 @@ pub fn build_template(
     let summaries = examples
         .iter()
         .zip(&spans)
-        .map(|(e, s)| ExampleSummary {
+        .zip(checks)
+        .map(|((e, s), checks)| ExampleSummary {
             path: e.source.clone(),
             label: e.label,
             repetitions: s.len(),
+            checks,
         })
         .collect();
     let mut template = Template {
@@ -951,6 +1019,51 @@ fn phase_words(exercise: &str, reference: &Reference, primary: &[f64]) -> PhaseW
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn examples_unlike_the_others_or_without_repetitions_are_named() {
+        let span = RepSpan {
+            start: 0,
+            end: 30,
+            confidence: 1.0,
+        };
+        let spans = vec![vec![span], vec![], vec![span, span]];
+        // Example 2's first repetition lies beyond the distance fence, its second moves 90 %
+        // off the main direction (beyond the 50 % floor).
+        let distance = crate::resemblance::ExampleRange {
+            examples: 40,
+            median: 1.0,
+            upper_quartile: 1.5,
+            largest: 2.5,
+            fence: 3.0,
+        };
+        let off_axis = crate::resemblance::ExampleRange {
+            examples: 40,
+            median: 0.05,
+            upper_quartile: 0.1,
+            largest: 0.2,
+            fence: 0.3,
+        };
+        let fences = crate::resemblance::ExerciseFences {
+            distance: Some(&distance),
+            off_axis: Some(&off_axis),
+        };
+        let checks = example_checks(
+            &spans,
+            &[0, 2, 2],
+            &[0.5, 10.0, 0.5],
+            &[0.1, 0.1, 0.9],
+            &[f64::NAN; 3],
+            fences,
+            None,
+        );
+        assert!(checks[0].is_empty(), "{checks:?}");
+        assert_eq!(checks[1], ["no repetition found in it"]);
+        assert_eq!(
+            checks[2],
+            ["2 of 2 repetitions unlike the other examples' movement"]
+        );
+    }
 
     #[test]
     fn a_depth_rule_is_off_for_a_demonstration_with_no_depth_to_fall_short_of() {

@@ -372,6 +372,29 @@ fn steady_demonstration(reps: usize) -> relearn_motion::template::Template {
     build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap()
 }
 
+/// Six steady demonstrations (3 mm of jitter) and a seventh whose tracker jittered by 25 mm:
+/// the template says which example to check, and says nothing of the others.
+#[test]
+fn a_noisy_example_is_pointed_out_when_the_template_is_built() {
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let mut demo: Vec<_> = (1..7).map(|s| noisy_squats(2, 0.003, s)).collect();
+    demo.push(noisy_squats(2, 0.025, 7));
+    let t = build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+    let flagged: Vec<usize> = t
+        .examples
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.checks.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(flagged, [6], "{:?}", t.examples);
+    assert!(
+        t.examples[6].checks[0].starts_with("tracking noise"),
+        "{:?}",
+        t.examples[6].checks
+    );
+}
+
 /// A template demonstrated on a steady tracker (3 mm of jitter) and a patient recorded with a
 /// jittery one (25 mm): the score says the recording is noisier than the template's examples,
 /// and says nothing for a patient recorded like the demonstration.
@@ -421,7 +444,11 @@ fn a_recording_at_another_frame_rate_is_compared_by_the_noise_its_scores_see() {
         prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
     };
     let slow = at(15.0);
-    assert!(slow.noise_mm.unwrap() < median, "looks steadier: {:?}", slow.noise_mm);
+    assert!(
+        slow.noise_mm.unwrap() < median,
+        "looks steadier: {:?}",
+        slow.noise_mm
+    );
     let compared = noise_at_examples_rate(&t, &slow).unwrap();
     assert!(compared > 1.5 * median, "{compared} mm against {median} mm");
     let m = score_recording(&t, &slow)
@@ -431,7 +458,11 @@ fn a_recording_at_another_frame_rate_is_compared_by_the_noise_its_scores_see() {
     assert_eq!((m.rate_hz, m.examples_rate_hz), (15.0, 30.0));
     assert!(m.cutoff_hz < 6.0);
     let same_rate = score_recording(&t, &at(30.0)).unwrap();
-    assert!(same_rate.noise_match.is_none(), "{:?}", same_rate.noise_match);
+    assert!(
+        same_rate.noise_match.is_none(),
+        "{:?}",
+        same_rate.noise_match
+    );
 }
 
 /// The same squat recorded by a steady tracker (3 mm, like the demonstration) and by a
