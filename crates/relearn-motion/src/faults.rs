@@ -587,6 +587,19 @@ mod tests {
         series
     }
 
+    /// The default rules on one repetition's measures, without a template or tempo.
+    fn evaluate_defaults(series: &[(Measure, Vec<f64>)]) -> Vec<FaultFinding> {
+        evaluate(
+            &default_rules(),
+            &RepMeasures {
+                series,
+                tempo: None,
+            },
+            &[],
+            None,
+        )
+    }
+
     #[test]
     fn valgus_above_10_degrees_at_peak_flexion_is_a_fault_on_that_side_only() {
         let flex: Vec<f64> = (0..50)
@@ -609,15 +622,7 @@ mod tests {
                 valgus_r,
             ),
         ]);
-        let found = evaluate(
-            &default_rules(),
-            &RepMeasures {
-                series: &s,
-                tempo: None,
-            },
-            &[],
-            None,
-        );
+        let found = evaluate_defaults(&s);
         let valgus: Vec<_> = found.iter().filter(|f| f.rule == "knee_valgus").collect();
         assert_eq!(valgus.len(), 1);
         assert_eq!(valgus[0].measure, "left_knee_valgus_fppa");
@@ -640,15 +645,7 @@ mod tests {
                     vec![20.0; 50],
                 ),
             ]);
-            let found = evaluate(
-                &default_rules(),
-                &RepMeasures {
-                    series: &s,
-                    tempo: None,
-                },
-                &[],
-                None,
-            );
+            let found = evaluate_defaults(&s);
             let valgus = found.iter().filter(|f| f.rule == "knee_valgus").count();
             assert_eq!(valgus, faults, "peak {peak}°");
         }
@@ -696,15 +693,7 @@ mod tests {
                 vec![0.0, 80.0, 0.0],
             ),
         ]);
-        let found = evaluate(
-            &default_rules(),
-            &RepMeasures {
-                series: &s,
-                tempo: None,
-            },
-            &[],
-            None,
-        );
+        let found = evaluate_defaults(&s);
         let a: Vec<_> = found
             .iter()
             .filter(|f| f.rule == "knee_asymmetry")
