@@ -186,8 +186,9 @@ pub fn noise_at_examples_rate(t: &Template, p: &PreparedRecording) -> Option<f64
 }
 
 /// How to match the recording `p` to the template's examples, or `None` when it needs no
-/// matching: matching is off, its tracking noise power is less than
-/// [`NoiseMatchSettings::from_power_ratio`] times the examples' median, the template knows
+/// matching: matching is off, its tracking noise power (at the examples' frame rate,
+/// [`noise_at_rate`]) is less than [`NoiseMatchSettings::from_power_ratio`] times the
+/// examples' median, the template knows
 /// nothing of its examples' noise, or either was not filtered. Matching starts below the
 /// warning's fence ([`crate::resemblance::is_noisier`]): a recording can be within the range
 /// of the examples' and still carry twice the typical noise.
