@@ -234,10 +234,11 @@ fn print_text(s: &RecordingScore) {
     }
     if let Some(m) = &s.noise_match {
         outln!(
-            "  noise: {:.1} mm against the examples' {:.1} mm; scored after a {:.1} Hz low-pass \
-             instead of {} Hz{}",
+            "  noise: {:.1} mm against the examples' {:.1} mm{}; scored after a {:.1} Hz \
+             low-pass instead of {} Hz{}",
             m.noise_mm,
             m.examples_noise_mm,
+            m.rates_note(),
             m.cutoff_hz,
             m.template_cutoff_hz,
             m.remaining_noise_mm()

@@ -115,7 +115,28 @@ pub struct NoiseMatch {
     pub examples_rate_hz: f64,
 }
 
+/// Whether two frame rates are the same camera's for the purpose of saying so: within 1 %
+/// (29.97 and 30 Hz, or time stamps rounded). The noise is converted either way.
+pub fn same_rate(a_hz: f64, b_hz: f64) -> bool {
+    (a_hz / b_hz - 1.0).abs() <= 0.01
+}
+
 impl NoiseMatch {
+    /// For a recording at another frame rate than the examples', the words that say so
+    /// (", this recording at 15 Hz and the examples at 30 Hz compared by the noise their
+    /// filtered positions keep"); empty otherwise.
+    pub fn rates_note(&self) -> String {
+        if same_rate(self.rate_hz, self.examples_rate_hz) {
+            String::new()
+        } else {
+            format!(
+                ", this recording at {:.0} Hz and the examples at {:.0} Hz compared by the noise \
+                 their filtered positions keep",
+                self.rate_hz, self.examples_rate_hz
+            )
+        }
+    }
+
     /// The remaining noise (mm) worth naming in a message: `None` below 0.05 mm, which would
     /// print as 0.0.
     pub fn remaining_noise_mm(&self) -> Option<f64> {

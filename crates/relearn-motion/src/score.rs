@@ -605,9 +605,8 @@ fn noisier_warning(
     range: &crate::resemblance::ExampleRange,
     matched: Option<&crate::noise_match::NoiseMatch>,
 ) -> Warning {
-    // At another frame rate the two estimates are compared as the noise the scores see (a
-    // rate within 1 % is the same camera: 29.97 and 30 Hz, or time stamps rounded).
-    let converted = if (rate_hz / examples_rate_hz - 1.0).abs() <= 0.01 {
+    // At another frame rate the two estimates are compared as the noise the scores see.
+    let converted = if crate::noise_match::same_rate(rate_hz, examples_rate_hz) {
         String::new()
     } else {
         format!(

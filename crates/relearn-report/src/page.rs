@@ -216,10 +216,11 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
             "Noise matching",
             &format!(
                 "filtered at {:.1} Hz instead of {} Hz to match the demonstration's noise \
-                 ({:.1} mm typically){}; the curves below are the filtered ones",
+                 ({:.1} mm typically{}){}; the curves below are the filtered ones",
                 m.cutoff_hz,
                 m.template_cutoff_hz,
                 m.examples_noise_mm,
+                m.rates_note(),
                 m.remaining_noise_mm()
                     .map(|x| format!(
                         ", and compared allowing for the {x:.1} mm of noise that remains"
