@@ -441,6 +441,21 @@ mod tests {
     }
 
     #[test]
+    fn another_frame_rate_is_named_and_a_rounded_one_is_not() {
+        let mut m = matched(0.0);
+        assert_eq!(m.rates_note(), "");
+        m.rate_hz = 29.97;
+        assert_eq!(m.rates_note(), "");
+        m.rate_hz = 15.0;
+        assert!(
+            m.rates_note()
+                .contains("at 15 Hz and the examples at 30 Hz"),
+            "{}",
+            m.rates_note()
+        );
+    }
+
+    #[test]
     fn noise_is_compared_at_the_examples_frame_rate() {
         // Same rate: unchanged, bit for bit.
         assert_eq!(noise_at_rate(3.7, 6.0, 30.0, 30.0), 3.7);
