@@ -87,7 +87,11 @@ pub fn read_prepared_with(
         up: args.up.or(settings.up),
         ..settings.clone()
     };
-    prepare(rec, &settings).with_context(|| format!("{}: cannot analyse", path.display()))
+    prepare(rec, &settings).map_err(|e| match e {
+        // Already names the file ("cannot analyse PATH: why"): said once, not twice.
+        relearn_motion::Error::Unusable { .. } => anyhow::Error::new(e),
+        other => anyhow::Error::new(other).context(format!("{}: cannot analyse", path.display())),
+    })
 }
 
 /// A progress bar for long work, hidden when stderr is not a terminal or output is JSON.

@@ -367,6 +367,14 @@ fn bad_input_fails_with_one_line_naming_the_file() {
             "{name}: one line: {stderr}"
         );
     }
+    // Readable but too short to analyse: the reason, with the file named once.
+    let short = tmp.path().join("two_frames.csv");
+    std::fs::write(&short, "time_s,a_x,a_y,a_z\n0,1,2,3\n0.03,1,2,3\n").unwrap();
+    let assert = relearn().arg("analyze").arg(&short).assert().failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("at least 3 are needed"), "{stderr}");
+    assert_eq!(stderr.matches("two_frames.csv").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("cannot analyse").count(), 1, "{stderr}");
     relearn()
         .args(["inspect", "/nonexistent/file.csv"])
         .assert()
