@@ -211,13 +211,42 @@ pub fn min_reportable(unit: Unit) -> f64 {
 
 /// Formats a size for a message ("12 degrees", "2.5 cm").
 fn size_words(size: f64, unit: Unit) -> String {
+    size_words_to(size, unit, usual_decimals(unit))
+}
+
+/// Decimals a size in `unit` is usually shown with (whole degrees and percent, tenths of a
+/// centimetre and of a second).
+fn usual_decimals(unit: Unit) -> usize {
     match unit {
-        Unit::Degrees => format!("{:.0} degrees", size.abs()),
-        Unit::Centimetres => format!("{:.1} cm", size.abs()),
-        Unit::PercentLegLength => format!("{:.0} % of leg length", size.abs()),
-        Unit::Percent => format!("{:.0} %", size.abs()),
-        Unit::Seconds => format!("{:.1} s", size.abs()),
+        Unit::Degrees | Unit::PercentLegLength | Unit::Percent => 0,
+        Unit::Centimetres | Unit::Seconds => 1,
     }
+}
+
+fn size_words_to(size: f64, unit: Unit, decimals: usize) -> String {
+    let v = size.abs();
+    match unit {
+        Unit::Degrees => format!("{v:.decimals$} degrees"),
+        Unit::Centimetres => format!("{v:.decimals$} cm"),
+        Unit::PercentLegLength => format!("{v:.decimals$} % of leg length"),
+        Unit::Percent => format!("{v:.decimals$} %"),
+        Unit::Seconds => format!("{v:.decimals$} s"),
+    }
+}
+
+/// A finding's value and its limit in words, with one more decimal when the usual rounding
+/// would show them equal ("reaches 10.4 degrees (limit 10.0 degrees)", never "reaches 10
+/// degrees (limit 10 degrees)" for a limit that was exceeded).
+fn value_and_limit_words(value: f64, limit: f64, unit: Unit) -> (String, String) {
+    let usual = usual_decimals(unit);
+    let shown = |x: f64, d: usize| format!("{:.d$}", x.abs());
+    let decimals = (usual..=usual + 2)
+        .find(|&d| shown(value, d) != shown(limit, d))
+        .unwrap_or(usual);
+    (
+        size_words_to(value, unit, decimals),
+        size_words_to(limit, unit, decimals),
+    )
 }
 
 /// The phrase for a difference of `size` in a measure relative to the demonstration.
@@ -283,31 +312,28 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
             } else {
                 "right".into()
             },
-            format!(
-                "{} bends unevenly: the {} ({:.0} % asymmetry, limit {:.0} %)",
-                f.name.trim_start_matches("Left-right asymmetry of "),
-                f.body_part,
-                f.value.abs(),
-                f.limit.abs()
-            ),
+            {
+                let (value, limit) = value_and_limit_words(f.value, f.limit, Unit::Percent);
+                format!(
+                    "{} bends unevenly: the {} ({value} asymmetry, limit {limit})",
+                    f.name.trim_start_matches("Left-right asymmetry of "),
+                    f.body_part,
+                )
+            },
         ),
-        ("insufficient_depth", _) => (
-            "shallower".into(),
+        ("insufficient_depth", _) => ("shallower".into(), {
+            let (value, limit) = value_and_limit_words(f.value, f.limit, Unit::PercentLegLength);
             format!(
-                "the squat stops at {:.0} % of leg length, short of the {:.0} % asked {phase}",
-                f.value, f.limit
-            ),
-        ),
+                "the squat stops at {value}, short of the {} asked {phase}",
+                limit.trim_end_matches(" of leg length")
+            )
+        }),
         (_, Some(m)) => {
             let (_, dir) = difference_phrase(&m, f.value);
+            let (value, limit) = value_and_limit_words(f.value, f.limit, m.unit());
             (
                 dir,
-                format!(
-                    "{} reaches {} {phase} (limit {})",
-                    m.label(),
-                    size_words(f.value, m.unit()),
-                    size_words(f.limit, m.unit())
-                ),
+                format!("{} reaches {value} {phase} (limit {limit})", m.label()),
             )
         }
         (_, None) => (
@@ -795,6 +821,30 @@ fn phase_percent(i: usize, points: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_over_its_limit_never_reads_as_equal_to_it() {
+        let words = |v, l, u| value_and_limit_words(v, l, u);
+        assert_eq!(
+            words(12.3, 10.0, Unit::Degrees),
+            ("12 degrees".to_string(), "10 degrees".to_string())
+        );
+        // 10.4 rounds to the limit's 10: a decimal more tells them apart.
+        assert_eq!(
+            words(10.4, 10.0, Unit::Degrees),
+            ("10.4 degrees".to_string(), "10.0 degrees".to_string())
+        );
+        assert_eq!(
+            words(-10.04, 10.0, Unit::Degrees),
+            ("10.04 degrees".to_string(), "10.00 degrees".to_string())
+        );
+        assert_eq!(
+            words(15.02, 15.0, Unit::Centimetres),
+            ("15.02 cm".to_string(), "15.00 cm".to_string())
+        );
+        // Equal to three decimals: the usual rounding.
+        assert_eq!(words(10.0001, 10.0, Unit::Percent).0, "10 %");
+    }
 
     #[test]
     fn phases_are_reported_to_a_tenth_of_a_percent_without_floating_point_residue() {
