@@ -382,6 +382,13 @@ mod tests {
         simulate_squat(&sim).unwrap().0
     }
 
+    /// Relabels the whole body (legs and arms together) over frames `a..b`, as a depth camera
+    /// does when a person turns side-on.
+    fn relabel_whole_body(rec: &mut Recording, a: usize, b: usize) {
+        swap(rec, "legs", a, b);
+        swap(rec, "arms", a, b);
+    }
+
     /// Exchanges the named limb's joints over frames `a..b`, as a tracker would.
     fn swap(rec: &mut Recording, limb_name: &str, a: usize, b: usize) {
         let pairs = limb_pairs(&rec.skeleton)
@@ -459,8 +466,7 @@ mod tests {
         let clean = squats();
         let n = clean.frame_count();
         let mut rec = clean.clone();
-        swap(&mut rec, "legs", n / 3, 2 * n / 3);
-        swap(&mut rec, "arms", n / 3, 2 * n / 3);
+        relabel_whole_body(&mut rec, n / 3, 2 * n / 3);
         let warnings = repair_left_right_swaps(&mut rec);
         assert_eq!(rec.positions, clean.positions);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -503,8 +509,7 @@ mod tests {
         let clean = squats();
         let n = clean.frame_count();
         let mut rec = clean.clone();
-        swap(&mut rec, "legs", n / 4, n / 4 + n / 2);
-        swap(&mut rec, "arms", n / 4, n / 4 + n / 2);
+        relabel_whole_body(&mut rec, n / 4, n / 4 + n / 2);
         let before = rec.positions.clone();
         let warnings = repair_left_right_swaps(&mut rec);
         assert_eq!(rec.positions, before);
@@ -522,8 +527,7 @@ mod tests {
         let n = clean.frame_count();
         let mut rec = clean.clone();
         swap(&mut rec, "legs", n / 5, n / 5 + 10);
-        swap(&mut rec, "legs", n / 2, n / 2 + n / 5);
-        swap(&mut rec, "arms", n / 2, n / 2 + n / 5);
+        relabel_whole_body(&mut rec, n / 2, n / 2 + n / 5);
         let warnings = repair_left_right_swaps(&mut rec);
         assert_eq!(rec.positions, clean.positions);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
