@@ -451,6 +451,24 @@ mod tests {
             }
         }
 
+        /// Rows of plain decimals of many lengths read the same bits as the general parser,
+        /// field by field.
+        #[test]
+        fn plain_rows_parse_exactly_like_std(
+            fields in proptest::collection::vec("-?[0-9]{1,11}(\\.[0-9]{0,10})?", 1..12),
+        ) {
+            let line = fields.join(",");
+            let mut out = Vec::new();
+            if parse_plain_comma_row(line.as_bytes(), fields.len(), &mut out) {
+                for (f, v) in fields.iter().zip(&out) {
+                    proptest::prop_assert_eq!(f.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{}", f);
+                }
+            } else {
+                // Only a value the fast path cannot compute exactly is left to the general one.
+                proptest::prop_assert!(fields.iter().any(|f| parse_plain_decimal(f.as_bytes()).is_none()));
+            }
+        }
+
         /// Values written by the usual exporters (`{:.6}`, shortest round-trip) parse exactly.
         #[test]
         fn written_values_take_the_fast_path_exactly(v in -1.0e6f64..1.0e6) {
@@ -505,6 +523,29 @@ mod tests {
         );
         assert_eq!(parse_plain_decimal(b"5."), Some(5.0));
         assert_eq!(parse_plain_decimal(b".5"), Some(0.5));
+        // Short and long runs of digits.
+        for text in [
+            "7",
+            "12345678",
+            "123456789",
+            "1234567.87654321",
+            "-235.881530",
+            "90071992547409.9",
+            "0.0000000000000001",
+        ] {
+            assert_eq!(
+                parse_plain_decimal(text.as_bytes()).map(f64::to_bits),
+                Some(text.parse::<f64>().unwrap().to_bits()),
+                "{text}"
+            );
+        }
+        let mut out = Vec::new();
+        assert!(parse_plain_comma_row(
+            b"-235.881530,12345678,1.5",
+            3,
+            &mut out
+        ));
+        assert_eq!(out, vec![-235.88153, 12345678.0, 1.5]);
         for general in [
             "1e5",
             " 1",

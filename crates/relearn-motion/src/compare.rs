@@ -47,20 +47,24 @@ pub fn rep_curves(
     let raw = extract(p, channels, start, end);
     let c = channels.len();
     let frames = raw.len().checked_div(c).unwrap_or(0);
-    let values = if raw.iter().all(|v| v.is_finite()) {
-        // Nothing to fill: all channels at once, row by row (same values).
-        relearn_core::resample::resample_rows(&raw[..frames * c], c, points)
-    } else {
-        let mut values = vec![f64::NAN; points * c];
-        for k in 0..c {
-            let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
-            let col = fill_nan_edges(col);
-            for (i, v) in resample_linear(&col, points).into_iter().enumerate() {
-                values[i * c + k] = v;
-            }
+    let raw = &raw[..frames * c];
+    // All channels at once, row by row; then only the channels with a missing value are
+    // redone on their own, gaps filled first (the same values, bit for bit, as resampling
+    // every channel on its own: `resample_rows`).
+    let mut values = relearn_core::resample::resample_rows(raw, c, points);
+    let mut missing = vec![false; c];
+    for row in raw.chunks_exact(c.max(1)) {
+        for (m, v) in missing.iter_mut().zip(row) {
+            *m |= !v.is_finite();
         }
-        values
-    };
+    }
+    for (k, _) in missing.iter().enumerate().filter(|(_, m)| **m) {
+        let col: Vec<f64> = (0..frames).map(|f| raw[f * c + k]).collect();
+        let col = fill_nan_edges(col);
+        for (i, v) in resample_linear(&col, points).into_iter().enumerate() {
+            values[i * c + k] = v;
+        }
+    }
     RepCurves {
         values,
         points,
@@ -395,9 +399,16 @@ impl Reference {
         let mut channel_rms_z = Vec::with_capacity(c);
         let lim = self.features.z_limit;
         let bounded = |v: f64| if lim > 0.0 { v.clamp(-lim, lim) } else { v };
+        // The bounded z-scores channel by channel (`channels × points`), transposed once.
+        let mut by_channel = vec![0.0; p * c];
+        for (i, row) in z.chunks_exact(c.max(1)).take(p).enumerate() {
+            for (k, v) in row.iter().enumerate() {
+                by_channel[k * p + i] = bounded(*v);
+            }
+        }
         for k in 0..c {
-            let col: Vec<f64> = (0..p).map(|i| bounded(z[i * c + k])).collect();
-            let rms = relearn_core::stats::rms(&col).unwrap_or(f64::NAN);
+            let col = &by_channel[k * p..(k + 1) * p];
+            let rms = relearn_core::stats::rms(col).unwrap_or(f64::NAN);
             channel_rms_z.push(rms);
             if self.features.rms_z {
                 features.push(rms);
@@ -411,8 +422,8 @@ impl Reference {
             let (mut num_all, mut den_all) = (0.0, 0.0);
             for k in 0..c {
                 let (mut num, mut den) = (0.0, 0.0);
-                for i in 0..p {
-                    let (zi, di) = (bounded(z[i * c + k]), d[i * c + k]);
+                for (i, &zi) in by_channel[k * p..(k + 1) * p].iter().enumerate() {
+                    let di = d[i * c + k];
                     if zi.is_finite() && di.is_finite() {
                         num += zi * di;
                         den += di * di;
@@ -518,14 +529,22 @@ impl Aligner<'_> {
         };
         // A channel missing in either contributes nothing to the alignment (zero in both, so
         // DTW keeps its vectorised path).
-        for k in 0..c {
-            let missing = (0..p.min(rep.points))
-                .any(|i| !a[i * c + k].is_finite() || !b[i * c + k].is_finite());
-            if missing {
-                let a = a.to_mut();
-                (0..p).for_each(|i| a[i * c + k] = 0.0);
-                (0..rep.points).for_each(|i| b[i * c + k] = 0.0);
+        // (Found in one pass over the rows, in memory order.)
+        let rows = p.min(rep.points);
+        let mut missing = vec![false; c];
+        for (ra, rb) in a
+            .chunks_exact(c.max(1))
+            .zip(b.chunks_exact(c.max(1)))
+            .take(rows)
+        {
+            for ((m, x), y) in missing.iter_mut().zip(ra).zip(rb) {
+                *m |= !x.is_finite() || !y.is_finite();
             }
+        }
+        for (k, _) in missing.iter().enumerate().filter(|(_, m)| **m) {
+            let a = a.to_mut();
+            (0..p).for_each(|i| a[i * c + k] = 0.0);
+            (0..rep.points).for_each(|i| b[i * c + k] = 0.0);
         }
         let al = dtw_align(Series::new(&a, c)?, Series::new(&b, c)?, Some(r.band))?;
         let aligned = warp_to(&al.path, Series::new(&rep.values, c)?, p);

@@ -717,37 +717,6 @@ pub fn build_template(
         })
         .collect();
 
-    let verdict = if n_incorrect > 0 {
-        let (x, y): (Vec<Vec<f64>>, Vec<bool>) = rows
-            .iter()
-            .zip(&labels)
-            .filter(|(_, l)| matches!(l, Label::Correct | Label::Incorrect))
-            .map(|(r, l)| (r.clone(), *l == Label::Correct))
-            .unzip();
-        VerdictModel::Classifier {
-            model: LogisticModel::fit(&x, &y, settings.classifier_l2)?,
-        }
-    } else {
-        let devs: Vec<f64> = comparisons
-            .iter()
-            .zip(&labels)
-            .filter(|(_, l)| **l == Label::Correct)
-            .map(|(c, _)| overall_deviation(c))
-            .collect();
-        VerdictModel::OneClass {
-            typical: stats::median(&devs).unwrap_or(1.0),
-            limit: stats::quantile(&devs, settings.one_class_quantile).unwrap_or(2.0),
-            quantile: settings.one_class_quantile,
-        }
-    };
-    let rating = if rated.len() >= 3 {
-        let x: Vec<Vec<f64>> = rated.iter().map(|(k, _)| rows[*k].clone()).collect();
-        let y: Vec<f64> = rated.iter().map(|(_, r)| *r).collect();
-        Some(RidgeModel::fit(&x, &y, settings.rating_l2)?)
-    } else {
-        None
-    };
-
     // What the rules and the tempo need of each correct repetition, computed once: its
     // measures, its primary signal, its tempo phases.
     struct CorrectRep {
@@ -755,19 +724,57 @@ pub fn build_template(
         signal: Vec<f64>,
         tempo: Option<TempoPhases>,
     }
-    let correct_reps: Vec<CorrectRep> = curves
-        .par_iter()
-        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
-        .map(|(i, s, _)| {
-            let p = examples[*i].prepared;
-            let signal = rep_primary_signal(p, &axis, *s, settings);
-            CorrectRep {
-                series: rep_measures(&p.measures, *s, p.recording.rate_hz),
-                tempo: tempo_phases(&signal, p.recording.rate_hz),
-                signal,
+    // The verdict and rating models are fitted (one thread) while the correct repetitions'
+    // measures and tempo are computed (the other threads): neither needs the other.
+    let fit_models = || -> Result<(VerdictModel, Option<RidgeModel>)> {
+        let verdict = if n_incorrect > 0 {
+            let (x, y): (Vec<Vec<f64>>, Vec<bool>) = rows
+                .iter()
+                .zip(&labels)
+                .filter(|(_, l)| matches!(l, Label::Correct | Label::Incorrect))
+                .map(|(r, l)| (r.clone(), *l == Label::Correct))
+                .unzip();
+            VerdictModel::Classifier {
+                model: LogisticModel::fit(&x, &y, settings.classifier_l2)?,
             }
-        })
-        .collect();
+        } else {
+            let devs: Vec<f64> = comparisons
+                .iter()
+                .zip(&labels)
+                .filter(|(_, l)| **l == Label::Correct)
+                .map(|(c, _)| overall_deviation(c))
+                .collect();
+            VerdictModel::OneClass {
+                typical: stats::median(&devs).unwrap_or(1.0),
+                limit: stats::quantile(&devs, settings.one_class_quantile).unwrap_or(2.0),
+                quantile: settings.one_class_quantile,
+            }
+        };
+        let rating = if rated.len() >= 3 {
+            let x: Vec<Vec<f64>> = rated.iter().map(|(k, _)| rows[*k].clone()).collect();
+            let y: Vec<f64> = rated.iter().map(|(_, r)| *r).collect();
+            Some(RidgeModel::fit(&x, &y, settings.rating_l2)?)
+        } else {
+            None
+        };
+        Ok((verdict, rating))
+    };
+    let (models, correct_reps) = rayon::join(fit_models, || -> Vec<CorrectRep> {
+        curves
+            .par_iter()
+            .filter(|(i, _, _)| examples[*i].label == Label::Correct)
+            .map(|(i, s, _)| {
+                let p = examples[*i].prepared;
+                let signal = rep_primary_signal(p, &axis, *s, settings);
+                CorrectRep {
+                    series: rep_measures(&p.measures, *s, p.recording.rate_hz),
+                    tempo: tempo_phases(&signal, p.recording.rate_hz),
+                    signal,
+                }
+            })
+            .collect()
+    });
+    let (verdict, rating) = models?;
 
     // Demonstration's primary curve, tempo and phase words.
     let prim_curves: Vec<Vec<f64>> = correct_reps
