@@ -58,7 +58,8 @@ prepares each file again):
    points.
 9. Reference (``compare.rs::build_reference``, ``template.rs::build_template``): curves
    relative to their starting posture (mean of the first 5 points), channel scale (pooled
-   SD), medoid, then two rounds of DTW barycentre averaging: every correct repetition is
+   SD), medoid, then one round of DTW barycentre averaging (Relearn's default
+   ``reference_rounds``): every correct repetition is
    aligned to the current mean with ``dtaidistance.dtw_ndim.warping_path`` (C,
    ``use_c=True``, ``window=11``, i.e. |i - j| <= 10 points = Relearn's Sakoe-Chiba band of
    10) on scaled channels and warped onto the mean's time axis; mean and SD per point,
@@ -129,6 +130,7 @@ NOISE_SEED = 0x6E6F6973655F6D61
 BAND = 10  # Sakoe-Chiba half-width in points (10 % of 101)
 DTW_WINDOW = BAND + 1  # dtaidistance: shifts smaller than `window`
 START_POSTURE_POINTS = 5  # round(5 % of 101)
+REFERENCE_ROUNDS = 1  # template.rs TemplateSettings::reference_rounds
 Z_LIMIT = 4.0
 L2 = 100.0
 SD_FLOOR_FRACTION = 0.25
@@ -904,7 +906,7 @@ def build_reference(curves, durations):
     d2 = sq[:, None] + sq[None, :] - 2.0 * flat @ flat.T
     medoid = int(np.argmin(d2.sum(axis=1)))
     mean = shifted[medoid].copy()
-    for _ in range(2):
+    for _ in range(REFERENCE_ROUNDS):
         ms = mean / scale
         aligned = np.stack([align(ms, r / scale, r)[0] for r in shifted])
         mean = np.nanmean(aligned, axis=0)

@@ -1,6 +1,6 @@
 //! `relearn score --template T FILE...`: score every repetition of each file.
 
-use crate::cmd_template::read_template;
+use crate::cmd_template::{check_identity, read_template_unverified};
 use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -118,35 +118,24 @@ enum Scored {
 /// Runs `relearn score`. Files that cannot be read are reported and make the exit status
 /// non-zero, but the other files are still scored.
 pub fn run(mut args: ScoreArgs) -> Result<()> {
-    let mut t = read_template(&args.template)?;
-    if args.no_noise_match {
-        t.settings.noise_match.enabled = false;
-    }
+    let t = read_template_unverified(&args.template)?;
+    // `--no-noise-match` scores with a copy whose noise matching is off; the identity is
+    // checked on the template as read.
+    let without_noise_match = args.no_noise_match.then(|| {
+        let mut copy = t.clone();
+        copy.settings.noise_match.enabled = false;
+        copy
+    });
+    let scoring = without_noise_match.as_ref().unwrap_or(&t);
     args.files = crate::load::expand_recordings(&args.files)?;
     let bar = progress(args.files.len() as u64, "scoring", args.json);
-    // Each file is read, scored and (with --json) written out as its JSON line on the worker
-    // threads; the lines are then printed in the order of the arguments.
-    let results: Vec<Result<Scored>> = args
-        .files
-        .par_iter()
-        .map(|f| {
-            let r = read_prepared_with(f, &args.read, &t.settings.prepare)
-                .and_then(|mut p| {
-                    // Matched where it is: a long noisy recording is not held twice.
-                    relearn_motion::noise_match::match_in_place(&t, &mut p)?;
-                    Ok(score_recording(&t, &p)?)
-                })
-                .and_then(|s| {
-                    Ok(if args.json {
-                        Scored::Json(json_line(&s)?)
-                    } else {
-                        Scored::Text(s)
-                    })
-                });
-            bar.inc(1);
-            r
-        })
-        .collect();
+    // The template's identity is checked (hashing its content) while the files are scored;
+    // nothing is printed before it has passed.
+    let (verified, results) = rayon::join(
+        || check_identity(&t, &args.template),
+        || score_files(&args, scoring, &bar),
+    );
+    verified?;
     bar.finish_and_clear();
     if let (false, Some(p)) = (args.json, &t.personalisation) {
         outln!(
@@ -183,6 +172,35 @@ pub fn run(mut args: ScoreArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Scores every file on the worker threads: each is read, scored and (with `--json`) turned
+/// into its JSON line; the results come back in the order of the arguments.
+fn score_files(
+    args: &ScoreArgs,
+    t: &relearn_motion::template::Template,
+    bar: &indicatif::ProgressBar,
+) -> Vec<Result<Scored>> {
+    args.files
+        .par_iter()
+        .map(|f| {
+            let r = read_prepared_with(f, &args.read, &t.settings.prepare)
+                .and_then(|mut p| {
+                    // Matched where it is: a long noisy recording is not held twice.
+                    relearn_motion::noise_match::match_in_place(t, &mut p)?;
+                    Ok(score_recording(t, &p)?)
+                })
+                .and_then(|s| {
+                    Ok(if args.json {
+                        Scored::Json(json_line(&s)?)
+                    } else {
+                        Scored::Text(s)
+                    })
+                });
+            bar.inc(1);
+            r
+        })
+        .collect()
 }
 
 fn print_text(s: &RecordingScore) {

@@ -97,8 +97,30 @@ pub fn read_rules(path: &std::path::Path) -> Result<Vec<FaultRule>> {
     })
 }
 
-/// Reads a template file.
+/// Reads a template file and checks that its identity matches its content.
 pub fn read_template(path: &std::path::Path) -> Result<relearn_motion::template::Template> {
+    let t = read_template_unverified(path)?;
+    check_identity(&t, path)?;
+    Ok(t)
+}
+
+/// The error for a template whose identity no longer matches its content (hashing it takes a
+/// few milliseconds, so `relearn score` does it while the first files are being scored).
+pub fn check_identity(
+    t: &relearn_motion::template::Template,
+    path: &std::path::Path,
+) -> Result<()> {
+    if t.compute_id() != t.id {
+        anyhow::bail!("{}: the template was modified after it was built (its identity no longer matches its content); rebuild it", path.display());
+    }
+    Ok(())
+}
+
+/// Reads a template file without checking its identity ([`check_identity`]): the caller must
+/// check it before using any result.
+pub fn read_template_unverified(
+    path: &std::path::Path,
+) -> Result<relearn_motion::template::Template> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the template", path.display()))?;
     let t: relearn_motion::template::Template = serde_json::from_str(&text).with_context(|| {
@@ -109,9 +131,6 @@ pub fn read_template(path: &std::path::Path) -> Result<relearn_motion::template:
     })?;
     if t.format != relearn_motion::template::TEMPLATE_FORMAT {
         anyhow::bail!("{}: not a Relearn template", path.display());
-    }
-    if t.compute_id() != t.id {
-        anyhow::bail!("{}: the template was modified after it was built (its identity no longer matches its content); rebuild it", path.display());
     }
     Ok(t)
 }

@@ -612,9 +612,10 @@ fn scaled(values: &[f64], inverse_scale: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Builds the reference from the correct repetitions' curves: the mean is refined by
-/// aligning every repetition to the current mean and averaging (two rounds of DTW barycentre
-/// averaging, Petitjean, Ketterlin & Gançarski 2011), starting from the medoid.
+/// Builds the reference from the correct repetitions' curves: starting from the medoid, the
+/// mean is refined by aligning every repetition to the current mean and averaging, `rounds`
+/// times (at least once: DTW barycentre averaging, Petitjean, Ketterlin & Gançarski 2011);
+/// the normal variability is that of the last round's alignments.
 pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     channels: Vec<Channel>,
     curves: &[R],
@@ -622,6 +623,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     band: usize,
     sd_floor_fraction: f64,
     features: FeatureSettings,
+    rounds: usize,
 ) -> crate::Result<Reference> {
     let curves: Vec<&RepCurves> = curves.iter().map(std::borrow::Borrow::borrow).collect();
     let c = channels.len();
@@ -712,7 +714,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         reference.mirror_sign = sign;
     }
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
-    for _ in 0..2 {
+    for _ in 0..rounds.max(1) {
         // The previous round's curves are done with (their mean is taken): free them first,
         // so that this round reuses their memory.
         aligned_all.clear();
@@ -1021,7 +1023,7 @@ mod tests {
             excursion: true,
             ..FeatureSettings::default()
         };
-        let reference = build_reference(channels, &correct, 101, 10, 0.5, features).unwrap();
+        let reference = build_reference(channels, &correct, 101, 10, 0.5, features, 1).unwrap();
         let shallow = reference.compare(&curves(60.0, 99).0).unwrap();
         assert_eq!(shallow.features.len(), reference.feature_names().len());
         let names = reference.feature_names();
@@ -1060,6 +1062,7 @@ mod tests {
             10,
             0.25,
             FeatureSettings::default(),
+            1,
         )
         .unwrap();
         assert!(!reference.mirror_index.is_empty());

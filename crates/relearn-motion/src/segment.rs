@@ -173,21 +173,45 @@ fn posture_mean(
     step: usize,
 ) -> Vec<f64> {
     let mut row = vec![0.0; c];
-    let mut sum = vec![0.0; c];
-    let mut count = vec![0usize; c];
+    let mut mean = RowMean::new(c);
     for f in (0..p.recording.frame_count()).step_by(step.max(1)) {
         rows.row(p, f, idx, &mut row);
-        for (k, v) in row.iter().enumerate() {
+        mean.add(&row);
+    }
+    mean.finish()
+}
+
+/// Mean of each coordinate over the rows added, ignoring missing values (0 for a coordinate
+/// that is never present).
+struct RowMean {
+    sum: Vec<f64>,
+    count: Vec<usize>,
+}
+
+impl RowMean {
+    fn new(c: usize) -> Self {
+        RowMean {
+            sum: vec![0.0; c],
+            count: vec![0; c],
+        }
+    }
+
+    fn add(&mut self, row: &[f64]) {
+        for ((s, n), v) in self.sum.iter_mut().zip(&mut self.count).zip(row) {
             if v.is_finite() {
-                sum[k] += v;
-                count[k] += 1;
+                *s += v;
+                *n += 1;
             }
         }
     }
-    sum.iter()
-        .zip(&count)
-        .map(|(s, n)| if *n > 0 { s / *n as f64 } else { 0.0 })
-        .collect()
+
+    fn finish(self) -> Vec<f64> {
+        self.sum
+            .iter()
+            .zip(&self.count)
+            .map(|(s, n)| if *n > 0 { s / *n as f64 } else { 0.0 })
+            .collect()
+    }
 }
 
 /// Most frames per recording used to estimate the covariance (long recordings are
@@ -289,28 +313,49 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
     let idx = joint_indices(p, &axis.joints);
     let (rows, c) = posture_rows(p, &idx);
     let n = p.recording.frame_count();
+    let along = |row: &[f64], mean: &[f64]| {
+        let mut s = 0.0;
+        let mut w = 0.0;
+        for ((v, m), l) in row.iter().zip(mean).zip(&axis.loading) {
+            if v.is_finite() {
+                s += (v - m) * l;
+                w += l * l;
+            }
+        }
+        // Rescale when some joints are missing so the signal keeps its amplitude.
+        if w > 0.25 {
+            s / w
+        } else {
+            f64::NAN
+        }
+    };
+    if c > 0 && n * c <= BUFFERED_PROJECTION_VALUES {
+        // Each frame's posture row computed once, kept for both the mean and the projection
+        // (same values, same order of summation as the unbuffered path below).
+        let mut table = vec![0.0; n * c];
+        for (f, row) in table.chunks_exact_mut(c).enumerate() {
+            rows.row(p, f, &idx, row);
+        }
+        let mut mean = RowMean::new(c);
+        table.chunks_exact(c).for_each(|r| mean.add(r));
+        let mean = mean.finish();
+        return table.chunks_exact(c).map(|r| along(r, &mean)).collect();
+    }
+    // A long recording: the rows are computed twice rather than held (memory stays flat).
     let mut row = vec![0.0; c];
     let mean = posture_mean(p, &rows, &idx, c, 1);
     (0..n)
         .map(|f| {
             rows.row(p, f, &idx, &mut row);
-            let mut s = 0.0;
-            let mut w = 0.0;
-            for k in 0..c {
-                if row[k].is_finite() {
-                    s += (row[k] - mean[k]) * axis.loading[k];
-                    w += axis.loading[k] * axis.loading[k];
-                }
-            }
-            // Rescale when some joints are missing so the signal keeps its amplitude.
-            if w > 0.25 {
-                s / w
-            } else {
-                f64::NAN
-            }
+            along(&row, &mean)
         })
         .collect()
 }
+
+/// Most values (frames × coordinates) for which [`project`] keeps every posture row (8 MB):
+/// a repetition or a recording of a few minutes; an hour-long recording is projected in two
+/// passes instead, so that analysing it stays within its memory budget (BENCHMARKS.md).
+const BUFFERED_PROJECTION_VALUES: usize = 1 << 20;
 
 /// The share (0-1) of the posture variance over frames `start..end` that lies along `axis`:
 /// how much of this stretch's movement is the template's main movement. Frames with a joint
