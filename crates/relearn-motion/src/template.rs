@@ -1049,6 +1049,22 @@ fn phase_words(exercise: &str, reference: &Reference, primary: &[f64]) -> PhaseW
 mod tests {
     use super::*;
 
+    /// A template written before `reference_rounds` existed (built with two rounds) reads as
+    /// two and writes the same settings back, so that its identity still matches; a new
+    /// template's one round is written.
+    #[test]
+    fn reference_rounds_keep_older_templates_identity() {
+        let new = TemplateSettings::default();
+        assert_eq!(new.reference_rounds, 1);
+        let written = serde_json::to_value(&new).unwrap();
+        assert_eq!(written["reference_rounds"], 1);
+        let mut older = written.clone();
+        older.as_object_mut().unwrap().remove("reference_rounds");
+        let read: TemplateSettings = serde_json::from_value(older.clone()).unwrap();
+        assert_eq!(read.reference_rounds, 2);
+        assert_eq!(serde_json::to_value(&read).unwrap(), older);
+    }
+
     #[test]
     fn examples_unlike_the_others_or_without_repetitions_are_named() {
         let span = RepSpan {
