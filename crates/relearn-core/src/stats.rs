@@ -178,51 +178,109 @@ pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
 /// `cₑ yᵢ² − 2 yᵢ Sₑ + Qₑ = Σⱼ (xᵢₑ − xⱼₑ)²`. Deviations from the mean keep the three terms
 /// small, so little is lost to cancellation.
 pub fn distance_sums(items: &[&[f64]], weights: &[f64]) -> Vec<f64> {
-    let len = items
+    let len = common_length(items, weights);
+    let spread = ValueSpread::over(items, 0..len);
+    items
+        .iter()
+        .map(|item| spread.distance_sum(item, weights))
+        .collect()
+}
+
+/// The number of values [`distance_sums`] compares: the shortest item's length, at most the
+/// number of weights.
+pub fn common_length(items: &[&[f64]], weights: &[f64]) -> usize {
+    items
         .iter()
         .map(|v| v.len())
         .min()
         .unwrap_or(0)
-        .min(weights.len());
-    let mut count = vec![0.0; len];
-    let mut mean = vec![0.0; len];
-    for item in items {
-        for ((c, m), x) in count.iter_mut().zip(&mut mean).zip(&item[..len]) {
-            if x.is_finite() {
-                *c += 1.0;
-                *m += x;
-            }
-        }
-    }
-    for (m, c) in mean.iter_mut().zip(&count) {
-        if *c > 0.0 {
-            *m /= c;
-        }
-    }
-    let mut sum = vec![0.0; len];
-    let mut sum_sq = vec![0.0; len];
-    for item in items {
-        for (((s, q), m), x) in sum.iter_mut().zip(&mut sum_sq).zip(&mean).zip(&item[..len]) {
-            let y = x - m;
-            if y.is_finite() {
-                *s += y;
-                *q += y * y;
-            }
-        }
-    }
-    items
-        .iter()
-        .map(|item| {
-            let mut total = 0.0;
-            for e in 0..len {
-                let y = item[e] - mean[e];
-                if y.is_finite() {
-                    total += weights[e] * (count[e] * y * y - 2.0 * y * sum[e] + sum_sq[e]);
+        .min(weights.len())
+}
+
+/// What [`distance_sums`] needs of each value position e across the items: cₑ, x̄ₑ, Sₑ and
+/// Qₑ. Each position depends on that position alone, so positions can be gathered in blocks
+/// (on several threads) and joined with [`ValueSpread::extend`], with the same result bit
+/// for bit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueSpread {
+    count: Vec<f64>,
+    mean: Vec<f64>,
+    sum: Vec<f64>,
+    sum_sq: Vec<f64>,
+}
+
+impl ValueSpread {
+    /// The spread of the values at positions `range` (every item must be at least
+    /// `range.end` long; [`common_length`]).
+    pub fn over(items: &[&[f64]], range: std::ops::Range<usize>) -> ValueSpread {
+        let len = range.len();
+        let mut count = vec![0.0; len];
+        let mut mean = vec![0.0; len];
+        for item in items {
+            let Some(values) = item.get(range.clone()) else {
+                continue;
+            };
+            for ((c, m), x) in count.iter_mut().zip(&mut mean).zip(values) {
+                if x.is_finite() {
+                    *c += 1.0;
+                    *m += x;
                 }
             }
-            total
-        })
-        .collect()
+        }
+        for (m, c) in mean.iter_mut().zip(&count) {
+            if *c > 0.0 {
+                *m /= c;
+            }
+        }
+        let mut sum = vec![0.0; len];
+        let mut sum_sq = vec![0.0; len];
+        for item in items {
+            let Some(values) = item.get(range.clone()) else {
+                continue;
+            };
+            for (((s, q), m), x) in sum.iter_mut().zip(&mut sum_sq).zip(&mean).zip(values) {
+                let y = x - m;
+                if y.is_finite() {
+                    *s += y;
+                    *q += y * y;
+                }
+            }
+        }
+        ValueSpread {
+            count,
+            mean,
+            sum,
+            sum_sq,
+        }
+    }
+
+    /// Appends the positions of `next` (the block that follows this one).
+    pub fn extend(&mut self, next: ValueSpread) {
+        self.count.extend(next.count);
+        self.mean.extend(next.mean);
+        self.sum.extend(next.sum);
+        self.sum_sq.extend(next.sum_sq);
+    }
+
+    /// `item`'s sum of weighted squared distances to all the items the spread was taken over
+    /// ([`distance_sums`]), over the spread's positions (from position 0).
+    pub fn distance_sum(&self, item: &[f64], weights: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for (((((x, m), c), s), q), w) in item
+            .iter()
+            .zip(&self.mean)
+            .zip(&self.count)
+            .zip(&self.sum)
+            .zip(&self.sum_sq)
+            .zip(weights)
+        {
+            let y = x - m;
+            if y.is_finite() {
+                total += w * (c * y * y - 2.0 * y * s + q);
+            }
+        }
+        total
+    }
 }
 
 /// The medoid of `items`: the index with the smallest [`distance_sums`] (for squared
@@ -304,6 +362,13 @@ mod tests {
         let best = (0..7).min_by(|&a, &b| sums[a].total_cmp(&sums[b]));
         assert_eq!(medoid(&refs, &w), best);
         assert_eq!(medoid(&[], &w), None);
+        // Gathered in blocks of positions and joined: the same sums, bit for bit.
+        let mut blocks = ValueSpread::over(&refs, 0..17);
+        blocks.extend(ValueSpread::over(&refs, 17..40));
+        assert_eq!(blocks, ValueSpread::over(&refs, 0..40));
+        for (item, sum) in refs.iter().zip(&sums) {
+            assert_eq!(blocks.distance_sum(item, &w).to_bits(), sum.to_bits());
+        }
     }
 
     #[test]

@@ -758,9 +758,30 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
 }
 
 /// The medoid of `curves` under the weighted squared distance, missing values skipped
-/// ([`relearn_core::stats::medoid`]; the first curve if there are none).
+/// ([`relearn_core::stats::medoid`]; the first curve if there are none), on the worker
+/// threads: the spread of the values in blocks of positions, then each curve's distance sum.
+/// The same sums bit for bit as [`relearn_core::stats::distance_sums`] (each position and
+/// each curve is summed in the same order), whatever the number of threads.
 fn medoid(curves: &[&[f64]], weights: &[f64]) -> usize {
-    relearn_core::stats::medoid(curves, weights).unwrap_or(0)
+    use relearn_core::stats::{common_length, ValueSpread};
+    let len = common_length(curves, weights);
+    let blocks = (rayon::current_num_threads() * 2).clamp(1, len.max(1));
+    let spread = (0..blocks)
+        .into_par_iter()
+        .map(|b| ValueSpread::over(curves, b * len / blocks..(b + 1) * len / blocks))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(ValueSpread::default(), |mut all, block| {
+            all.extend(block);
+            all
+        });
+    let sums: Vec<f64> = curves
+        .par_iter()
+        .map(|c| spread.distance_sum(c, weights))
+        .collect();
+    (0..sums.len())
+        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
+        .unwrap_or(0)
 }
 
 /// A per-column statistic of `rows` (such as [`relearn_core::stats::column_means`]), computed
