@@ -730,7 +730,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     }
     if features.excursion {
         let excursions: Vec<Vec<f64>> = aligned_all
-            .iter()
+            .par_iter()
             .map(|a| channel_excursions(a, c))
             .collect();
         reference.excursion_mean = relearn_core::stats::column_means(&excursions)
@@ -926,11 +926,16 @@ impl Reference {
             return;
         }
         let n = self.points * self.channels.len();
-        // One z-score curve at a time (they are not kept).
+        // The z-score curves a few at a time (computed on the worker threads, added in order;
+        // they are not kept).
         let mut means =
             relearn_core::stats::ColumnMeans::new(incorrect.first().map_or(0, |a| a.aligned.len()));
-        for a in incorrect {
-            means.add(&self.z_scores(&a.aligned));
+        for chunk in incorrect.chunks(Z_CURVES_AT_A_TIME) {
+            let z: Vec<Vec<f64>> = chunk
+                .par_iter()
+                .map(|a| self.z_scores(&a.aligned))
+                .collect();
+            z.iter().for_each(|z| means.add(z));
         }
         let mut d: Vec<f64> = means
             .finish()
@@ -941,6 +946,10 @@ impl Reference {
         self.fault_direction = Some(d);
     }
 }
+
+/// How many incorrect examples' z-score curves [`Reference::learn_fault_direction`] holds at
+/// once (a few hundred kilobytes).
+const Z_CURVES_AT_A_TIME: usize = 16;
 
 /// Smallest variability credited to a channel whatever the examples show, in its unit: 1° for
 /// angles, 0.5 cm, 0.5 % of leg or body size. Below these, differences are within what any
