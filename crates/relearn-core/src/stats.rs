@@ -179,10 +179,11 @@ pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
 /// small, so little is lost to cancellation.
 pub fn distance_sums(items: &[&[f64]], weights: &[f64]) -> Vec<f64> {
     let len = common_length(items, weights);
-    let spread = ValueSpread::over(items, 0..len);
+    let same_length: Vec<&[f64]> = items.iter().map(|v| &v[..len]).collect();
+    let spreads = position_spreads(&same_length);
     items
         .iter()
-        .map(|item| spread.distance_sum(item, weights))
+        .map(|item| distance_sum(item, &spreads, weights))
         .collect()
 }
 
@@ -197,97 +198,68 @@ pub fn common_length(items: &[&[f64]], weights: &[f64]) -> usize {
         .min(weights.len())
 }
 
-/// What [`distance_sums`] needs of each value position e across the items: cₑ, x̄ₑ, Sₑ and
-/// Qₑ. Each position depends on that position alone, so positions can be gathered in blocks
-/// (on several threads) and joined with [`ValueSpread::extend`], with the same result bit
-/// for bit.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ValueSpread {
-    count: Vec<f64>,
-    mean: Vec<f64>,
-    sum: Vec<f64>,
-    sum_sq: Vec<f64>,
+/// What [`distance_sums`] needs of one value position e across the items: cₑ, x̄ₑ, Sₑ, Qₑ.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PositionSpread {
+    count: f64,
+    mean: f64,
+    sum: f64,
+    sum_sq: f64,
 }
 
-impl ValueSpread {
-    /// The spread of the values at positions `range` (every item must be at least
-    /// `range.end` long; [`common_length`]).
-    pub fn over(items: &[&[f64]], range: std::ops::Range<usize>) -> ValueSpread {
-        let len = range.len();
-        let mut count = vec![0.0; len];
-        let mut mean = vec![0.0; len];
-        for item in items {
-            let Some(values) = item.get(range.clone()) else {
-                continue;
-            };
-            for ((c, m), x) in count.iter_mut().zip(&mut mean).zip(values) {
-                if x.is_finite() {
-                    *c += 1.0;
-                    *m += x;
-                }
+/// The [`PositionSpread`] of every value position of `items` (up to the shortest item's
+/// length). Each position depends on that position alone, so a table can be split into blocks
+/// of positions (on several threads) and the results put end to end, with the same bits.
+pub fn position_spreads<R: AsRef<[f64]>>(items: &[R]) -> Vec<PositionSpread> {
+    let len = items.iter().map(|v| v.as_ref().len()).min().unwrap_or(0);
+    let mut spreads = vec![PositionSpread::default(); len];
+    for item in items {
+        for (p, x) in spreads.iter_mut().zip(item.as_ref()) {
+            if x.is_finite() {
+                p.count += 1.0;
+                p.mean += x;
             }
-        }
-        for (m, c) in mean.iter_mut().zip(&count) {
-            if *c > 0.0 {
-                *m /= c;
-            }
-        }
-        let mut sum = vec![0.0; len];
-        let mut sum_sq = vec![0.0; len];
-        for item in items {
-            let Some(values) = item.get(range.clone()) else {
-                continue;
-            };
-            for (((s, q), m), x) in sum.iter_mut().zip(&mut sum_sq).zip(&mean).zip(values) {
-                let y = x - m;
-                if y.is_finite() {
-                    *s += y;
-                    *q += y * y;
-                }
-            }
-        }
-        ValueSpread {
-            count,
-            mean,
-            sum,
-            sum_sq,
         }
     }
-
-    /// Appends the positions of `next` (the block that follows this one).
-    pub fn extend(&mut self, next: ValueSpread) {
-        self.count.extend(next.count);
-        self.mean.extend(next.mean);
-        self.sum.extend(next.sum);
-        self.sum_sq.extend(next.sum_sq);
+    for p in &mut spreads {
+        if p.count > 0.0 {
+            p.mean /= p.count;
+        }
     }
-
-    /// `item`'s sum of weighted squared distances to all the items the spread was taken over
-    /// ([`distance_sums`]), over the spread's positions (from position 0).
-    pub fn distance_sum(&self, item: &[f64], weights: &[f64]) -> f64 {
-        let mut total = 0.0;
-        for (((((x, m), c), s), q), w) in item
-            .iter()
-            .zip(&self.mean)
-            .zip(&self.count)
-            .zip(&self.sum)
-            .zip(&self.sum_sq)
-            .zip(weights)
-        {
-            let y = x - m;
+    for item in items {
+        for (p, x) in spreads.iter_mut().zip(item.as_ref()) {
+            let y = x - p.mean;
             if y.is_finite() {
-                total += w * (c * y * y - 2.0 * y * s + q);
+                p.sum += y;
+                p.sum_sq += y * y;
             }
         }
-        total
     }
+    spreads
+}
+
+/// `item`'s sum of weighted squared distances to all the items `spreads` were taken over
+/// ([`distance_sums`], [`position_spreads`]).
+pub fn distance_sum(item: &[f64], spreads: &[PositionSpread], weights: &[f64]) -> f64 {
+    let mut total = 0.0;
+    for ((x, p), w) in item.iter().zip(spreads).zip(weights) {
+        let y = x - p.mean;
+        if y.is_finite() {
+            total += w * (p.count * y * y - 2.0 * y * p.sum + p.sum_sq);
+        }
+    }
+    total
+}
+
+/// The index of the smallest of `sums` (the first of equals); `None` when empty.
+pub fn index_of_smallest(sums: &[f64]) -> Option<usize> {
+    (0..sums.len()).min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
 }
 
 /// The medoid of `items`: the index with the smallest [`distance_sums`] (for squared
 /// Euclidean distances, the item closest to the mean); `None` when there are no items.
 pub fn medoid(items: &[&[f64]], weights: &[f64]) -> Option<usize> {
-    let sums = distance_sums(items, weights);
-    (0..sums.len()).min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
+    index_of_smallest(&distance_sums(items, weights))
 }
 
 /// Area under the ROC curve of a score that should be higher for `positives` than for
@@ -362,12 +334,14 @@ mod tests {
         let best = (0..7).min_by(|&a, &b| sums[a].total_cmp(&sums[b]));
         assert_eq!(medoid(&refs, &w), best);
         assert_eq!(medoid(&[], &w), None);
-        // Gathered in blocks of positions and joined: the same sums, bit for bit.
-        let mut blocks = ValueSpread::over(&refs, 0..17);
-        blocks.extend(ValueSpread::over(&refs, 17..40));
-        assert_eq!(blocks, ValueSpread::over(&refs, 0..40));
+        // Gathered in blocks of positions put end to end: the same sums, bit for bit.
+        let len = common_length(&refs, &w);
+        let head: Vec<&[f64]> = refs.iter().map(|r| &r[..17]).collect();
+        let tail: Vec<&[f64]> = refs.iter().map(|r| &r[17..len]).collect();
+        let mut blocks = position_spreads(&head);
+        blocks.extend(position_spreads(&tail));
         for (item, sum) in refs.iter().zip(&sums) {
-            assert_eq!(blocks.distance_sum(item, &w).to_bits(), sum.to_bits());
+            assert_eq!(distance_sum(item, &blocks, &w).to_bits(), sum.to_bits());
         }
     }
 

@@ -759,29 +759,20 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
 
 /// The medoid of `curves` under the weighted squared distance, missing values skipped
 /// ([`relearn_core::stats::medoid`]; the first curve if there are none), on the worker
-/// threads: the spread of the values in blocks of positions, then each curve's distance sum.
+/// threads: the spread of the values in blocks of positions ([`by_column_blocks`]), then each
+/// curve's distance sum.
 /// The same sums bit for bit as [`relearn_core::stats::distance_sums`] (each position and
 /// each curve is summed in the same order), whatever the number of threads.
 fn medoid(curves: &[&[f64]], weights: &[f64]) -> usize {
-    use relearn_core::stats::{common_length, ValueSpread};
+    use relearn_core::stats::{common_length, distance_sum, index_of_smallest, position_spreads};
     let len = common_length(curves, weights);
-    let blocks = (rayon::current_num_threads() * 2).clamp(1, len.max(1));
-    let spread = (0..blocks)
-        .into_par_iter()
-        .map(|b| ValueSpread::over(curves, b * len / blocks..(b + 1) * len / blocks))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .fold(ValueSpread::default(), |mut all, block| {
-            all.extend(block);
-            all
-        });
+    let same_length: Vec<&[f64]> = curves.iter().map(|c| &c[..len]).collect();
+    let spreads = by_column_blocks(&same_length, |b| position_spreads(b));
     let sums: Vec<f64> = curves
         .par_iter()
-        .map(|c| spread.distance_sum(c, weights))
+        .map(|c| distance_sum(c, &spreads, weights))
         .collect();
-    (0..sums.len())
-        .min_by(|&i, &j| sums[i].total_cmp(&sums[j]))
-        .unwrap_or(0)
+    index_of_smallest(&sums).unwrap_or(0)
 }
 
 /// A per-column statistic of `rows` (such as [`relearn_core::stats::column_means`]), computed
