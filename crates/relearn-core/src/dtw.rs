@@ -151,7 +151,7 @@ pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<
 }
 
 fn has_missing(s: &Series<'_>) -> bool {
-    s.values.iter().any(|v| !v.is_finite())
+    !crate::vector::all_finite(s.values)
 }
 
 fn align_with(
@@ -247,18 +247,20 @@ pub fn warp_to(path: &[(usize, usize)], b: Series<'_>, a_len: usize) -> Vec<f64>
         if i >= a_len || j >= b.len() {
             continue;
         }
-        for (k, v) in b.frame(j).iter().enumerate() {
-            sum[i * d + k] += v;
+        for (s, v) in sum[i * d..(i + 1) * d].iter_mut().zip(b.frame(j)) {
+            *s += v;
         }
         count[i] += 1;
     }
-    for i in 0..a_len {
-        for k in 0..d {
-            sum[i * d + k] = if count[i] > 0 {
-                sum[i * d + k] / count[i] as f64
-            } else {
-                f64::NAN
-            };
+    for (row, n) in sum.chunks_exact_mut(d.max(1)).zip(&count) {
+        match *n {
+            0 => row.fill(f64::NAN),
+            // x / 1 is x: most frames are matched once.
+            1 => {}
+            n => {
+                let n = n as f64;
+                row.iter_mut().for_each(|v| *v /= n);
+            }
         }
     }
     sum

@@ -64,6 +64,16 @@ pub fn weighted_squared_distance_skipping_missing(a: &[f64], b: &[f64], w: &[f64
     acc.iter().sum::<f64>() + tail
 }
 
+/// Whether every value is finite (no NaN, no infinity). x·0 is ±0 for a finite x and NaN
+/// otherwise, so a sum of them is ±0 exactly when all are finite: taken in partial sums
+/// (vectorised) and a block at a time, so that a missing value early on ends the scan early.
+pub fn all_finite(values: &[f64]) -> bool {
+    const BLOCK: usize = 512;
+    values
+        .chunks(BLOCK)
+        .all(|block| partial_sums(block, block, |x, _| x * 0.0) == 0.0)
+}
+
 #[inline(always)]
 fn partial_sums(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
     let n = a.len().min(b.len());
@@ -94,6 +104,22 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_finite_finds_a_missing_value_anywhere() {
+        let mut v: Vec<f64> = (0..1100).map(|i| i as f64 * -0.5).collect();
+        assert!(all_finite(&v));
+        assert!(all_finite(&[]));
+        assert!(all_finite(&[-0.0, 0.0, f64::MAX, f64::MIN_POSITIVE]));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for at in [0, 7, 8, 511, 512, 1099] {
+                let keep = v[at];
+                v[at] = bad;
+                assert!(!all_finite(&v), "{bad} at {at}");
+                v[at] = keep;
+            }
+        }
+    }
 
     #[test]
     fn kernels_match_plain_sums() {

@@ -172,10 +172,11 @@ pub fn channel_excursions(values: &[f64], channels: usize) -> Vec<f64> {
     let mut hi = vec![f64::NEG_INFINITY; channels];
     for row in values.chunks(channels.max(1)) {
         for ((l, h), v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
-            if v.is_finite() {
-                *l = l.min(*v);
-                *h = h.max(*v);
-            }
+            // A missing or infinite value becomes NaN, which `min` and `max` pass over: the
+            // same result as skipping it, without a branch (so the loop vectorises).
+            let v = if v.is_finite() { *v } else { f64::NAN };
+            *l = l.min(v);
+            *h = h.max(v);
         }
     }
     lo.iter()
@@ -357,10 +358,23 @@ impl Reference {
     pub fn aligner(&self) -> Aligner<'_> {
         let inverse_scale: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
         let scaled_mean = scaled(&self.mean, &inverse_scale);
+        // For each channel taking part in the mirror distance: where its mirror image is and
+        // the sign and inverse scale it is taken with (channels without a sign, or whose
+        // image lies outside a row, add nothing).
+        let c = self.channels.len();
+        let mirror_terms = (0..c)
+            .filter_map(|k| {
+                let src = self.mirror_index.get(k).copied().unwrap_or(k);
+                let sign = *self.mirror_sign.get(src)?;
+                let inv = *inverse_scale.get(k)?;
+                (src < c).then_some(MirrorTerm { k, src, sign, inv })
+            })
+            .collect();
         Aligner {
             reference: self,
             inverse_scale,
             scaled_mean,
+            mirror_terms,
         }
     }
 
@@ -399,39 +413,66 @@ impl Reference {
         let mut channel_rms_z = Vec::with_capacity(c);
         let lim = self.features.z_limit;
         let bounded = |v: f64| if lim > 0.0 { v.clamp(-lim, lim) } else { v };
-        // The bounded z-scores channel by channel (`channels × points`), transposed once.
-        let mut by_channel = vec![0.0; p * c];
-        for (i, row) in z.chunks_exact(c.max(1)).take(p).enumerate() {
-            for (k, v) in row.iter().enumerate() {
-                by_channel[k * p + i] = bounded(*v);
+        // Every per-channel sum is taken row by row with one accumulator per channel: each
+        // channel's values are still added in point order (the same bits as a sum down the
+        // channel), but the channels' sums are independent, so they proceed side by side
+        // instead of waiting on one another, and the z-scores need no transposing. A missing
+        // value adds +0.0, which leaves these sums unchanged (none of them can be −0.0).
+        let rows = || z.chunks_exact(c.max(1)).take(p);
+        let mut squares = vec![0.0; c];
+        let mut finite = vec![0usize; c];
+        for row in rows() {
+            for ((s, n), v) in squares.iter_mut().zip(&mut finite).zip(row) {
+                let v = bounded(*v);
+                let ok = v.is_finite();
+                *s += if ok { v * v } else { 0.0 };
+                *n += usize::from(ok);
             }
         }
+        // Each phase window's sum of the bounded z-scores, channel by channel.
+        let windows: Vec<(Vec<f64>, Vec<usize>)> = (0..w)
+            .map(|win| {
+                let (a, b) = (win * p / w, ((win + 1) * p / w).max(win * p / w + 1).min(p));
+                let mut sums = vec![0.0; c];
+                let mut counts = vec![0usize; c];
+                for row in rows().take(b).skip(a) {
+                    for ((s, n), v) in sums.iter_mut().zip(&mut counts).zip(row) {
+                        let v = bounded(*v);
+                        let ok = v.is_finite();
+                        *s += if ok { v } else { 0.0 };
+                        *n += usize::from(ok);
+                    }
+                }
+                (sums, counts)
+            })
+            .collect();
+        let ratio_or_nan = |s: f64, n: usize| if n > 0 { s / n as f64 } else { f64::NAN };
         for k in 0..c {
-            let col = &by_channel[k * p..(k + 1) * p];
-            let rms = relearn_core::stats::rms(col).unwrap_or(f64::NAN);
+            let rms = ratio_or_nan(squares[k], finite[k]).sqrt();
             channel_rms_z.push(rms);
             if self.features.rms_z {
                 features.push(rms);
             }
-            for win in 0..w {
-                let (a, b) = (win * p / w, ((win + 1) * p / w).max(win * p / w + 1).min(p));
-                features.push(relearn_core::stats::mean(&col[a..b]).unwrap_or(f64::NAN));
+            for (sums, counts) in &windows {
+                features.push(ratio_or_nan(sums[k], counts[k]));
             }
         }
         if let (true, Some(d)) = (self.features.fault_projection, &self.fault_direction) {
-            let (mut num_all, mut den_all) = (0.0, 0.0);
-            for k in 0..c {
-                let (mut num, mut den) = (0.0, 0.0);
-                for (i, &zi) in by_channel[k * p..(k + 1) * p].iter().enumerate() {
-                    let di = d[i * c + k];
-                    if zi.is_finite() && di.is_finite() {
-                        num += zi * di;
-                        den += di * di;
-                    }
+            let mut num = vec![0.0; c];
+            let mut den = vec![0.0; c];
+            for (row, drow) in rows().zip(d.chunks_exact(c.max(1))) {
+                for (((nu, de), v), di) in num.iter_mut().zip(&mut den).zip(row).zip(drow) {
+                    let zi = bounded(*v);
+                    let ok = zi.is_finite() && di.is_finite();
+                    *nu += if ok { zi * di } else { 0.0 };
+                    *de += if ok { di * di } else { 0.0 };
                 }
-                num_all += num;
-                den_all += den;
-                features.push(if den > 1e-12 { num / den.sqrt() } else { 0.0 });
+            }
+            let (mut num_all, mut den_all) = (0.0, 0.0);
+            for (nu, de) in num.iter().zip(&den) {
+                num_all += nu;
+                den_all += de;
+                features.push(if *de > 1e-12 { nu / de.sqrt() } else { 0.0 });
             }
             features.push(if den_all > 1e-12 {
                 num_all / den_all.sqrt()
@@ -479,6 +520,17 @@ pub struct Aligner<'r> {
     reference: &'r Reference,
     inverse_scale: Vec<f64>,
     scaled_mean: Vec<f64>,
+    mirror_terms: Vec<MirrorTerm>,
+}
+
+/// One channel's part in [`Aligner::mirror_distance`]: channel `k` of the scaled mean against
+/// channel `src` of the repetition times `sign` and the inverse scale `inv`.
+#[derive(Debug, Clone, Copy)]
+struct MirrorTerm {
+    k: usize,
+    src: usize,
+    sign: f64,
+    inv: f64,
 }
 
 impl Aligner<'_> {
@@ -538,7 +590,8 @@ impl Aligner<'_> {
             .take(rows)
         {
             for ((m, x), y) in missing.iter_mut().zip(ra).zip(rb) {
-                *m |= !x.is_finite() || !y.is_finite();
+                // x·0 + y·0 is ±0 when both are finite and NaN otherwise (no branch).
+                *m |= x * 0.0 + y * 0.0 != 0.0;
             }
         }
         for (k, _) in missing.iter().enumerate().filter(|(_, m)| **m) {
@@ -576,8 +629,32 @@ impl Aligner<'_> {
     fn mirror_distance(&self, values: &[f64]) -> f64 {
         let r = self.reference;
         let c = r.channels.len().max(1);
+        // Whole rows of both, four at a time: each row's sum is still taken channel by
+        // channel in order (the same bits), but four rows' sums proceed side by side rather
+        // than one waiting on the last addition of the other.
+        const ROWS: usize = 4;
+        let full = self.scaled_mean.len().min(values.len()) / c;
         let mut total = 0.0;
-        for (m, v) in self.scaled_mean.chunks(c).zip(values.chunks(c)) {
+        let mut first = 0;
+        while first + ROWS <= full {
+            let m = &self.scaled_mean[first * c..(first + ROWS) * c];
+            let v = &values[first * c..(first + ROWS) * c];
+            let mut rows = [0.0; ROWS];
+            for t in &self.mirror_terms {
+                for (l, row) in rows.iter_mut().enumerate() {
+                    let d = m[l * c + t.k] - v[l * c + t.src] * t.sign * t.inv;
+                    *row += if d.is_finite() { d * d } else { 0.0 };
+                }
+            }
+            for row in rows {
+                total += row;
+            }
+            first += ROWS;
+        }
+        // The remaining rows (and a last partial row), one at a time.
+        let rest_of_mean = self.scaled_mean.get(first * c..).unwrap_or_default();
+        let rest_of_values = values.get(first * c..).unwrap_or_default();
+        for (m, v) in rest_of_mean.chunks(c).zip(rest_of_values.chunks(c)) {
             let mut row = 0.0;
             for (k, mk) in m.iter().enumerate() {
                 let src = r.mirror_index.get(k).copied().unwrap_or(k);
