@@ -143,10 +143,13 @@ pub fn dtw_distance(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Resu
 pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<Alignment> {
     check(&a, &b)?;
     // One monomorphised copy per cost function, so the cost is inlined in the inner loop.
+    // Compiled for the widest vector instructions the processor has (AVX2, AVX-512), chosen
+    // at run time: the same arithmetic in the same order, so the same bits on any processor.
+    let arch = pulp::Arch::new();
     if has_missing(&a) || has_missing(&b) {
-        align_with(a, b, window, sq_dist)
+        arch.dispatch(Aligning { a, b, window, cost_of: sq_dist })
     } else {
-        align_with(a, b, window, sq_dist_finite)
+        arch.dispatch(Aligning { a, b, window, cost_of: sq_dist_finite })
     }
 }
 
@@ -154,6 +157,25 @@ fn has_missing(s: &Series<'_>) -> bool {
     !crate::vector::all_finite(s.values)
 }
 
+/// [`align_with`] as a job for [`pulp::Arch::dispatch`], which compiles it once per
+/// instruction set and runs the best one the processor has.
+struct Aligning<'a, F> {
+    a: Series<'a>,
+    b: Series<'a>,
+    window: Option<usize>,
+    cost_of: F,
+}
+
+impl<F: Fn(&[f64], &[f64]) -> f64> pulp::WithSimd for Aligning<'_, F> {
+    type Output = Result<Alignment>;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        align_with(self.a, self.b, self.window, self.cost_of)
+    }
+}
+
+#[inline(always)]
 fn align_with(
     a: Series<'_>,
     b: Series<'_>,
@@ -277,6 +299,41 @@ mod tests {
         let al = dtw_align(s, s, None).unwrap();
         assert_eq!(al.distance, 0.0);
         assert_eq!(al.path, (0..5).map(|i| (i, i)).collect::<Vec<_>>());
+    }
+
+    /// The build for the widest vectors this processor has and the plain build give the same
+    /// alignment to the bit, with and without missing values (the dispatch must never
+    /// change a result).
+    #[test]
+    fn every_instruction_set_aligns_to_the_same_bits() {
+        use pulp::Simd;
+        let mut rng = crate::rng::SplitMix64::new(7);
+        for (dims, missing) in [(1, false), (3, false), (86, false), (86, true), (13, true)] {
+            let mut series = |n: usize| -> Vec<f64> {
+                (0..n * dims)
+                    .map(|k| {
+                        if missing && k % 97 == 5 {
+                            f64::NAN
+                        } else {
+                            rng.normal() * 10.0
+                        }
+                    })
+                    .collect()
+            };
+            let (x, y) = (series(101), series(87));
+            let job = || Aligning {
+                a: Series::new(&x, dims).unwrap(),
+                b: Series::new(&y, dims).unwrap(),
+                window: Some(10),
+                cost_of: if missing { sq_dist } else { sq_dist_finite },
+            };
+            let widest = pulp::Arch::new().dispatch(job()).unwrap();
+            let plain = pulp::Scalar::new().vectorize(job()).unwrap();
+            assert_eq!(widest.distance.to_bits(), plain.distance.to_bits(), "{dims} dims");
+            assert_eq!(widest.path, plain.path);
+            let public = dtw_align(job().a, job().b, Some(10)).unwrap();
+            assert_eq!(public.distance.to_bits(), plain.distance.to_bits());
+        }
     }
 
     #[test]
