@@ -316,12 +316,12 @@ impl PositionTable {
         if joint >= self.joints || axis > 2 {
             return vec![f64::NAN; self.frames];
         }
-        (0..self.frames)
-            .map(|f| {
-                self.values
-                    .get((f * self.joints + joint) * 3 + axis)
-                    .map_or(f64::NAN, |v| f64::from(*v))
-            })
+        // Frame by frame through the rows (no index arithmetic or bounds check per value).
+        let at = joint * 3 + axis;
+        self.values
+            .chunks_exact(self.joints * 3)
+            .take(self.frames)
+            .map(|row| row.get(at).map_or(f64::NAN, |v| f64::from(*v)))
             .collect()
     }
 
@@ -330,8 +330,9 @@ impl PositionTable {
         if joint >= self.joints || axis > 2 {
             return;
         }
-        for (f, v) in series.iter().enumerate().take(self.frames) {
-            if let Some(slot) = self.values.get_mut((f * self.joints + joint) * 3 + axis) {
+        let at = joint * 3 + axis;
+        for (row, v) in self.values.chunks_exact_mut(self.joints * 3).zip(series) {
+            if let Some(slot) = row.get_mut(at) {
                 *slot = *v as f32;
             }
         }
@@ -350,13 +351,14 @@ impl PositionTable {
         if joint >= self.joints || axis > 2 {
             return (sum, n);
         }
-        for (f, v) in series.iter().enumerate().take(self.frames) {
-            if let Some(slot) = self.values.get_mut((f * self.joints + joint) * 3 + axis) {
+        let at = joint * 3 + axis;
+        for (row, v) in self.values.chunks_exact_mut(self.joints * 3).zip(series) {
+            if let Some(slot) = row.get_mut(at) {
                 let old = f64::from(*slot);
-                if old.is_finite() && v.is_finite() {
-                    sum += (v - old) * (v - old);
-                    n += 1;
-                }
+                // Branch-free: a pair left out adds +0.0 (the sum is never −0.0).
+                let ok = old.is_finite() & v.is_finite();
+                sum += if ok { (v - old) * (v - old) } else { 0.0 };
+                n += usize::from(ok);
                 *slot = *v as f32;
             }
         }
