@@ -74,10 +74,7 @@ impl Reader for GenericCsvReader {
             return 0;
         };
         let has_time = header.iter().any(|f| time_scale(f).is_some());
-        let coordinates = header
-            .iter()
-            .filter(|f| matches!(classify(f), ColumnKind::Coordinate(..)))
-            .count();
+        let coordinates = header.iter().filter(|f| coordinate_axis(f).is_some()).count();
         let csv = name.to_ascii_lowercase().ends_with(".csv");
         match (has_time, coordinates >= 2, csv) {
             (true, true, true) => 95,
@@ -110,7 +107,10 @@ impl Reader for GenericCsvReader {
             }
             break (
                 line.number,
-                line.text.split(',').map(clean_name).collect::<Vec<_>>(),
+                line.text
+                    .split(',')
+                    .map(|f| clean_name(f).to_string())
+                    .collect::<Vec<_>>(),
             );
         };
         let layout = Layout::from_header(&path, header_line, &header)?;
@@ -139,7 +139,7 @@ impl Reader for GenericCsvReader {
 }
 
 /// The header fields of the sniffed head (after metadata lines), if it has a header line.
-fn header_fields(head: &[u8]) -> Option<Vec<String>> {
+fn header_fields(head: &[u8]) -> Option<Vec<&str>> {
     let valid = match std::str::from_utf8(head) {
         Ok(t) => t,
         Err(e) => std::str::from_utf8(head.get(..e.valid_up_to())?).ok()?,
@@ -158,7 +158,7 @@ fn header_fields(head: &[u8]) -> Option<Vec<String>> {
             rest = after;
             continue;
         }
-        let mut fields: Vec<String> = line.split(',').map(clean_name).collect();
+        let mut fields: Vec<&str> = line.split(',').map(clean_name).collect();
         if !complete {
             // The header goes on past the sniffed bytes: its last field may be cut.
             fields.pop();
@@ -168,17 +168,36 @@ fn header_fields(head: &[u8]) -> Option<Vec<String>> {
 }
 
 /// A header field without surrounding spaces and quotes.
-fn clean_name(field: &str) -> String {
-    field.trim().trim_matches('"').trim().to_string()
+fn clean_name(field: &str) -> &str {
+    field.trim().trim_matches('"').trim()
 }
 
-/// Seconds per unit of a time column name (`time_s` 1, `time_ms` 0.001), `None` otherwise.
+/// Seconds per unit of a time column name (`time_s` 1, `time_ms` 0.001; any case), `None`
+/// otherwise.
 fn time_scale(name: &str) -> Option<f64> {
-    match name.to_ascii_lowercase().as_str() {
-        "time_s" | "time" | "t" | "time (s)" | "time(s)" => Some(1.0),
-        "time_ms" | "time (ms)" | "time(ms)" => Some(0.001),
-        _ => None,
+    let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+    if is(&["time_s", "time", "t", "time (s)", "time(s)"]) {
+        Some(1.0)
+    } else if is(&["time_ms", "time (ms)", "time(ms)"]) {
+        Some(0.001)
+    } else {
+        None
     }
+}
+
+/// The axis (0 = x, 1 = y, 2 = z) of a header field naming a joint's coordinate
+/// (`knee_x`, `Knee.Y`), as [`classify`] finds it, without building the joint's name.
+fn coordinate_axis(name: &str) -> Option<usize> {
+    if time_scale(name).is_some() {
+        return None;
+    }
+    let at = name.rfind(['_', '.'])?;
+    if name.get(..at)?.trim().is_empty() {
+        return None;
+    }
+    ["x", "y", "z"]
+        .iter()
+        .position(|a| name.get(at + 1..).is_some_and(|s| s.eq_ignore_ascii_case(a)))
 }
 
 /// What a header column is.

@@ -185,7 +185,7 @@ fn inflate_single_member(bytes: &[u8]) -> Option<Vec<u8>> {
     if n < 18 || !bytes.starts_with(&MAGIC) {
         return None;
     }
-    if bytes.get(3..)?.windows(3).any(|w| w == MAGIC) {
+    if memchr::memmem::find(bytes.get(3..)?, &MAGIC).is_some() {
         return None;
     }
     let trailer: [u8; 4] = bytes.get(n - 4..)?.try_into().ok()?;

@@ -125,7 +125,9 @@ impl Reader for UiPrmdReader {
 
 /// Reads a 66-column UI-PRMD table (positions or angles) frame-major.
 fn read_table(reader: &mut dyn BufRead, path: &str, layout: &str) -> Result<Vec<f64>> {
-    let mut values = Vec::new();
+    // Room for a typical repetition file (UI-PRMD's are 50-300 frames) from the start,
+    // rather than growing through a dozen reallocations.
+    let mut values = Vec::with_capacity(COLUMNS * 256);
     text::for_each_numeric_row(reader, path, Separator::Comma, COLUMNS, layout, |_, row| {
         values.extend_from_slice(row);
         Ok(())
