@@ -4,7 +4,7 @@ use crate::cmd_template::{check_identity, read_template_unverified};
 use crate::load::{progress, read_prepared_with, ReadArgs};
 use anyhow::Result;
 use rayon::prelude::*;
-use relearn_motion::score::{score_recording, RecordingScore, Verdict};
+use relearn_motion::score::{RecordingScore, Scorer, Verdict};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -181,6 +181,7 @@ fn score_files(
     t: &relearn_motion::template::Template,
     bar: &indicatif::ProgressBar,
 ) -> Vec<Result<Scored>> {
+    let scorer = Scorer::new(t);
     args.files
         .par_iter()
         .map(|f| {
@@ -188,7 +189,7 @@ fn score_files(
                 .and_then(|mut p| {
                     // Matched where it is: a long noisy recording is not held twice.
                     relearn_motion::noise_match::match_in_place(t, &mut p)?;
-                    Ok(score_recording(t, &p)?)
+                    Ok(scorer.score(&p)?)
                 })
                 .and_then(|s| {
                     Ok(if args.json {

@@ -1,13 +1,13 @@
 //! Leave-one-subject-out evaluation of correct/incorrect scoring: for each subject, a template
 //! is built from the other subjects' examples through [`build_template`] (the same code path
 //! as `relearn template build`), and the left-out subject's examples are scored with
-//! [`score_recording`]. Nothing of the left-out subject is seen while building its template.
+//! [`crate::score::score_recording`]. Nothing of the left-out subject is seen while building its template.
 //! Each example counts once (its mean repetition score decides its verdict), as in data sets
 //! distributed one repetition per file.
 
 use crate::error::Result;
 use crate::prepare::PreparedRecording;
-use crate::score::score_recording;
+use crate::score::Scorer;
 use crate::template::{build_template, Example, Label, Template, TemplateSettings};
 use serde::{Deserialize, Serialize};
 
@@ -408,13 +408,14 @@ fn score_held_out(template: &Template, held: &[&SubjectExample]) -> Result<HeldO
     let mut confusion = Confusion::default();
     let mut split = 0usize;
     let mut scores = Vec::new();
+    let scorer = Scorer::new(template);
     for e in held {
         let truth = match e.label {
             Label::Correct => true,
             Label::Incorrect => false,
             Label::Rating(_) => continue,
         };
-        let scored = score_recording(template, &e.prepared)?;
+        let scored = scorer.score(&e.prepared)?;
         if scored.reps.len() != 1 {
             split += 1;
         }

@@ -371,9 +371,40 @@ fn rule_deviation(f: &FaultFinding, t: &Template, system: MeasurementSystem) -> 
 use crate::faults::unit_code;
 use relearn_core::stats::round_tenth;
 
-/// Scores every repetition of a prepared recording against a template.
+/// Scores every repetition of a prepared recording against a template (for many recordings
+/// against one template, [`Scorer`] works out what they share once).
 pub fn score_recording(t: &Template, p: &PreparedRecording) -> Result<RecordingScore> {
-    score_recording_with_basis(t, p).map(|(score, _)| score)
+    Scorer::new(t).score(p)
+}
+
+/// Scores recordings against one template, with what every recording's scoring needs of the
+/// template worked out once: the aligner of its reference (scaled mean curve, inverse channel
+/// scales) and the mirror image of its primary axis. Gives exactly what [`score_recording`]
+/// gives, recording by recording.
+#[derive(Debug, Clone)]
+pub struct Scorer<'t> {
+    template: &'t Template,
+    aligner: crate::compare::Aligner<'t>,
+    mirrored_axis: Option<crate::segment::PrimaryAxis>,
+}
+
+impl<'t> Scorer<'t> {
+    /// A scorer for `template`.
+    pub fn new(template: &'t Template) -> Scorer<'t> {
+        Scorer {
+            template,
+            aligner: template.reference.aligner(),
+            mirrored_axis: template
+                .off_axis
+                .as_ref()
+                .and_then(|_| template.primary_axis.mirrored()),
+        }
+    }
+
+    /// Scores every repetition of a prepared recording ([`score_recording`]).
+    pub fn score(&self, p: &PreparedRecording) -> Result<RecordingScore> {
+        score_with_basis(self, p).map(|(score, _)| score)
+    }
 }
 
 /// What a repetition's verdict was made of, beside its score: the verdict model's own
@@ -392,6 +423,15 @@ pub(crate) fn score_recording_with_basis(
     t: &Template,
     p: &PreparedRecording,
 ) -> Result<(RecordingScore, Vec<RepBasis>)> {
+    score_with_basis(&Scorer::new(t), p)
+}
+
+/// [`score_recording_with_basis`] with the template's shared parts from `scorer`.
+fn score_with_basis(
+    scorer: &Scorer<'_>,
+    p: &PreparedRecording,
+) -> Result<(RecordingScore, Vec<RepBasis>)> {
+    let t = scorer.template;
     let mut warnings = p.warnings.clone();
     if p.view != t.view {
         warnings.push(Warning::new(
@@ -457,6 +497,14 @@ pub(crate) fn score_recording_with_basis(
         }
         None => (t, p),
     };
+    // A template changed for this recording (noise matching) has its own shared parts.
+    let own;
+    let scorer = if std::ptr::eq(t, scorer.template) {
+        scorer
+    } else {
+        own = Scorer::new(t);
+        &own
+    };
     let available = crate::channels::available_channels(p);
     let present = t
         .reference
@@ -493,7 +541,6 @@ pub(crate) fn score_recording_with_basis(
     let mut basis = Vec::with_capacity(spans.len());
     let mut mirrored_reps: Vec<usize> = Vec::new();
     let mut unlike_reps: Vec<usize> = Vec::new();
-    let mirrored_axis = t.off_axis.as_ref().and_then(|_| t.primary_axis.mirrored());
     let fences = t.exercise_fences();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
@@ -503,7 +550,7 @@ pub(crate) fn score_recording_with_basis(
             span.end,
             t.reference.points,
         );
-        let cmp = t.reference.compare(&curves)?;
+        let cmp = t.reference.describe(scorer.aligner.align(&curves)?);
         if cmp.mirrored {
             mirrored_reps.push(k + 1);
         }
@@ -511,7 +558,7 @@ pub(crate) fn score_recording_with_basis(
             crate::segment::share_along_either_side(
                 p,
                 &t.primary_axis,
-                mirrored_axis.as_ref(),
+                scorer.mirrored_axis.as_ref(),
                 span.start,
                 span.end,
             )
