@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use relearn_motion::faults::FaultRule;
 use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
 use relearn_motion::prepare::PreparedRecording;
-use relearn_motion::template::{build_template, Example, TemplateSettings};
+use relearn_motion::template::{build_template_unidentified, Example, TemplateSettings};
 use std::path::PathBuf;
 
 /// `relearn template ...`
@@ -290,12 +290,13 @@ fn build(args: BuildArgs) -> Result<()> {
     };
     let prepared = prepare_entries(&entries, &args.read, &settings.prepare, args.json)?;
     let examples = examples_of(&entries, &prepared);
-    let mut template = build_template(&args.exercise, &examples, &settings)
+    let mut template = build_template_unidentified(&args.exercise, &examples, &settings)
         .with_context(|| format!("{source}: cannot build the template"))?;
     if let Some(path) = &args.rules {
         template.rules = read_rules(path)?;
-        template.id = template.compute_id();
     }
+    // The identity is set as the template is serialised for writing (one serialisation).
+    let json = template.identified_json()?;
     let summary = serde_json::json!({
         "template": args.out.display().to_string(),
         "id": template.id,
@@ -304,22 +305,19 @@ fn build(args: BuildArgs) -> Result<()> {
         "training": template.training,
         "examples": template.examples,
     });
-    write_and_report(&template, &args.out, summary, args.json)
+    write_and_report(&template, &json, &args.out, summary, args.json)
 }
 
 /// Writes a template to `out`, then reports it: `summary` as one JSON line with `--json`,
 /// else the summary for people.
 fn write_and_report(
     t: &relearn_motion::template::Template,
+    bytes: &[u8],
     out: &std::path::Path,
     summary: serde_json::Value,
     json: bool,
 ) -> Result<()> {
-    crate::files::write_bytes_atomically(
-        out,
-        "the template",
-        serde_json::to_string(t)?.as_bytes(),
-    )?;
+    crate::files::write_bytes_atomically(out, "the template", bytes)?;
     if json {
         outln!("{summary}");
     } else {
@@ -346,7 +344,7 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
     let entries = read_manifest(&args.manifest)?;
     let prepared = prepare_entries(&entries, &args.read, &base.settings.prepare, args.json)?;
     let examples = examples_of(&entries, &prepared);
-    let personal = personalise(&base, &examples, args.patient.as_deref(), args.prior_sd)
+    let mut personal = personalise(&base, &examples, args.patient.as_deref(), args.prior_sd)
         .with_context(|| {
             format!(
                 "{} with {}",
@@ -354,10 +352,11 @@ fn personalise_cmd(args: PersonaliseArgs) -> Result<()> {
                 args.manifest.display()
             )
         })?;
+    let json = personal.identified_json()?;
     let summary = serde_json::json!({
         "template": args.out.display().to_string(),
         "id": personal.id,
         "personalisation": personal.personalisation,
     });
-    write_and_report(&personal, &args.out, summary, args.json)
+    write_and_report(&personal, &json, &args.out, summary, args.json)
 }

@@ -337,20 +337,62 @@ impl Template {
         }
     }
 
-    /// Computes the content hash (the template's identity).
+    /// Computes the content hash (the template's identity): SHA-256 of the template's JSON with
+    /// an empty `id`, hashed as it is written out (no copy of the JSON is held).
     pub fn compute_id(&self) -> String {
         use sha2::{Digest, Sha256};
+        /// Feeds the serialisation straight into the hash.
+        struct Hashing(Sha256);
+        impl std::io::Write for Hashing {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
         let mut t = self.clone();
         t.id = String::new();
-        let bytes = serde_json::to_vec(&t).unwrap_or_default();
-        let digest = Sha256::digest(&bytes);
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        let mut hashing = Hashing(Sha256::new());
+        // Serialising a template cannot fail (no map with non-string keys, no failing writer);
+        // a failure would give the hash of what was written, which then fails verification.
+        let _ = serde_json::to_writer(std::io::BufWriter::with_capacity(1 << 16, &mut hashing), &t);
+        hex(&hashing.0.finalize())
+    }
+
+    /// The template as the JSON Relearn writes, with its identity ([`Template::compute_id`])
+    /// computed and set from that same serialisation rather than a second one: the JSON with
+    /// an empty `id` is hashed, then the identity is written into its `id` field.
+    pub fn identified_json(&mut self) -> serde_json::Result<Vec<u8>> {
+        use sha2::{Digest, Sha256};
+        self.id = String::new();
+        let mut bytes = serde_json::to_vec(self)?;
+        let id = hex(&Sha256::digest(&bytes));
+        // The fields come in declaration order: format, schema, then the empty id.
+        let head = format!(
+            "{{\"format\":{},\"schema\":{},\"id\":\"",
+            serde_json::to_string(&self.format)?,
+            self.schema
+        );
+        self.id = id;
+        if bytes.starts_with(head.as_bytes()) {
+            bytes.splice(head.len()..head.len(), self.id.bytes());
+        } else {
+            bytes = serde_json::to_vec(self)?;
+        }
+        Ok(bytes)
     }
 
     /// The short identity (first 12 hex digits) for display.
     pub fn short_id(&self) -> &str {
         self.id.get(..12).unwrap_or(&self.id)
     }
+}
+
+/// Bytes as lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A repetition of an example or scored recording: its frames.
@@ -545,6 +587,18 @@ fn example_checks(
 
 /// Builds a template from labelled examples.
 pub fn build_template(
+    exercise: &str,
+    examples: &[Example<'_>],
+    settings: &TemplateSettings,
+) -> Result<Template> {
+    let mut template = build_template_unidentified(exercise, examples, settings)?;
+    template.id = template.compute_id();
+    Ok(template)
+}
+
+/// [`build_template`] without its identity (`id` empty), for a caller that sets it with
+/// [`Template::identified_json`] as it writes the template out (one serialisation, not two).
+pub fn build_template_unidentified(
     exercise: &str,
     examples: &[Example<'_>],
     settings: &TemplateSettings,
@@ -957,7 +1011,6 @@ pub fn build_template(
         }
     }
     template.training.training_accuracy = (total > 0).then(|| right as f64 / total as f64);
-    template.id = template.compute_id();
     Ok(template)
 }
 

@@ -532,3 +532,18 @@ fn a_noisy_recording_is_matched_to_the_demonstrations_noise_before_scoring() {
         "matched {gap_matched:.1} points from the steady scores, plain {gap_plain:.1}"
     );
 }
+
+/// The JSON written with its identity set from the same serialisation
+/// (`Template::identified_json`) is the template serialised with the identity
+/// `Template::compute_id` gives, byte for byte, and reads back to the same template.
+#[test]
+fn a_template_written_in_one_serialisation_has_the_same_identity() {
+    let built = steady_demonstration(2);
+    let mut unidentified = built.clone();
+    unidentified.id = String::new();
+    let json = unidentified.identified_json().unwrap();
+    assert_eq!(unidentified.id, built.id);
+    assert_eq!(json, serde_json::to_vec(&built).unwrap());
+    let read: relearn_motion::template::Template = serde_json::from_slice(&json).unwrap();
+    assert_eq!(read.compute_id(), built.id);
+}
