@@ -421,10 +421,8 @@ pub fn repetition_spans(
         end: n,
         confidence: 1.0,
     }];
-    if let Some(d) = reference_duration_s {
-        if d > 0.0 && p.recording.duration_s() <= settings.single_rep_ratio * d {
-            return whole;
-        }
+    if taken_whole(p, reference_duration_s, settings) {
+        return whole;
     }
     let (reps, _) = segment_repetitions(p, Some(axis), &settings.segment);
     if reps.len() <= 1 {
@@ -437,6 +435,17 @@ pub fn repetition_spans(
             confidence: r.confidence,
         })
         .collect()
+}
+
+/// Whether [`repetition_spans`] takes the recording whole without segmenting it: it lasts at
+/// most `single_rep_ratio` × the reference duration.
+fn taken_whole(
+    p: &PreparedRecording,
+    reference_duration_s: Option<f64>,
+    settings: &TemplateSettings,
+) -> bool {
+    reference_duration_s
+        .is_some_and(|d| d > 0.0 && p.recording.duration_s() <= settings.single_rep_ratio * d)
 }
 
 /// Measures of a repetition, as the fault rules see them.
@@ -626,15 +635,17 @@ pub fn build_template_unidentified(
     let axis = learn_primary_axis(&correct_preps).ok_or_else(|| {
         Error::Template("the correct examples show no movement to learn from".into())
     })?;
-    // First pass: segment to learn the typical repetition duration.
-    let first_pass: Vec<Vec<RepSpan>> = examples
+    // First pass: the correct examples segmented, to learn the typical repetition duration.
+    let first_pass: Vec<Option<Vec<RepSpan>>> = examples
         .par_iter()
-        .map(|e| repetition_spans(e.prepared, &axis, None, settings))
+        .map(|e| {
+            (e.label == Label::Correct).then(|| repetition_spans(e.prepared, &axis, None, settings))
+        })
         .collect();
     let durations: Vec<f64> = examples
         .iter()
         .zip(&first_pass)
-        .filter(|(e, _)| e.label == Label::Correct)
+        .filter_map(|(e, spans)| Some((e, spans.as_ref()?)))
         .flat_map(|(e, spans)| {
             spans
                 .iter()
@@ -642,9 +653,16 @@ pub fn build_template_unidentified(
         })
         .collect();
     let typical = stats::median(&durations);
+    // Second pass: every example's repetitions knowing the typical duration. The
+    // segmentation itself does not depend on it (only whether a short recording is taken
+    // whole does), so a correct example's first-pass segmentation is reused as it is.
     let spans: Vec<Vec<RepSpan>> = examples
         .par_iter()
-        .map(|e| repetition_spans(e.prepared, &axis, typical, settings))
+        .zip(first_pass)
+        .map(|(e, first)| match first {
+            Some(first) if !taken_whole(e.prepared, typical, settings) => first,
+            _ => repetition_spans(e.prepared, &axis, typical, settings),
+        })
         .collect();
     let mut channels = shared_channels(examples);
     let has_measures = channels.iter().filter(|c| c.is_measure()).count() >= 3;
