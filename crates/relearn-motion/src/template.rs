@@ -514,6 +514,13 @@ pub fn rep_primary_signal(
     span: RepSpan,
     settings: &TemplateSettings,
 ) -> Vec<f64> {
+    let smooth = |raw: Vec<f64>| {
+        normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
+    };
+    if span.start == 0 && span.end >= p.recording.frame_count() {
+        // The whole recording (a pre-segmented repetition): projected without a copy.
+        return smooth(project(p, axis));
+    }
     let sub = PreparedRecording {
         recording: p.recording.slice_frames(span.start, span.end),
         lab: p.lab.clone(),
@@ -525,8 +532,7 @@ pub fn rep_primary_signal(
         noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),
     };
-    let raw = project(&sub, axis);
-    normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
+    smooth(project(&sub, axis))
 }
 
 /// Channels shared by every example (a channel missing or empty in one correct example is
