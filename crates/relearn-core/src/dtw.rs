@@ -147,9 +147,19 @@ pub fn dtw_align(a: Series<'_>, b: Series<'_>, window: Option<usize>) -> Result<
     // at run time: the same arithmetic in the same order, so the same bits on any processor.
     let arch = pulp::Arch::new();
     if has_missing(&a) || has_missing(&b) {
-        arch.dispatch(Aligning { a, b, window, cost_of: sq_dist })
+        arch.dispatch(Aligning {
+            a,
+            b,
+            window,
+            cost_of: sq_dist,
+        })
     } else {
-        arch.dispatch(Aligning { a, b, window, cost_of: sq_dist_finite })
+        arch.dispatch(Aligning {
+            a,
+            b,
+            window,
+            cost_of: sq_dist_finite,
+        })
     }
 }
 
@@ -329,7 +339,11 @@ mod tests {
             };
             let widest = pulp::Arch::new().dispatch(job()).unwrap();
             let plain = pulp::Scalar::new().vectorize(job()).unwrap();
-            assert_eq!(widest.distance.to_bits(), plain.distance.to_bits(), "{dims} dims");
+            assert_eq!(
+                widest.distance.to_bits(),
+                plain.distance.to_bits(),
+                "{dims} dims"
+            );
             assert_eq!(widest.path, plain.path);
             let public = dtw_align(job().a, job().b, Some(10)).unwrap();
             assert_eq!(public.distance.to_bits(), plain.distance.to_bits());

@@ -74,7 +74,10 @@ impl Reader for GenericCsvReader {
             return 0;
         };
         let has_time = header.iter().any(|f| time_scale(f).is_some());
-        let coordinates = header.iter().filter(|f| coordinate_axis(f).is_some()).count();
+        let coordinates = header
+            .iter()
+            .filter(|f| coordinate_axis(f).is_some())
+            .count();
         let csv = name.to_ascii_lowercase().ends_with(".csv");
         match (has_time, coordinates >= 2, csv) {
             (true, true, true) => 95,
@@ -195,9 +198,10 @@ fn coordinate_axis(name: &str) -> Option<usize> {
     if name.get(..at)?.trim().is_empty() {
         return None;
     }
-    ["x", "y", "z"]
-        .iter()
-        .position(|a| name.get(at + 1..).is_some_and(|s| s.eq_ignore_ascii_case(a)))
+    ["x", "y", "z"].iter().position(|a| {
+        name.get(at + 1..)
+            .is_some_and(|s| s.eq_ignore_ascii_case(a))
+    })
 }
 
 /// What a header column is.
