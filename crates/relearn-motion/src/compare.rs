@@ -413,37 +413,30 @@ impl Reference {
         let mut channel_rms_z = Vec::with_capacity(c);
         let lim = self.features.z_limit;
         let bounded = |v: f64| if lim > 0.0 { v.clamp(-lim, lim) } else { v };
-        // Every per-channel sum is taken row by row with one accumulator per channel: each
-        // channel's values are still added in point order (the same bits as a sum down the
-        // channel), but the channels' sums are independent, so they proceed side by side
-        // instead of waiting on one another, and the z-scores need no transposing. A missing
-        // value adds +0.0, which leaves these sums unchanged (none of them can be −0.0).
-        let rows = || z.chunks_exact(c.max(1)).take(p);
+        // The z-scores bounded once; every per-channel sum below is taken row by row with one
+        // accumulator per channel: each channel's values are still added in point order (the
+        // same bits as a sum down the channel), but the channels' sums are independent, so
+        // they proceed side by side instead of waiting on one another, and nothing is
+        // transposed. A missing value adds +0.0, which leaves these sums unchanged (none of
+        // them can be −0.0).
+        let zb: Vec<f64> = z.iter().take(p * c).map(|v| bounded(*v)).collect();
+        let rows = || zb.chunks_exact(c.max(1));
         let mut squares = vec![0.0; c];
         let mut finite = vec![0usize; c];
         for row in rows() {
             for ((s, n), v) in squares.iter_mut().zip(&mut finite).zip(row) {
-                let v = bounded(*v);
                 let ok = v.is_finite();
                 *s += if ok { v * v } else { 0.0 };
                 *n += usize::from(ok);
             }
         }
-        // Each phase window's sum of the bounded z-scores, channel by channel.
-        let windows: Vec<(Vec<f64>, Vec<usize>)> = (0..w)
+        // Each phase window's mean of the bounded z-scores, channel by channel.
+        let windows: Vec<Vec<Option<f64>>> = (0..w)
             .map(|win| {
                 let (a, b) = (win * p / w, ((win + 1) * p / w).max(win * p / w + 1).min(p));
-                let mut sums = vec![0.0; c];
-                let mut counts = vec![0usize; c];
-                for row in rows().take(b).skip(a) {
-                    for ((s, n), v) in sums.iter_mut().zip(&mut counts).zip(row) {
-                        let v = bounded(*v);
-                        let ok = v.is_finite();
-                        *s += if ok { v } else { 0.0 };
-                        *n += usize::from(ok);
-                    }
-                }
-                (sums, counts)
+                let mut means = relearn_core::stats::ColumnMeans::new(c);
+                rows().take(b).skip(a).for_each(|row| means.add(row));
+                means.finish()
             })
             .collect();
         let ratio_or_nan = |s: f64, n: usize| if n > 0 { s / n as f64 } else { f64::NAN };
@@ -453,16 +446,15 @@ impl Reference {
             if self.features.rms_z {
                 features.push(rms);
             }
-            for (sums, counts) in &windows {
-                features.push(ratio_or_nan(sums[k], counts[k]));
+            for means in &windows {
+                features.push(means[k].unwrap_or(f64::NAN));
             }
         }
         if let (true, Some(d)) = (self.features.fault_projection, &self.fault_direction) {
             let mut num = vec![0.0; c];
             let mut den = vec![0.0; c];
             for (row, drow) in rows().zip(d.chunks_exact(c.max(1))) {
-                for (((nu, de), v), di) in num.iter_mut().zip(&mut den).zip(row).zip(drow) {
-                    let zi = bounded(*v);
+                for (((nu, de), zi), di) in num.iter_mut().zip(&mut den).zip(row).zip(drow) {
                     let ok = zi.is_finite() && di.is_finite();
                     *nu += if ok { zi * di } else { 0.0 };
                     *de += if ok { di * di } else { 0.0 };
@@ -627,8 +619,7 @@ impl Aligner<'_> {
     /// mirror image of `values`, without building the image: most repetitions are not
     /// mirrored, and the image is only made for those that are.
     fn mirror_distance(&self, values: &[f64]) -> f64 {
-        let r = self.reference;
-        let c = r.channels.len().max(1);
+        let c = self.reference.channels.len().max(1);
         // Whole rows of both, four at a time: each row's sum is still taken channel by
         // channel in order (the same bits), but four rows' sums proceed side by side rather
         // than one waiting on the last addition of the other.
@@ -651,23 +642,16 @@ impl Aligner<'_> {
             }
             first += ROWS;
         }
-        // The remaining rows (and a last partial row), one at a time.
+        // The remaining rows (and a last partial row), one at a time, by the same terms (a
+        // channel missing from a partial row adds nothing).
         let rest_of_mean = self.scaled_mean.get(first * c..).unwrap_or_default();
         let rest_of_values = values.get(first * c..).unwrap_or_default();
         for (m, v) in rest_of_mean.chunks(c).zip(rest_of_values.chunks(c)) {
             let mut row = 0.0;
-            for (k, mk) in m.iter().enumerate() {
-                let src = r.mirror_index.get(k).copied().unwrap_or(k);
-                let (Some(x), Some(sign), Some(inv)) = (
-                    v.get(src),
-                    r.mirror_sign.get(src),
-                    self.inverse_scale.get(k),
-                ) else {
-                    continue;
-                };
-                let d = mk - x * sign * inv;
-                if d.is_finite() {
-                    row += d * d;
+            for t in &self.mirror_terms {
+                if let (Some(mk), Some(x)) = (m.get(t.k), v.get(t.src)) {
+                    let d = mk - x * t.sign * t.inv;
+                    row += if d.is_finite() { d * d } else { 0.0 };
                 }
             }
             total += row;
