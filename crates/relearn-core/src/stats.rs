@@ -172,6 +172,82 @@ pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Count, mean and sum of squared deviations (M2) of one column's finite values: what a sample
+/// variance needs, kept so that the moments of separate groups of rows can be pooled without
+/// their values ([`Moments::pooled`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    /// Number of finite values.
+    pub count: f64,
+    /// Their mean (0 without values).
+    pub mean: f64,
+    /// Sum of their squared deviations from `mean`.
+    pub m2: f64,
+}
+
+impl Moments {
+    /// The moments of two groups of values taken together, by the pairwise update of Chan,
+    /// Golub & LeVeque (1983, "Algorithms for computing the sample variance: analysis and
+    /// recommendations", The American Statistician 37:242-247): M2 = M2ₐ + M2ᵦ + δ² nₐ nᵦ / n,
+    /// δ the difference of the means. Equal to the two-pass moments of all the values up to
+    /// rounding, not bit for bit.
+    pub fn pooled(self, other: Moments) -> Moments {
+        if other.count == 0.0 {
+            return self;
+        }
+        if self.count == 0.0 {
+            return other;
+        }
+        let count = self.count + other.count;
+        let delta = other.mean - self.mean;
+        Moments {
+            count,
+            mean: self.mean + delta * other.count / count,
+            m2: self.m2 + other.m2 + delta * delta * self.count * other.count / count,
+        }
+    }
+
+    /// These moments with every value multiplied by `factor` (a change of sign or of unit).
+    pub fn scaled(self, factor: f64) -> Moments {
+        Moments {
+            count: self.count,
+            mean: self.mean * factor,
+            m2: self.m2 * factor * factor,
+        }
+    }
+
+    /// Sample standard deviation (n − 1 denominator); `None` below 2 values.
+    pub fn std_dev(&self) -> Option<f64> {
+        (self.count > 1.0).then(|| (self.m2 / (self.count - 1.0)).sqrt())
+    }
+}
+
+/// [`Moments`] of each column of `rows` (NaN skipped), in two passes as [`column_std_devs`].
+pub fn column_moments<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Moments> {
+    let len = rows.first().map_or(0, |r| r.as_ref().len());
+    let mut means = ColumnMeans::new(len);
+    for row in rows {
+        means.add(row.as_ref());
+    }
+    let mut moments: Vec<Moments> = means
+        .sum
+        .iter()
+        .zip(&means.count)
+        .map(|(s, n)| Moments {
+            count: *n as f64,
+            mean: if *n > 0 { s / *n as f64 } else { 0.0 },
+            m2: 0.0,
+        })
+        .collect();
+    for row in rows {
+        for (m, v) in moments.iter_mut().zip(row.as_ref()) {
+            let d = v - m.mean;
+            m.m2 += if d.is_finite() { d * d } else { 0.0 };
+        }
+    }
+    moments
+}
+
 /// For each of `items` (equal-length vectors), the sum of its weighted squared distances to
 /// all the items, `Σⱼ Σₑ wₑ (xᵢₑ − xⱼₑ)²`, where a pair of values contributes only when both
 /// are present (not NaN): the sums behind a medoid ([`medoid`]).
@@ -302,6 +378,25 @@ pub fn roc_auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pooled_moments_give_the_standard_deviation_of_all_values() {
+        let a = [1.0, 4.0, f64::NAN, 2.5, 7.0];
+        let b = [-3.0, 0.5, 9.0];
+        let col = |v: &[f64]| v.iter().map(|x| vec![*x]).collect::<Vec<_>>();
+        let ma = column_moments(&col(&a))[0];
+        let mb = column_moments(&col(&b))[0];
+        let all: Vec<f64> = a.iter().chain(&b).copied().collect();
+        let pooled = ma.pooled(mb).std_dev().unwrap();
+        assert!((pooled - std_dev(&all).unwrap()).abs() < 1e-12);
+        let negated: Vec<f64> = b.iter().map(|x| -x).collect();
+        let with_negated: Vec<f64> = a.iter().chain(&negated).copied().collect();
+        let pooled = ma.pooled(mb.scaled(-1.0)).std_dev().unwrap();
+        assert!((pooled - std_dev(&with_negated).unwrap()).abs() < 1e-12);
+        assert_eq!(ma.pooled(Moments::default()), ma);
+        assert_eq!(Moments::default().pooled(mb), mb);
+        assert_eq!(column_moments(&col(&[f64::NAN]))[0].std_dev(), None);
+    }
 
     #[test]
     fn distance_sums_match_pairwise_sums_with_missing_values() {

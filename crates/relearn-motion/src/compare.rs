@@ -698,11 +698,24 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     } else {
         None
     };
-    let mirrored: Vec<Option<RepCurves>> = match &mirror {
+    let (mirrored, compared): (Vec<Option<RepCurves>>, Option<Vec<Vec<f64>>>) = match &mirror {
         Some((index, sign)) => {
-            orient_to_one_side(&curves, index, sign, c, features.relative_to_start)
+            let o = orient_to_one_side(&curves, index, sign, c, features.relative_to_start);
+            let images = o
+                .images
+                .into_iter()
+                .zip(&curves)
+                .map(|(image, r)| {
+                    image.map(|values| RepCurves {
+                        values,
+                        points: r.points,
+                        duration_s: r.duration_s,
+                    })
+                })
+                .collect();
+            (images, Some(o.compared))
         }
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
     let curves: Vec<&RepCurves> = curves
         .iter()
@@ -725,18 +738,30 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
     });
     let shifted: Vec<RepCurves>;
     let curves: Vec<&RepCurves> = if features.relative_to_start {
-        shifted = curves
-            .par_iter()
-            .map(|r| {
-                let mut values = r.values.clone();
-                subtract_start_posture(&mut values, r.points, c);
-                RepCurves {
+        shifted = match compared {
+            // Already relative to the start, and mirrored where the curve is.
+            Some(compared) => compared
+                .into_iter()
+                .zip(&curves)
+                .map(|(values, r)| RepCurves {
                     values,
                     points: r.points,
                     duration_s: r.duration_s,
-                }
-            })
-            .collect();
+                })
+                .collect(),
+            None => curves
+                .par_iter()
+                .map(|r| {
+                    let mut values = r.values.clone();
+                    subtract_start_posture(&mut values, r.points, c);
+                    RepCurves {
+                        values,
+                        points: r.points,
+                        duration_s: r.duration_s,
+                    }
+                })
+                .collect(),
+        };
         shifted.iter().collect()
     } else {
         curves
@@ -904,56 +929,94 @@ fn inverse_square_scale(scale: &[f64], points: usize) -> Vec<f64> {
 /// default*; 1.0, 1.25 and 1.5 give the same UI-PRMD accuracy, VALIDATION.md).
 pub const MIRROR_CLOSER: f64 = 1.5;
 
+/// The correct examples brought to one side ([`orient_to_one_side`]).
+struct Oriented {
+    /// Per example, its mirror image (as performed, not relative to the start) when it is to
+    /// be compared mirrored; `None`: as performed.
+    images: Vec<Option<Vec<f64>>>,
+    /// Per example, the values compared from here on: relative to the start when the curves
+    /// are compared so (the same bits as [`subtract_start_posture`] on the curve it is
+    /// compared as), the mirror image for a mirrored example.
+    compared: Vec<Vec<f64>>,
+}
+
 /// Brings the correct examples to one side: the medoid (smallest sum of distances to the
 /// others, as performed; the majority side wins it) sets the side, and every example whose
 /// mirror image is closer to it (by [`MIRROR_CLOSER`]) is mirrored. Distances are on the
 /// curves relative to their start when `relative`, each channel divided by its spread over
-/// all examples and their mirror images. Returns, per example, its mirror image when it is
-/// to be mirrored (`None`: keep it as performed).
+/// all examples and their mirror images. That spread only decides which example is the
+/// medoid and which are mirrored, so it is pooled from each example's moments
+/// ([`Moments::pooled`]; a mirror image's moments are its channel's, signed) rather than
+/// taken over copies of every image.
 fn orient_to_one_side(
     curves: &[&RepCurves],
     index: &[usize],
     sign: &[f64],
     c: usize,
     relative: bool,
-) -> Vec<Option<RepCurves>> {
-    let prepared = |values: &[f64], points: usize| {
-        let mut v = values.to_vec();
-        if relative {
-            subtract_start_posture(&mut v, points, c);
+) -> Oriented {
+    use relearn_core::stats::{column_moments, Moments};
+    let (mut as_is, moments): (Vec<Vec<f64>>, Vec<Vec<Moments>>) = curves
+        .par_iter()
+        .map(|r| {
+            let mut v = r.values.to_vec();
+            if relative {
+                subtract_start_posture(&mut v, r.points, c);
+            }
+            let rows: Vec<&[f64]> = v.chunks(c).collect();
+            let m = column_moments(&rows);
+            (v, m)
+        })
+        .unzip();
+    let mut all = vec![Moments::default(); c];
+    for m in &moments {
+        for (a, b) in all.iter_mut().zip(m) {
+            *a = a.pooled(*b);
         }
-        v
-    };
-    let as_is: Vec<Vec<f64>> = curves
-        .par_iter()
-        .map(|r| prepared(&r.values, r.points))
+    }
+    let scale: Vec<f64> = (0..c)
+        .map(|k| {
+            let m = index.get(k).copied().unwrap_or(k);
+            let image = all.get(m).map_or(Moments::default(), |x| {
+                x.scaled(sign.get(m).copied().unwrap_or(1.0))
+            });
+            all[k]
+                .pooled(image)
+                .std_dev()
+                .filter(|v| *v > 1e-6)
+                .unwrap_or(1.0)
+        })
         .collect();
-    let images: Vec<Vec<f64>> = as_is
-        .par_iter()
-        .map(|v| mirror_curve(v, index, sign))
-        .collect();
-    let rows: Vec<&[f64]> = as_is
-        .iter()
-        .chain(&images)
-        .flat_map(|v| v.chunks(c))
-        .collect();
-    let scale = channel_scale(&rows, c);
     let weights = inverse_square_scale(&scale, as_is.first().map_or(0, |v| v.len() / c.max(1)));
     let values: Vec<&[f64]> = as_is.iter().map(Vec::as_slice).collect();
     let medoid = medoid(&values, &weights);
     let dist = |x: &[f64], y: &[f64]| weighted_squared_distance_skipping_missing(x, y, &weights);
-    curves
+    let mirrored: Vec<bool> = as_is
         .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            (dist(&as_is[medoid], &images[i]) * MIRROR_CLOSER < dist(&as_is[medoid], &as_is[i]))
-                .then(|| RepCurves {
-                    values: mirror_curve(&r.values, index, sign),
-                    points: r.points,
-                    duration_s: r.duration_s,
-                })
+        .map(|v| {
+            let image = mirror_curve(v, index, sign);
+            dist(&as_is[medoid], &image) * MIRROR_CLOSER < dist(&as_is[medoid], v)
         })
-        .collect()
+        .collect();
+    let images: Vec<Option<Vec<f64>>> = curves
+        .par_iter()
+        .zip(as_is.par_iter_mut())
+        .zip(&mirrored)
+        .map(|((r, compared), &mirror)| {
+            mirror.then(|| {
+                let image = mirror_curve(&r.values, index, sign);
+                *compared = image.clone();
+                if relative {
+                    subtract_start_posture(compared, r.points, c);
+                }
+                image
+            })
+        })
+        .collect();
+    Oriented {
+        images,
+        compared: as_is,
+    }
 }
 
 impl Reference {
