@@ -707,15 +707,40 @@ pub fn build_template_unidentified(
         .filter(|(i, _, _)| examples[*i].label == Label::Correct)
         .map(|(_, _, c)| c)
         .collect();
-    let mut reference = build_reference(
-        channels,
-        &correct_curves,
-        points,
-        band,
-        settings.sd_floor_fraction,
-        settings.features,
-        settings.reference_rounds,
-    )?;
+    // How much of each repetition's movement lies off the primary axis does not depend on
+    // the reference: it is worked out on whichever thread the reference's steps that run on
+    // one thread (its channel scales, its medoid) leave idle.
+    let mirrored_axis = axis.mirrored();
+    let off_axis_shares = || -> Vec<f64> {
+        curves
+            .par_iter()
+            .map(|(i, span, _)| {
+                crate::segment::share_along_either_side(
+                    examples[*i].prepared,
+                    &axis,
+                    mirrored_axis.as_ref(),
+                    span.start,
+                    span.end,
+                )
+                .map_or(f64::NAN, |share| 1.0 - share)
+            })
+            .collect()
+    };
+    let (reference, off_axis_shares) = rayon::join(
+        || {
+            build_reference(
+                channels,
+                &correct_curves,
+                points,
+                band,
+                settings.sd_floor_fraction,
+                settings.features,
+                settings.reference_rounds,
+            )
+        },
+        off_axis_shares,
+    );
+    let mut reference = reference?;
 
     // Every repetition aligned to the final reference (in parallel, in order: the result
     // does not depend on the thread count). The fault direction is learnt from the
@@ -750,20 +775,6 @@ pub fn build_template_unidentified(
         .collect();
     let distances: Vec<f64> = comparisons.iter().map(|c| c.distance).collect();
     let resemblance = crate::resemblance::ExampleRange::learn(&distances);
-    let mirrored_axis = axis.mirrored();
-    let off_axis_shares: Vec<f64> = curves
-        .par_iter()
-        .map(|(i, span, _)| {
-            crate::segment::share_along_either_side(
-                examples[*i].prepared,
-                &axis,
-                mirrored_axis.as_ref(),
-                span.start,
-                span.end,
-            )
-            .map_or(f64::NAN, |share| 1.0 - share)
-        })
-        .collect();
     let off_axis = crate::resemblance::ExampleRange::learn(&off_axis_shares);
     // The examples' noise at their median frame rate, so that examples recorded at different
     // rates are compared by the noise their scores see.
