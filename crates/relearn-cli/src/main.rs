@@ -66,7 +66,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    memory::prepare_heaps();
+    memory::prepare_heaps(match &cli.command {
+        Command::Template(cmd_template::TemplateCommand::Build(_)) | Command::Eval(_) => {
+            memory::BUILDING
+        }
+        _ => memory::DEFAULT,
+    });
     let result: anyhow::Result<()> = match cli.command {
         Command::Formats(a) => cmd_formats::run(a),
         Command::Inspect(a) => cmd_inspect::run(a),

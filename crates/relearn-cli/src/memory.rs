@@ -13,32 +13,53 @@
 //! than or equal to DEFAULT_MMAP_THRESHOLD_MAX are freed, the threshold is adjusted upward to
 //! the size of the freed block. When dynamic mmap thresholding is in effect, the threshold
 //! for trimming the heap is also dynamically adjusted to be twice the dynamic mmap
-//! threshold." So freeing one 31 MiB block raises the mmap threshold to 31 MiB and the trim
-//! threshold to 62 MiB; then each worker thread takes and frees a 24 MiB block, which grows
-//! its heap once and stays as its free top, ready for the run's allocations. (The block must
-//! stay below DEFAULT_MMAP_THRESHOLD_MAX with glibc's chunk header added: a 32 MiB block is
-//! just over it and leaves the thresholds as they were.) A template build of UI-PRMD's 200
+//! threshold." So freeing one 16 MiB block raises the trim threshold to 32 MiB; then each
+//! worker thread takes and frees an 8 MiB block, which grows its heap once and stays as its
+//! free top, ready for the run's allocations ([`DEFAULT`]). A template build of UI-PRMD's 200
 //! files of a movement keeps about 40 MB of curves and alignments alive across the two
-//! workers: with 8 MiB blocks its heaps still grew in 344 small steps (`strace -f -c`), and the
-//! first averaging round ran three times slower on two threads than on one; with 24 MiB
-//! the whole run makes 14 `mprotect` calls, and template building took about 12 % less wall time
-//! (BENCHMARKS.md). The blocks are reserved, never written: they
+//! workers: with 8 MiB its heaps still grew in 336 small steps (`strace -f -c`), and its
+//! first averaging round ran three times slower on two threads than on one. [`BUILDING`]
+//! frees a 31 MiB block (mmap threshold 31 MiB, trim threshold 62 MiB) and reserves 24 MiB
+//! per worker: 14 `mprotect` calls in all, and builds about 6-7 % faster (BENCHMARKS.md). (The
+//! block must stay below DEFAULT_MMAP_THRESHOLD_MAX with glibc's chunk header added: a 32 MiB
+//! block is just over it and leaves the thresholds as they were.) The blocks are reserved, never written: they
 //! cost address space, not memory, and the run's peak resident memory is what it would be
 //! anyway (BENCHMARKS.md, one-hour recording). With another allocator this is two
 //! harmless allocations.
 
-/// Size of the block whose release raises glibc's mmap and trim thresholds (≤ its
-/// DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit systems).
-const THRESHOLD_BLOCK: usize = 31 << 20;
-/// Heap reserved up front in each worker thread.
-const WORKER_HEAP: usize = 24 << 20;
+/// How much heap a command reserves: the block whose release raises glibc's mmap and trim
+/// thresholds (below its DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit systems, header
+/// included), and the heap each worker thread reserves up front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapPlan {
+    threshold_block: usize,
+    worker_heap: usize,
+}
 
-/// Applies the settings above; call once, before the parallel work starts.
-pub fn prepare_heaps() {
+/// For commands that keep every example's curves and alignments alive at once (`template
+/// build`, `eval`): about 40 MB over two workers for UI-PRMD's 200 files of a movement.
+pub const BUILDING: HeapPlan = HeapPlan {
+    threshold_block: 31 << 20,
+    worker_heap: 24 << 20,
+};
+
+/// For the other commands, whose parallel work holds one recording per worker at a time
+/// (`score`, `analyze`). The larger reservation of [`BUILDING`] made scoring no faster, and
+/// about 1.5-5 % slower in alternating runs (BENCHMARKS.md): glibc clears memory handed out
+/// by `calloc` from a heap's reserved part, which it cannot know to be still untouched.
+pub const DEFAULT: HeapPlan = HeapPlan {
+    threshold_block: 16 << 20,
+    worker_heap: 8 << 20,
+};
+
+/// Applies a plan; call once, before the parallel work starts.
+pub fn prepare_heaps(plan: HeapPlan) {
     drop(std::hint::black_box(Vec::<u8>::with_capacity(
-        THRESHOLD_BLOCK,
+        plan.threshold_block,
     )));
     rayon::broadcast(|_| {
-        drop(std::hint::black_box(Vec::<u8>::with_capacity(WORKER_HEAP)));
+        drop(std::hint::black_box(Vec::<u8>::with_capacity(
+            plan.worker_heap,
+        )));
     });
 }
