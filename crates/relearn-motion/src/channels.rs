@@ -306,8 +306,19 @@ pub fn extract(p: &PreparedRecording, channels: &[Channel], start: usize, end: u
         })
         .collect();
     let c = channels.len();
+    // Each joint is turned into the body frame once per frame, not once per axis channel.
+    let mut used: Vec<usize> = joint_index.iter().flatten().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut body: Vec<Option<Vec3>> = vec![None; keys.len()];
     let mut out = vec![f64::NAN; (end - start) * c];
     for (fi, f) in (start..end).enumerate() {
+        for &j in &used {
+            body[j] = rec
+                .positions
+                .get(f, j)
+                .map(|pos| sf.frame.to_body(pos - sf.origin));
+        }
         for (ci, ch) in channels.iter().enumerate() {
             let v = match ch {
                 Channel::Measure { .. } => measure_series[ci]
@@ -315,9 +326,8 @@ pub fn extract(p: &PreparedRecording, channels: &[Channel], start: usize, end: u
                     .and_then(|s| s.get(fi).copied())
                     .unwrap_or(f64::NAN),
                 Channel::Joint { axis, .. } => joint_index[ci]
-                    .and_then(|j| rec.positions.get(f, j))
-                    .map(|pos| {
-                        let b = sf.frame.to_body(pos - sf.origin);
+                    .and_then(|j| body.get(j).copied().flatten())
+                    .map(|b| {
                         let comp = match axis {
                             BodyAxis::Lateral => b.x,
                             BodyAxis::Forward => b.y,
