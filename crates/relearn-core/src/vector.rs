@@ -101,9 +101,89 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     partial_sums(a, b, |x, y| x * y)
 }
 
+/// Adds to `scatter` (`c × c`, row-major) the upper triangle (the diagonal included) of
+/// `r rᵀ` for each row `r` of `rows` (`c` values each, taken in order): the scatter matrix of
+/// a principal-component analysis, built one observation at a time. A row's zero entries
+/// are skipped (a missing coordinate, once centred, is zero). Each entry is added to in row
+/// order, product by product, so the result is the same bits whatever the vector width;
+/// compiled for the widest vectors the processor has, as the DTW kernel is
+/// ([`crate::dtw::dtw_align`]).
+pub fn add_upper_scatter(scatter: &mut [f64], rows: &[f64], c: usize) {
+    if c == 0 {
+        return;
+    }
+    pulp::Arch::new().dispatch(UpperScatter { scatter, rows, c });
+}
+
+/// [`add_upper_scatter`] as a job for [`pulp::Arch::dispatch`].
+struct UpperScatter<'a> {
+    scatter: &'a mut [f64],
+    rows: &'a [f64],
+    c: usize,
+}
+
+impl pulp::WithSimd for UpperScatter<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        upper_scatter(self.scatter, self.rows, self.c);
+    }
+}
+
+#[inline(always)]
+fn upper_scatter(scatter: &mut [f64], rows: &[f64], c: usize) {
+    for row in rows.chunks_exact(c) {
+        for (a, &ra) in row.iter().enumerate() {
+            if ra == 0.0 {
+                continue;
+            }
+            let Some(dst) = scatter.get_mut(a * c + a..(a + 1) * c) else {
+                continue;
+            };
+            for (d, rb) in dst.iter_mut().zip(&row[a..]) {
+                *d += ra * rb;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_upper_scatter_is_the_same_bits_on_every_instruction_set() {
+        use pulp::Simd;
+        let mut rng = crate::rng::SplitMix64::new(11);
+        for c in [1usize, 3, 7, 66] {
+            let rows: Vec<f64> = (0..40 * c)
+                .map(|k| if k % 13 == 4 { 0.0 } else { rng.normal() * 5.0 })
+                .collect();
+            let mut widest = vec![0.0; c * c];
+            add_upper_scatter(&mut widest, &rows, c);
+            let mut plain = vec![0.0; c * c];
+            pulp::Scalar::new().vectorize(UpperScatter {
+                scatter: &mut plain,
+                rows: &rows,
+                c,
+            });
+            // The definition, entry by entry in row order.
+            let mut naive = vec![0.0; c * c];
+            for r in rows.chunks_exact(c) {
+                for a in 0..c {
+                    for b in a..c {
+                        if r[a] != 0.0 {
+                            naive[a * c + b] += r[a] * r[b];
+                        }
+                    }
+                }
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+            assert_eq!(bits(&widest), bits(&naive), "c = {c}");
+            assert_eq!(bits(&plain), bits(&naive), "c = {c}");
+        }
+    }
 
     #[test]
     fn all_finite_finds_a_missing_value_anywhere() {

@@ -238,6 +238,25 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
             let (rows, _) = posture_rows(p, &idx);
             let n = p.recording.frame_count();
             let step = (n / MAX_PCA_FRAMES).max(1);
+            let used = n.div_ceil(step);
+            if used * c <= BUFFERED_PROJECTION_VALUES {
+                // Each posture row computed once and kept for both the mean and the scatter
+                // (the same rows, summed in the same order, as the streaming path below).
+                let mut table = vec![0.0; used * c];
+                for (dst, f) in table.chunks_exact_mut(c).zip((0..n).step_by(step)) {
+                    rows.row(p, f, &idx, dst);
+                }
+                let mut mean = RowMean::new(c);
+                table.chunks_exact(c).for_each(|r| mean.add(r));
+                let mean = mean.finish();
+                for r in table.chunks_exact_mut(c) {
+                    for (v, m) in r.iter_mut().zip(&mean) {
+                        *v = if v.is_finite() { *v - m } else { 0.0 };
+                    }
+                }
+                relearn_core::vector::add_upper_scatter(&mut cov, &table, c);
+                return (cov, used);
+            }
             let mean = posture_mean(p, &rows, &idx, c, step);
             for f in (0..n).step_by(step) {
                 rows.row(p, f, &idx, &mut row);
