@@ -20,7 +20,7 @@
 //! workers: with 8 MiB its heaps still grew in 336 small steps (`strace -f -c`), and its
 //! first averaging round ran three times slower on two threads than on one. [`BUILDING`]
 //! frees a 31 MiB block (mmap threshold 31 MiB, trim threshold 62 MiB) and reserves 24 MiB
-//! per worker: 14 `mprotect` calls in all, and builds about 6-7 % faster (BENCHMARKS.md). (The
+//! per worker: 14 `mprotect` calls in all, and builds 4-7.5 % faster in alternating runs (BENCHMARKS.md). (The
 //! block must stay below DEFAULT_MMAP_THRESHOLD_MAX with glibc's chunk header added: a 32 MiB
 //! block is just over it and leaves the thresholds as they were.) The blocks are reserved, never written: they
 //! cost address space, not memory, and the run's peak resident memory is what it would be
@@ -45,7 +45,7 @@ pub const BUILDING: HeapPlan = HeapPlan {
 
 /// For the other commands, whose parallel work holds one recording per worker at a time
 /// (`score`, `analyze`). The larger reservation of [`BUILDING`] made scoring no faster, and
-/// about 1.5-5 % slower in alternating runs (BENCHMARKS.md): glibc clears memory handed out
+/// 1.5-5.7 % slower in alternating runs (BENCHMARKS.md): glibc clears memory handed out
 /// by `calloc` from a heap's reserved part, which it cannot know to be still untouched.
 pub const DEFAULT: HeapPlan = HeapPlan {
     threshold_block: 16 << 20,

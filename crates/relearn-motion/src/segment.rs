@@ -214,6 +214,54 @@ impl RowMean {
     }
 }
 
+/// One recording's scatter matrix of posture rows (upper triangle, `c × c` for the `keys`
+/// joints' three coordinates) about its own mean, and the number of frames it took. Up to
+/// `buffered` values the rows are computed once and kept for both the mean and the scatter;
+/// a longer recording computes them twice rather than hold them (the same bits either way:
+/// test `buffered_and_streamed_scatters_are_the_same_bits`).
+fn recording_scatter(p: &PreparedRecording, keys: &[String], buffered: usize) -> (Vec<f64>, usize) {
+    let c = keys.len() * 3;
+    let mut cov = vec![0.0; c * c];
+    if c == 0 {
+        return (cov, 0);
+    }
+    let idx = joint_indices(p, keys);
+    let (rows, _) = posture_rows(p, &idx);
+    let n = p.recording.frame_count();
+    let step = (n / MAX_PCA_FRAMES).max(1);
+    let used = n.div_ceil(step);
+    if used * c <= buffered {
+        let mut table = vec![0.0; used * c];
+        for (dst, f) in table.chunks_exact_mut(c).zip((0..n).step_by(step)) {
+            rows.row(p, f, &idx, dst);
+        }
+        let mut mean = RowMean::new(c);
+        table.chunks_exact(c).for_each(|r| mean.add(r));
+        let mean = mean.finish();
+        table
+            .chunks_exact_mut(c)
+            .for_each(|r| centre_for_scatter(r, &mean));
+        relearn_core::vector::add_upper_scatter(&mut cov, &table, c);
+    } else {
+        let mean = posture_mean(p, &rows, &idx, c, step);
+        let mut row = vec![0.0; c];
+        for f in (0..n).step_by(step) {
+            rows.row(p, f, &idx, &mut row);
+            centre_for_scatter(&mut row, &mean);
+            relearn_core::vector::add_upper_scatter(&mut cov, &row, c);
+        }
+    }
+    (cov, used)
+}
+
+/// A posture row centred on `mean` for the scatter matrix, a missing coordinate as zero (it
+/// then adds nothing).
+fn centre_for_scatter(row: &mut [f64], mean: &[f64]) {
+    for (v, m) in row.iter_mut().zip(mean) {
+        *v = if v.is_finite() { *v - m } else { 0.0 };
+    }
+}
+
 /// Most frames per recording used to estimate the covariance (long recordings are
 /// subsampled evenly; the principal direction of a repeated movement is stable).
 const MAX_PCA_FRAMES: usize = 20_000;
@@ -230,52 +278,7 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
     // order so that the axis does not depend on the number of threads.
     let partial: Vec<(Vec<f64>, usize)> = recordings
         .par_iter()
-        .map(|p| {
-            let mut cov = vec![0.0; c * c];
-            let mut row = vec![0.0; c];
-            let mut total = 0usize;
-            let idx = joint_indices(p, &keys);
-            let (rows, _) = posture_rows(p, &idx);
-            let n = p.recording.frame_count();
-            let step = (n / MAX_PCA_FRAMES).max(1);
-            let used = n.div_ceil(step);
-            if used * c <= BUFFERED_PROJECTION_VALUES {
-                // Each posture row computed once and kept for both the mean and the scatter
-                // (the same rows, summed in the same order, as the streaming path below).
-                let mut table = vec![0.0; used * c];
-                for (dst, f) in table.chunks_exact_mut(c).zip((0..n).step_by(step)) {
-                    rows.row(p, f, &idx, dst);
-                }
-                let mut mean = RowMean::new(c);
-                table.chunks_exact(c).for_each(|r| mean.add(r));
-                let mean = mean.finish();
-                for r in table.chunks_exact_mut(c) {
-                    for (v, m) in r.iter_mut().zip(&mean) {
-                        *v = if v.is_finite() { *v - m } else { 0.0 };
-                    }
-                }
-                relearn_core::vector::add_upper_scatter(&mut cov, &table, c);
-                return (cov, used);
-            }
-            let mean = posture_mean(p, &rows, &idx, c, step);
-            for f in (0..n).step_by(step) {
-                rows.row(p, f, &idx, &mut row);
-                for (k, v) in row.iter_mut().enumerate() {
-                    *v = if v.is_finite() { *v - mean[k] } else { 0.0 };
-                }
-                for a in 0..c {
-                    let ra = row[a];
-                    if ra == 0.0 {
-                        continue;
-                    }
-                    for (dst, rb) in cov[a * c + a..(a + 1) * c].iter_mut().zip(&row[a..]) {
-                        *dst += ra * rb;
-                    }
-                }
-                total += 1;
-            }
-            (cov, total)
-        })
+        .map(|p| recording_scatter(p, &keys, BUFFERED_PROJECTION_VALUES))
         .collect();
     let mut cov = vec![0.0; c * c];
     let mut total = 0usize;
@@ -660,6 +663,21 @@ pub fn segment_repetitions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buffered_and_streamed_scatters_are_the_same_bits() {
+        let sim = crate::simulate::SquatSimulation::default();
+        let (rec, _) = crate::simulate::simulate_squat(&sim).unwrap();
+        let p = crate::prepare::prepare(rec, &crate::prepare::PrepareSettings::default()).unwrap();
+        let keys = joint_keys(&p);
+        let (buffered, n) = recording_scatter(&p, &keys, usize::MAX);
+        let (streamed, m) = recording_scatter(&p, &keys, 0);
+        assert!(n > 10);
+        assert_eq!(n, m);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        assert_eq!(bits(&buffered), bits(&streamed));
+        assert!(buffered.iter().any(|v| *v != 0.0));
+    }
 
     #[test]
     fn the_mirrored_axis_swaps_sides_and_reverses_the_lateral_direction() {
