@@ -23,7 +23,7 @@ use crate::mdc::{minimal_detectable_change, MeasurementSystem};
 use crate::measures::{Measure, MeasureKind, Unit};
 use crate::prepare::PreparedRecording;
 use crate::template::{
-    rep_measures, rep_primary_signal, repetition_spans, verdict_probability, Template,
+    rep_measures, rep_signal_and_off_axis, repetition_spans, verdict_probability, Template,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use relearn_core::Warning;
@@ -554,16 +554,16 @@ fn score_with_basis(
         if cmp.mirrored {
             mirrored_reps.push(k + 1);
         }
-        let off_axis_share = t.off_axis.as_ref().and_then(|_| {
-            crate::segment::share_along_either_side(
-                p,
-                &t.primary_axis,
-                scorer.mirrored_axis.as_ref(),
-                span.start,
-                span.end,
-            )
-            .map(|share| 1.0 - share)
-        });
+        // The primary signal (for the tempo) and the share of the movement off the primary
+        // axis (for the exercise check), from one computation of the posture rows.
+        let (sig, off_axis_share) = rep_signal_and_off_axis(
+            p,
+            &t.primary_axis,
+            scorer.mirrored_axis.as_ref(),
+            *span,
+            &t.settings,
+            t.off_axis.is_some(),
+        );
         let unlike_exercise = fences.is_unlike(cmp.distance, off_axis_share);
         let exercise_check =
             (t.resemblance.is_some() || t.off_axis.is_some()).then_some(ExerciseCheck {
@@ -581,7 +581,6 @@ fn score_with_basis(
         };
         let confidence = ((2.0 * prob - 1.0).abs() * span.confidence * coverage).clamp(0.0, 1.0);
         let rating = t.rating.as_ref().map(|m| m.predict(&cmp.features));
-        let sig = rep_primary_signal(p, &t.primary_axis, *span, &t.settings);
         let tempo = tempo_phases(&sig, rate);
         let series = rep_measures(&p.measures, *span, rate);
         let rm = RepMeasures {

@@ -334,44 +334,110 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
 pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
     let idx = joint_indices(p, &axis.joints);
     let (rows, c) = posture_rows(p, &idx);
-    let n = p.recording.frame_count();
-    let along = |row: &[f64], mean: &[f64]| {
-        let mut s = 0.0;
-        let mut w = 0.0;
-        for ((v, m), l) in row.iter().zip(mean).zip(&axis.loading) {
-            if v.is_finite() {
-                s += (v - m) * l;
-                w += l * l;
-            }
-        }
-        // Rescale when some joints are missing so the signal keeps its amplitude.
-        if w > 0.25 {
-            s / w
-        } else {
-            f64::NAN
-        }
-    };
-    if c > 0 && n * c <= BUFFERED_PROJECTION_VALUES {
-        // Each frame's posture row computed once, kept for both the mean and the projection
-        // (same values, same order of summation as the unbuffered path below).
-        let mut table = vec![0.0; n * c];
-        for (f, row) in table.chunks_exact_mut(c).enumerate() {
-            rows.row(p, f, &idx, row);
-        }
-        let mut mean = RowMean::new(c);
-        table.chunks_exact(c).for_each(|r| mean.add(r));
-        let mean = mean.finish();
-        return table.chunks_exact(c).map(|r| along(r, &mean)).collect();
+    if let Some(table) = posture_table(p, &rows, &idx, c) {
+        return project_table(&table, c, axis);
     }
     // A long recording: the rows are computed twice rather than held (memory stays flat).
+    let n = p.recording.frame_count();
     let mut row = vec![0.0; c];
     let mean = posture_mean(p, &rows, &idx, c, 1);
     (0..n)
         .map(|f| {
             rows.row(p, f, &idx, &mut row);
-            along(&row, &mean)
+            along_axis(&row, &mean, axis)
         })
         .collect()
+}
+
+/// [`project`] and [`share_along_either_side`] of a whole recording (a repetition recorded on
+/// its own) from one computation of its posture rows: both take the rows in the body frame of
+/// the whole recording, so they share them, with the same values as each computed alone.
+/// The share is computed only when `share` asks for it; a long recording falls back to the
+/// two functions (their memory stays flat).
+pub fn project_and_share(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+    share: bool,
+) -> (Vec<f64>, Option<f64>) {
+    let n = p.recording.frame_count();
+    let idx = joint_indices(p, &axis.joints);
+    let (rows, c) = posture_rows(p, &idx);
+    let axes: Vec<&PrimaryAxis> = std::iter::once(axis).chain(mirrored).collect();
+    let Some(table) = posture_table(p, &rows, &idx, c) else {
+        let shared = share
+            .then(|| share_along_either_side(p, axis, mirrored, 0, n))
+            .flatten();
+        return (project(p, axis), shared);
+    };
+    let shared = share
+        .then(|| {
+            if axes.iter().any(|a| a.joints != axis.joints) {
+                return share_along_either_side(p, axis, mirrored, 0, n);
+            }
+            let kept: Vec<f64> = if table.iter().all(|v| v.is_finite()) {
+                table.clone()
+            } else {
+                table
+                    .chunks_exact(c)
+                    .filter(|r| r.iter().all(|v| v.is_finite()))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            shares_of_rows(kept, c, &axes)?.into_iter().reduce(f64::max)
+        })
+        .flatten();
+    (project_table(&table, c, axis), shared)
+}
+
+/// Every frame's posture row (frames × `c`), or `None` for a recording too long to hold them
+/// ([`BUFFERED_PROJECTION_VALUES`]) or without coordinates.
+fn posture_table(
+    p: &PreparedRecording,
+    rows: &SpanFrameRows,
+    idx: &[Option<usize>],
+    c: usize,
+) -> Option<Vec<f64>> {
+    let n = p.recording.frame_count();
+    if c == 0 || n * c > BUFFERED_PROJECTION_VALUES {
+        return None;
+    }
+    let mut table = vec![0.0; n * c];
+    for (f, row) in table.chunks_exact_mut(c).enumerate() {
+        rows.row(p, f, idx, row);
+    }
+    Some(table)
+}
+
+/// [`project`] of posture rows held in a table (same values, same order of summation as the
+/// streaming path).
+fn project_table(table: &[f64], c: usize, axis: &PrimaryAxis) -> Vec<f64> {
+    let mut mean = RowMean::new(c);
+    table.chunks_exact(c).for_each(|r| mean.add(r));
+    let mean = mean.finish();
+    table
+        .chunks_exact(c)
+        .map(|r| along_axis(r, &mean, axis))
+        .collect()
+}
+
+/// A posture row's coordinate along `axis` (its `mean` removed), rescaled when some joints
+/// are missing so that the signal keeps its amplitude; NaN when too few joints are present.
+fn along_axis(row: &[f64], mean: &[f64], axis: &PrimaryAxis) -> f64 {
+    let mut s = 0.0;
+    let mut w = 0.0;
+    for ((v, m), l) in row.iter().zip(mean).zip(&axis.loading) {
+        if v.is_finite() {
+            s += (v - m) * l;
+            w += l * l;
+        }
+    }
+    if w > 0.25 {
+        s / w
+    } else {
+        f64::NAN
+    }
 }
 
 /// Most values (frames × coordinates) for which [`project`] keeps every posture row (8 MB):
@@ -433,6 +499,15 @@ fn shares_along(
         if row.iter().all(|v| v.is_finite()) {
             kept.extend_from_slice(&row);
         }
+    }
+    shares_of_rows(kept, c, axes)
+}
+
+/// The shares of [`shares_along`] from the usable posture rows (`kept`, frames × `c`, every
+/// value finite).
+fn shares_of_rows(mut kept: Vec<f64>, c: usize, axes: &[&PrimaryAxis]) -> Option<Vec<f64>> {
+    if axes.iter().any(|a| a.loading.len() != c) {
+        return None;
     }
     let n = kept.len() / c.max(1);
     if n < 5 || c == 0 {
@@ -719,6 +794,38 @@ mod tests {
         let either = share_along_either_side(&p, &axis, mirrored.as_ref(), 0, n).unwrap();
         assert!(either >= share);
         assert!(share_along(&p, &axis, 0, 3).is_none(), "too few frames");
+    }
+
+    #[test]
+    fn projecting_and_sharing_at_once_gives_the_same_bits_as_each_alone() {
+        use crate::prepare::{prepare, PrepareSettings};
+        use crate::simulate::{simulate_squat, SquatSimulation};
+        let (mut rec, _) = simulate_squat(&SquatSimulation::default()).unwrap();
+        // A joint missing for longer than gap filling bridges: those frames are left out of
+        // the share but still projected (rescaled), on both paths.
+        let knee = rec
+            .skeleton
+            .landmark(relearn_core::skeleton::Landmark::LeftKnee)
+            .unwrap();
+        for f in 40..70 {
+            rec.positions
+                .set(f, knee, Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+        }
+        let p = prepare(rec, &PrepareSettings::default()).unwrap();
+        assert!(p.recording.positions.get(55, knee).is_none());
+        let axis = learn_primary_axis(&[&p]).unwrap();
+        let mirrored = axis.mirrored();
+        let n = p.recording.frame_count();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        let (signal, share) = project_and_share(&p, &axis, mirrored.as_ref(), true);
+        assert_eq!(bits(&signal), bits(&project(&p, &axis)));
+        let alone = share_along_either_side(&p, &axis, mirrored.as_ref(), 0, n).unwrap();
+        assert_eq!(share.unwrap().to_bits(), alone.to_bits());
+        assert!(signal.iter().filter(|v| v.is_finite()).count() > n / 2);
+        // Without the share asked for, none is computed.
+        let (again, none) = project_and_share(&p, &axis, mirrored.as_ref(), false);
+        assert_eq!(bits(&again), bits(&signal));
+        assert!(none.is_none());
     }
 
     fn bumps(count: usize, rate: f64) -> Vec<f64> {

@@ -514,13 +514,45 @@ pub fn rep_primary_signal(
     span: RepSpan,
     settings: &TemplateSettings,
 ) -> Vec<f64> {
-    let smooth = |raw: Vec<f64>| {
-        normalise_excursion(&raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
-    };
+    rep_signal_and_off_axis(p, axis, None, span, settings, false).0
+}
+
+/// A repetition's normalised primary signal ([`rep_primary_signal`]) and, when `off_axis`
+/// asks for it, the share of its movement off the primary axis or its mirror image `mirrored`
+/// (1 − [`crate::segment::share_along_either_side`]; `None` when not asked for or when it
+/// cannot be measured). A
+/// repetition that is the whole recording (recorded on its own) has both from one
+/// computation of its posture rows ([`crate::segment::project_and_share`]), with the same
+/// values as each computed alone.
+pub fn rep_signal_and_off_axis(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+    span: RepSpan,
+    settings: &TemplateSettings,
+    off_axis: bool,
+) -> (Vec<f64>, Option<f64>) {
+    let smooth = |raw: Vec<f64>| normalised_signal(p, &raw, settings);
+    let off = |share: Option<f64>| share.map(|s| 1.0 - s);
     if span.start == 0 && span.end >= p.recording.frame_count() {
         // The whole recording (a pre-segmented repetition): projected without a copy.
-        return smooth(project(p, axis));
+        let (raw, share) = crate::segment::project_and_share(p, axis, mirrored, off_axis);
+        return (smooth(raw), off(share));
     }
+    let share = off_axis
+        .then(|| crate::segment::share_along_either_side(p, axis, mirrored, span.start, span.end))
+        .flatten();
+    (rep_signal_of_span(p, axis, span, settings), off(share))
+}
+
+/// [`rep_primary_signal`] of a repetition that is part of its recording: the frames of the
+/// span projected as a recording of their own.
+fn rep_signal_of_span(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    span: RepSpan,
+    settings: &TemplateSettings,
+) -> Vec<f64> {
     let sub = PreparedRecording {
         recording: p.recording.slice_frames(span.start, span.end),
         lab: p.lab.clone(),
@@ -532,7 +564,13 @@ pub fn rep_primary_signal(
         noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),
     };
-    smooth(project(&sub, axis))
+    normalised_signal(p, &project(&sub, axis), settings)
+}
+
+/// A repetition's projection on the primary axis, smoothed and normalised (0 = rest, 1 = turning
+/// point; [`normalise_excursion`]).
+fn normalised_signal(p: &PreparedRecording, raw: &[f64], settings: &TemplateSettings) -> Vec<f64> {
+    normalise_excursion(raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
 }
 
 /// Channels shared by every example (a channel missing or empty in one correct example is
@@ -707,26 +745,41 @@ pub fn build_template_unidentified(
         .filter(|(i, _, _)| examples[*i].label == Label::Correct)
         .map(|(_, _, c)| c)
         .collect();
-    // How much of each repetition's movement lies off the primary axis does not depend on
-    // the reference: it is worked out on whichever thread the reference's steps that run on
-    // one thread (its channel scales, its medoid) leave idle.
+    // How much of each repetition's movement lies off the primary axis, and the correct
+    // repetitions' primary signals (for the tempo and the demonstration's curve), do not
+    // depend on the reference: they are worked out on whichever thread the reference's steps
+    // that run on one thread (its channel scales, its medoid) leave idle, from one
+    // computation of each repetition's posture rows.
     let mirrored_axis = axis.mirrored();
-    let off_axis_shares = || -> Vec<f64> {
+    let off_axis_and_signals = || -> (Vec<f64>, Vec<Option<Vec<f64>>>) {
         curves
             .par_iter()
             .map(|(i, span, _)| {
-                crate::segment::share_along_either_side(
-                    examples[*i].prepared,
-                    &axis,
-                    mirrored_axis.as_ref(),
-                    span.start,
-                    span.end,
-                )
-                .map_or(f64::NAN, |share| 1.0 - share)
+                let p = examples[*i].prepared;
+                if examples[*i].label == Label::Correct {
+                    let (signal, off) = rep_signal_and_off_axis(
+                        p,
+                        &axis,
+                        mirrored_axis.as_ref(),
+                        *span,
+                        settings,
+                        true,
+                    );
+                    (off.unwrap_or(f64::NAN), Some(signal))
+                } else {
+                    let share = crate::segment::share_along_either_side(
+                        p,
+                        &axis,
+                        mirrored_axis.as_ref(),
+                        span.start,
+                        span.end,
+                    );
+                    (share.map_or(f64::NAN, |share| 1.0 - share), None)
+                }
             })
-            .collect()
+            .unzip()
     };
-    let (reference, off_axis_shares) = rayon::join(
+    let (reference, (off_axis_shares, mut signals)) = rayon::join(
         || {
             build_reference(
                 channels,
@@ -738,7 +791,7 @@ pub fn build_template_unidentified(
                 settings.reference_rounds,
             )
         },
-        off_axis_shares,
+        off_axis_and_signals,
     );
     let mut reference = reference?;
 
@@ -873,10 +926,11 @@ pub fn build_template_unidentified(
     let (models, correct_reps) = rayon::join(fit_models, || -> Vec<CorrectRep> {
         curves
             .par_iter()
-            .filter(|(i, _, _)| examples[*i].label == Label::Correct)
-            .map(|(i, s, _)| {
+            .zip(&mut signals)
+            .filter(|((i, _, _), _)| examples[*i].label == Label::Correct)
+            .map(|((i, s, _), signal)| {
                 let p = examples[*i].prepared;
-                let signal = rep_primary_signal(p, &axis, *s, settings);
+                let signal = signal.take().unwrap_or_default();
                 CorrectRep {
                     series: rep_measures(&p.measures, *s, p.recording.rate_hz),
                     tempo: tempo_phases(&signal, p.recording.rate_hz),
