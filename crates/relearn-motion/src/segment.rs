@@ -144,15 +144,10 @@ impl SpanFrameRows {
 }
 
 fn joint_keys(p: &PreparedRecording) -> Vec<String> {
-    let ch = crate::channels::available_channels(p);
-    let mut keys = Vec::new();
-    for c in ch {
-        if let crate::channels::Channel::Joint { joint, .. } = c {
-            if keys.last() != Some(&joint) {
-                keys.push(joint);
-            }
-        }
-    }
+    // The joints of `available_channels`' joint channels, in order, without building the
+    // channel list (this runs for every repetition scored).
+    let mut keys = crate::channels::joint_keys(&p.recording);
+    keys.dedup();
     keys
 }
 
