@@ -221,6 +221,18 @@ def main():
           f"start-up: {py_compute / statistics.median(w for w, _ in results['relearn (default threads)']):.1f} "
           f"(default threads), {py_compute / statistics.median(w for w, _ in results['relearn RAYON_NUM_THREADS=1']):.1f} "
           f"(1 thread)")
+    one = [w for w, _ in results["relearn RAYON_NUM_THREADS=1"]]
+    default = [w for w, _ in results["relearn (default threads)"]]
+
+    def spread(v):
+        return (max(v) - min(v)) / statistics.median(v) * 100
+
+    print(f"how much the machine gave: the default threads ran {statistics.median(one) / statistics.median(default):.2f} "
+          f"times as fast as one thread ({os.cpu_count()} CPUs); runs spread by "
+          f"{spread(default):.0f} % (default threads) and {spread(one):.0f} % (one thread). "
+          f"A second CPU shared with other work shows as a speed-up well under the CPU count "
+          f"and a wide spread of the default-thread runs (BENCHMARKS.md, seventh session of "
+          f"2026-12-06)")
     print(f"verdict agreement Relearn vs Python: {same} of {total} repetitions; "
           f"unlike_exercise marks agree on {same_unlike}")
     print(f"outputs kept in {work}")
