@@ -118,7 +118,7 @@ enum Scored {
 /// Runs `relearn score`. Files that cannot be read are reported and make the exit status
 /// non-zero, but the other files are still scored.
 pub fn run(mut args: ScoreArgs) -> Result<()> {
-    let t = read_template_unverified(&args.template)?;
+    let (t, text) = read_template_unverified(&args.template)?;
     // `--no-noise-match` scores with a copy whose noise matching is off; the identity is
     // checked on the template as read.
     let without_noise_match = args.no_noise_match.then(|| {
@@ -132,7 +132,7 @@ pub fn run(mut args: ScoreArgs) -> Result<()> {
     // The template's identity is checked (hashing its content) while the files are scored;
     // nothing is printed before it has passed.
     let (verified, results) = rayon::join(
-        || check_identity(&t, &args.template),
+        || check_identity(&t, &text, &args.template),
         || score_files(&args, scoring, &bar),
     );
     verified?;

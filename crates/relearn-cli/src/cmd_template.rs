@@ -99,18 +99,22 @@ pub fn read_rules(path: &std::path::Path) -> Result<Vec<FaultRule>> {
 
 /// Reads a template file and checks that its identity matches its content.
 pub fn read_template(path: &std::path::Path) -> Result<relearn_motion::template::Template> {
-    let t = read_template_unverified(path)?;
-    check_identity(&t, path)?;
+    let (t, text) = read_template_unverified(path)?;
+    check_identity(&t, &text, path)?;
     Ok(t)
 }
 
-/// The error for a template whose identity no longer matches its content (hashing it takes a
-/// few milliseconds, so `relearn score` does it while the first files are being scored).
+/// The error for a template whose identity no longer matches its content, `text` being the
+/// file it was read from. A file as Relearn wrote it is checked by hashing its text
+/// ([`relearn_motion::template::Template::matches_written_identity`]); another layout (a
+/// reformatted file) by serialising the template again, which takes a few milliseconds
+/// (`relearn score` does either while the first files are being scored).
 pub fn check_identity(
     t: &relearn_motion::template::Template,
+    text: &str,
     path: &std::path::Path,
 ) -> Result<()> {
-    if t.compute_id() != t.id {
+    if !t.matches_written_identity(text) && t.compute_id() != t.id {
         anyhow::bail!("{}: the template was modified after it was built (its identity no longer matches its content); rebuild it", path.display());
     }
     Ok(())
@@ -120,7 +124,7 @@ pub fn check_identity(
 /// check it before using any result.
 pub fn read_template_unverified(
     path: &std::path::Path,
-) -> Result<relearn_motion::template::Template> {
+) -> Result<(relearn_motion::template::Template, String)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the template", path.display()))?;
     let t: relearn_motion::template::Template = serde_json::from_str(&text).with_context(|| {
@@ -132,7 +136,7 @@ pub fn read_template_unverified(
     if t.format != relearn_motion::template::TEMPLATE_FORMAT {
         anyhow::bail!("{}: not a Relearn template", path.display());
     }
-    Ok(t)
+    Ok((t, text))
 }
 
 /// Runs `relearn template ...`.

@@ -403,6 +403,36 @@ fn a_tampered_template_is_refused() {
         .stderr(predicate::str::contains("modified after it was built"));
 }
 
+/// A template reformatted by another tool (same content, other layout) is not recognised from
+/// its text, but its identity still checks out from its content, and it scores the same.
+#[test]
+fn a_reformatted_template_is_still_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let t = out.join("squat.template.json");
+    let score = |template: &std::path::Path| {
+        let o = relearn()
+            .args(["score", "--template"])
+            .arg(template)
+            .arg(out.join("patient_squat.csv"))
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&t).unwrap()).unwrap();
+    let pretty = out.join("pretty.template.json");
+    std::fs::write(&pretty, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let line = |bytes: Vec<u8>| {
+        let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        v.as_object_mut().unwrap().remove("template");
+        v
+    };
+    assert_eq!(line(score(&pretty)), line(score(&t)));
+}
+
 #[test]
 fn a_reader_that_stops_early_does_not_make_relearn_panic() {
     use std::io::Read;

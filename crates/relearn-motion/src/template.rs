@@ -369,12 +369,7 @@ impl Template {
         self.id = String::new();
         let mut bytes = serde_json::to_vec(self)?;
         let id = hex(&Sha256::digest(&bytes));
-        // The fields come in declaration order: format, schema, then the empty id.
-        let head = format!(
-            "{{\"format\":{},\"schema\":{},\"id\":\"",
-            serde_json::to_string(&self.format)?,
-            self.schema
-        );
+        let head = self.identity_head()?;
         self.id = id;
         if bytes.starts_with(head.as_bytes()) {
             bytes.splice(head.len()..head.len(), self.id.bytes());
@@ -382,6 +377,42 @@ impl Template {
             bytes = serde_json::to_vec(self)?;
         }
         Ok(bytes)
+    }
+
+    /// The start of the JSON Relearn writes, up to where the identity's digits go: the fields
+    /// come in declaration order (format, schema, then the id).
+    fn identity_head(&self) -> serde_json::Result<String> {
+        Ok(format!(
+            "{{\"format\":{},\"schema\":{},\"id\":\"",
+            serde_json::to_string(&self.format)?,
+            self.schema
+        ))
+    }
+
+    /// Whether `text`, the file this template was read from, is exactly what
+    /// [`Template::identified_json`] writes for this identity: the hash of the text with the
+    /// identity's digits taken out is the identity. This checks a template as written without
+    /// serialising it again; `false` for a file laid out otherwise (reformatted, say), whose
+    /// identity [`Template::compute_id`] must then check.
+    pub fn matches_written_identity(&self, text: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let Ok(head) = self.identity_head() else {
+            return false;
+        };
+        let digits = self.id.len();
+        let Some(rest) = text
+            .strip_prefix(head.as_str())
+            .and_then(|after| after.strip_prefix(self.id.as_str()))
+        else {
+            return false;
+        };
+        if digits != 64 || !rest.starts_with('"') {
+            return false;
+        }
+        let mut hash = Sha256::new();
+        hash.update(head.as_bytes());
+        hash.update(rest.as_bytes());
+        hex(&hash.finalize()) == self.id
     }
 
     /// The short identity (first 12 hex digits) for display.

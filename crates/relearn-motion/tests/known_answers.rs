@@ -547,3 +547,27 @@ fn a_template_written_in_one_serialisation_has_the_same_identity() {
     let read: relearn_motion::template::Template = serde_json::from_slice(&json).unwrap();
     assert_eq!(read.compute_id(), built.id);
 }
+
+/// A template file as Relearn writes it is recognised by hashing its text, without
+/// serialising the template again; a changed or reformatted file is not (its identity is then
+/// left to `Template::compute_id`, which still accepts the reformatted one).
+#[test]
+fn a_written_template_is_checked_from_its_text() {
+    let mut built = steady_demonstration(2);
+    let json = String::from_utf8(built.identified_json().unwrap()).unwrap();
+    let read: relearn_motion::template::Template = serde_json::from_str(&json).unwrap();
+    assert!(read.matches_written_identity(&json));
+    // One character of the content changed: the hash no longer matches.
+    let changed = json.replacen("\"exercise\":\"", "\"exercise\":\"x", 1);
+    assert_ne!(changed, json);
+    assert!(!read.matches_written_identity(&changed));
+    // Laid out otherwise: not recognised from the text, but the content is the same.
+    let pretty = serde_json::to_string_pretty(&read).unwrap();
+    let reread: relearn_motion::template::Template = serde_json::from_str(&pretty).unwrap();
+    assert!(!reread.matches_written_identity(&pretty));
+    assert_eq!(reread.compute_id(), reread.id);
+    // Another identity than the one written.
+    let mut other = read.clone();
+    other.id = "0".repeat(64);
+    assert!(!other.matches_written_identity(&json));
+}
