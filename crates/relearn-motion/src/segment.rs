@@ -365,13 +365,15 @@ pub fn project_and_share(
             .flatten();
         return (project(p, axis), shared);
     };
+    let projection = project_table(&table, c, axis);
     let shared = share
         .then(|| {
             if axes.iter().any(|a| a.joints != axis.joints) {
                 return share_along_either_side(p, axis, mirrored, 0, n);
             }
+            // The usable rows: all of them, as a rule (no copy then).
             let kept: Vec<f64> = if table.iter().all(|v| v.is_finite()) {
-                table.clone()
+                table
             } else {
                 table
                     .chunks_exact(c)
@@ -383,7 +385,7 @@ pub fn project_and_share(
             shares_of_rows(kept, c, &axes)?.into_iter().reduce(f64::max)
         })
         .flatten();
-    (project_table(&table, c, axis), shared)
+    (projection, shared)
 }
 
 /// Every frame's posture row (frames × `c`), or `None` for a recording too long to hold them
