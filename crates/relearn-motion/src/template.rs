@@ -761,21 +761,21 @@ pub fn build_template_unidentified(
         .enumerate()
         .flat_map(|(i, sp)| sp.iter().map(move |s| (i, *s)))
         .collect();
-    let curves: Vec<(usize, RepSpan, RepCurves)> = jobs
+    // The correct repetitions' curves now, for the reference; the others' once the reference
+    // is built, so that they reuse the memory it frees rather than touching new pages (a
+    // build's page faults cost about a tenth of its time: BENCHMARKS.md).
+    let curves_of = |i: usize, s: RepSpan, channels: &[Channel]| {
+        rep_curves(examples[i].prepared, channels, s.start, s.end, points)
+    };
+    let mut curves: Vec<(usize, RepSpan, Option<RepCurves>)> = jobs
         .par_iter()
         .map(|&(i, s)| {
-            (
-                i,
-                s,
-                rep_curves(examples[i].prepared, &channels, s.start, s.end, points),
-            )
+            let curves = (examples[i].label == Label::Correct).then(|| curves_of(i, s, &channels));
+            (i, s, curves)
         })
         .collect();
-    let correct_curves: Vec<&RepCurves> = curves
-        .iter()
-        .filter(|(i, _, _)| examples[*i].label == Label::Correct)
-        .map(|(_, _, c)| c)
-        .collect();
+    let correct_curves: Vec<&RepCurves> =
+        curves.iter().filter_map(|(_, _, c)| c.as_ref()).collect();
     // How much of each repetition's movement lies off the primary axis, and the correct
     // repetitions' primary signals (for the tempo and the demonstration's curve), do not
     // depend on the reference: they are worked out on whichever thread the reference's steps
@@ -829,10 +829,17 @@ pub fn build_template_unidentified(
     // Every repetition aligned to the final reference (in parallel, in order: the result
     // does not depend on the thread count). The fault direction is learnt from the
     // incorrect ones' alignments, and does not change them, so they are aligned once.
+    // Each repetition's curves are made (if not yet) and freed as soon as it is aligned:
+    // nothing after needs them.
     let aligner = reference.aligner();
     let mut alignments: Vec<Alignment> = curves
-        .par_iter()
-        .map(|(_, _, c)| aligner.align(c))
+        .par_iter_mut()
+        .map(|(i, s, c)| {
+            let rep = c
+                .take()
+                .unwrap_or_else(|| curves_of(*i, *s, &reference.channels));
+            aligner.align(&rep)
+        })
         .collect::<Result<_>>()?;
     drop(aligner);
     if settings.features.fault_projection {
