@@ -736,9 +736,9 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
             .map(|m| m.unwrap_or(0.0))
             .collect::<Vec<f64>>()
     });
-    let shifted: Vec<RepCurves>;
+    let mut shifted: Option<Vec<RepCurves>> = None;
     let curves: Vec<&RepCurves> = if features.relative_to_start {
-        shifted = match compared {
+        let own = match compared {
             // Already relative to the start, and mirrored where the curve is.
             Some(compared) => compared
                 .into_iter()
@@ -762,7 +762,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
                 })
                 .collect(),
         };
-        shifted.iter().collect()
+        shifted.insert(own).iter().collect()
     } else {
         curves
     };
@@ -800,7 +800,14 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         reference.mirror_sign = sign;
     }
     let mut aligned_all: Vec<Vec<f64>> = Vec::new();
-    for _ in 0..rounds.max(1) {
+    let rounds = rounds.max(1);
+    let mean_of = |aligned: &[Vec<f64>]| -> Vec<f64> {
+        by_column_blocks(aligned, |b| relearn_core::stats::column_means(b))
+            .into_iter()
+            .map(|m| m.unwrap_or(f64::NAN))
+            .collect()
+    };
+    for _ in 1..rounds {
         // The previous round's curves are done with (their mean is taken): free them first,
         // so that this round reuses their memory.
         aligned_all.clear();
@@ -809,11 +816,28 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
             .par_iter()
             .map(|r| aligner.align(r).map(|a| a.aligned))
             .collect::<crate::Result<_>>()?;
-        reference.mean = by_column_blocks(&aligned_all, |b| relearn_core::stats::column_means(b))
-            .into_iter()
-            .map(|m| m.unwrap_or(f64::NAN))
-            .collect();
+        reference.mean = mean_of(&aligned_all);
     }
+    // The last round. Over this function's own start-relative copies, each copy is freed as
+    // soon as it is aligned, so that the aligned curves reuse its memory rather than touch
+    // new pages (BENCHMARKS.md, page faults).
+    aligned_all.clear();
+    let aligner = reference.aligner();
+    aligned_all = if features.relative_to_start {
+        shifted
+            .take()
+            .unwrap_or_default()
+            .into_par_iter()
+            .map(|r| aligner.align(&r).map(|a| a.aligned))
+            .collect::<crate::Result<_>>()?
+    } else {
+        curves
+            .par_iter()
+            .map(|r| aligner.align(r).map(|a| a.aligned))
+            .collect::<crate::Result<_>>()?
+    };
+    drop(aligner);
+    reference.mean = mean_of(&aligned_all);
     if features.excursion {
         let excursions: Vec<Vec<f64>> = aligned_all
             .par_iter()
