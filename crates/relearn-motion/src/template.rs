@@ -538,23 +538,12 @@ fn too_small_to_fall_short_of(
     })
 }
 
-/// The normalised primary signal of a repetition (0 = rest, 1 = turning point).
-pub fn rep_primary_signal(
-    p: &PreparedRecording,
-    axis: &PrimaryAxis,
-    span: RepSpan,
-    settings: &TemplateSettings,
-) -> Vec<f64> {
-    rep_signal_and_off_axis(p, axis, None, span, settings, false).0
-}
-
-/// A repetition's normalised primary signal ([`rep_primary_signal`]) and, when `off_axis`
-/// asks for it, the share of its movement off the primary axis or its mirror image `mirrored`
-/// (1 − [`crate::segment::share_along_either_side`]; `None` when not asked for or when it
-/// cannot be measured). A
-/// repetition that is the whole recording (recorded on its own) has both from one
-/// computation of its posture rows ([`crate::segment::project_and_share`]), with the same
-/// values as each computed alone.
+/// A repetition's primary signal (its projection on the primary axis, smoothed and
+/// normalised: 0 = rest, 1 = turning point) and, when `off_axis` asks for it, the share of its
+/// movement off the primary axis or its mirror image `mirrored` ([`off_axis_share`]; `None`
+/// when not asked for or when it cannot be measured). A repetition that is the whole
+/// recording (recorded on its own) has both from one computation of its posture rows
+/// ([`crate::segment::project_and_share`]), with the same values as each computed alone.
 pub fn rep_signal_and_off_axis(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
@@ -563,21 +552,32 @@ pub fn rep_signal_and_off_axis(
     settings: &TemplateSettings,
     off_axis: bool,
 ) -> (Vec<f64>, Option<f64>) {
-    let smooth = |raw: Vec<f64>| normalised_signal(p, &raw, settings);
-    let off = |share: Option<f64>| share.map(|s| 1.0 - s);
     if span.start == 0 && span.end >= p.recording.frame_count() {
         // The whole recording (a pre-segmented repetition): projected without a copy.
         let (raw, share) = crate::segment::project_and_share(p, axis, mirrored, off_axis);
-        return (smooth(raw), off(share));
+        return (normalised_signal(p, &raw, settings), share.map(|s| 1.0 - s));
     }
     let share = off_axis
-        .then(|| crate::segment::share_along_either_side(p, axis, mirrored, span.start, span.end))
+        .then(|| off_axis_share(p, axis, mirrored, span))
         .flatten();
-    (rep_signal_of_span(p, axis, span, settings), off(share))
+    (rep_signal_of_span(p, axis, span, settings), share)
 }
 
-/// [`rep_primary_signal`] of a repetition that is part of its recording: the frames of the
-/// span projected as a recording of their own.
+/// The share (0-1) of a repetition's movement that lies off the primary axis, or off its
+/// mirror image `mirrored` when that is closer (1 − [`crate::segment::share_along_either_side`]);
+/// `None` when it cannot be measured.
+fn off_axis_share(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+    span: RepSpan,
+) -> Option<f64> {
+    crate::segment::share_along_either_side(p, axis, mirrored, span.start, span.end)
+        .map(|share| 1.0 - share)
+}
+
+/// The primary signal ([`rep_signal_and_off_axis`]) of a repetition that is part of its
+/// recording: the frames of the span projected as a recording of their own.
 fn rep_signal_of_span(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
@@ -798,14 +798,8 @@ pub fn build_template_unidentified(
                     );
                     (off.unwrap_or(f64::NAN), Some(signal))
                 } else {
-                    let share = crate::segment::share_along_either_side(
-                        p,
-                        &axis,
-                        mirrored_axis.as_ref(),
-                        span.start,
-                        span.end,
-                    );
-                    (share.map_or(f64::NAN, |share| 1.0 - share), None)
+                    let off = off_axis_share(p, &axis, mirrored_axis.as_ref(), *span);
+                    (off.unwrap_or(f64::NAN), None)
                 }
             })
             .unzip()
