@@ -225,14 +225,8 @@ fn recording_scatter(p: &PreparedRecording, keys: &[String], buffered: usize) ->
     let n = p.recording.frame_count();
     let step = (n / MAX_PCA_FRAMES).max(1);
     let used = n.div_ceil(step);
-    if used * c <= buffered {
-        let mut table = vec![0.0; used * c];
-        for (dst, f) in table.chunks_exact_mut(c).zip((0..n).step_by(step)) {
-            rows.row(p, f, &idx, dst);
-        }
-        let mut mean = RowMean::new(c);
-        table.chunks_exact(c).for_each(|r| mean.add(r));
-        let mean = mean.finish();
+    if let Some(mut table) = posture_table(p, &rows, &idx, c, step, buffered) {
+        let mean = table_mean(&table, c);
         table
             .chunks_exact_mut(c)
             .for_each(|r| centre_for_scatter(r, &mean));
@@ -329,7 +323,7 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
 pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
     let idx = joint_indices(p, &axis.joints);
     let (rows, c) = posture_rows(p, &idx);
-    if let Some(table) = posture_table(p, &rows, &idx, c) {
+    if let Some(table) = posture_table(p, &rows, &idx, c, 1, BUFFERED_PROJECTION_VALUES) {
         return project_table(&table, c, axis);
     }
     // A long recording: the rows are computed twice rather than held (memory stays flat).
@@ -359,7 +353,7 @@ pub fn project_and_share(
     let idx = joint_indices(p, &axis.joints);
     let (rows, c) = posture_rows(p, &idx);
     let axes: Vec<&PrimaryAxis> = std::iter::once(axis).chain(mirrored).collect();
-    let Some(table) = posture_table(p, &rows, &idx, c) else {
+    let Some(table) = posture_table(p, &rows, &idx, c, 1, BUFFERED_PROJECTION_VALUES) else {
         let shared = share
             .then(|| share_along_either_side(p, axis, mirrored, 0, n))
             .flatten();
@@ -388,31 +382,41 @@ pub fn project_and_share(
     (projection, shared)
 }
 
-/// Every frame's posture row (frames × `c`), or `None` for a recording too long to hold them
-/// ([`BUFFERED_PROJECTION_VALUES`]) or without coordinates.
+/// The posture row of every `step`-th frame (frames × `c`), or `None` when that is more than
+/// `limit` values (a recording too long to hold them, computed twice instead) or there are
+/// no coordinates.
 fn posture_table(
     p: &PreparedRecording,
     rows: &SpanFrameRows,
     idx: &[Option<usize>],
     c: usize,
+    step: usize,
+    limit: usize,
 ) -> Option<Vec<f64>> {
     let n = p.recording.frame_count();
-    if c == 0 || n * c > BUFFERED_PROJECTION_VALUES {
+    let step = step.max(1);
+    let used = n.div_ceil(step);
+    if c == 0 || used * c > limit {
         return None;
     }
-    let mut table = vec![0.0; n * c];
-    for (f, row) in table.chunks_exact_mut(c).enumerate() {
+    let mut table = vec![0.0; used * c];
+    for (row, f) in table.chunks_exact_mut(c).zip((0..n).step_by(step)) {
         rows.row(p, f, idx, row);
     }
     Some(table)
 }
 
+/// The mean of each coordinate over a table's rows, missing values skipped ([`RowMean`]).
+fn table_mean(table: &[f64], c: usize) -> Vec<f64> {
+    let mut mean = RowMean::new(c);
+    table.chunks_exact(c).for_each(|r| mean.add(r));
+    mean.finish()
+}
+
 /// [`project`] of posture rows held in a table (same values, same order of summation as the
 /// streaming path).
 fn project_table(table: &[f64], c: usize, axis: &PrimaryAxis) -> Vec<f64> {
-    let mut mean = RowMean::new(c);
-    table.chunks_exact(c).for_each(|r| mean.add(r));
-    let mean = mean.finish();
+    let mean = table_mean(table, c);
     table
         .chunks_exact(c)
         .map(|r| along_axis(r, &mean, axis))
