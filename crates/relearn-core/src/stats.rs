@@ -144,32 +144,10 @@ impl ColumnMeans {
     }
 }
 
-/// [`std_dev`] of each column (see [`column_means`]), bit for bit, read in memory order.
+/// [`std_dev`] of each column (see [`column_means`]), bit for bit, read in memory order
+/// ([`column_moments`]).
 pub fn column_std_devs<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Option<f64>> {
-    let means = column_means(rows);
-    let len = means.len();
-    let present: Vec<bool> = means.iter().map(Option::is_some).collect();
-    let mean: Vec<f64> = means.iter().map(|m| m.unwrap_or(0.0)).collect();
-    let mut ss = vec![0.0; len];
-    let mut count = vec![0usize; len];
-    for row in rows {
-        for ((((s, n), v), m), p) in ss
-            .iter_mut()
-            .zip(count.iter_mut())
-            .zip(row.as_ref())
-            .zip(&mean)
-            .zip(&present)
-        {
-            // Branch-free, as in `ColumnMeans::add` (+0.0 for a value left out).
-            let ok = v.is_finite() & p;
-            *s += if ok { (v - m) * (v - m) } else { 0.0 };
-            *n += usize::from(ok);
-        }
-    }
-    ss.iter()
-        .zip(&count)
-        .map(|(s, n)| (*n > 1).then(|| (s / (*n - 1) as f64).sqrt()))
-        .collect()
+    column_moments(rows).iter().map(Moments::std_dev).collect()
 }
 
 /// Count, mean and sum of squared deviations (M2) of one column's finite values: what a sample
@@ -222,7 +200,8 @@ impl Moments {
     }
 }
 
-/// [`Moments`] of each column of `rows` (NaN skipped), in two passes as [`column_std_devs`].
+/// [`Moments`] of each column of `rows` (NaN skipped), in two passes: the means
+/// ([`ColumnMeans`]), then the squared deviations from them, row by row in memory order.
 pub fn column_moments<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Moments> {
     let len = rows.first().map_or(0, |r| r.as_ref().len());
     let mut means = ColumnMeans::new(len);
@@ -241,8 +220,12 @@ pub fn column_moments<R: AsRef<[f64]>>(rows: &[R]) -> Vec<Moments> {
         .collect();
     for row in rows {
         for (m, v) in moments.iter_mut().zip(row.as_ref()) {
-            let d = v - m.mean;
-            m.m2 += if d.is_finite() { d * d } else { 0.0 };
+            // Branch-free, as in `ColumnMeans::add` (+0.0 for a value left out).
+            m.m2 += if v.is_finite() {
+                (v - m.mean) * (v - m.mean)
+            } else {
+                0.0
+            };
         }
     }
     moments
