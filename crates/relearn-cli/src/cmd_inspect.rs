@@ -43,6 +43,9 @@ struct Inspection {
     /// What the 6 Hz low-pass removes, RMS per joint, median over joints (mm): the tracker's
     /// noise (`PreparedRecording::noise_mm`); `null` when it cannot be estimated.
     tracking_noise_mm: Option<f64>,
+    /// Joint positions that jumped away and back within 0.1 s (tracking glitches), which the
+    /// analysis treats as missing and fills (`PreparedRecording::spikes`).
+    tracking_spikes: Vec<relearn_motion::prepare::JointSpikes>,
     gaps: Vec<relearn_core::quality::Gap>,
     warnings: Vec<relearn_core::Warning>,
 }
@@ -74,9 +77,11 @@ pub fn run(args: InspectArgs) -> Result<()> {
         up: args.read.up,
         ..PrepareSettings::default()
     };
-    let tracking_noise_mm = relearn_motion::prepare::prepare(rec.clone(), &prepare)
-        .ok()
-        .and_then(|p| p.noise_mm);
+    let (tracking_noise_mm, tracking_spikes) =
+        match relearn_motion::prepare::prepare(rec.clone(), &prepare) {
+            Ok(p) => (p.noise_mm, p.spikes),
+            Err(_) => (None, Vec::new()),
+        };
     let quality = tracking_quality(&rec);
     let source_unit_stated = rec.units;
     let report = to_lab_frame(&mut rec, LabFrameOptions { up: args.read.up })?;
@@ -126,6 +131,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         missing_fraction: quality.missing_fraction,
         low_confidence_fraction: quality.low_confidence_fraction,
         tracking_noise_mm,
+        tracking_spikes,
         gaps: quality.gaps.iter().take(10).cloned().collect(),
         warnings: rec.warnings.clone(),
     };
@@ -172,6 +178,24 @@ pub fn run(args: InspectArgs) -> Result<()> {
     );
     if let Some(n) = info.tracking_noise_mm {
         outln!("  noise       {n:.1} mm (removed by the 6 Hz low-pass; median over joints)");
+    }
+    if !info.tracking_spikes.is_empty() {
+        let total: usize = info.tracking_spikes.iter().map(|s| s.frames.len()).sum();
+        let list: Vec<String> = info
+            .tracking_spikes
+            .iter()
+            .take(8)
+            .map(|s| format!("{} {}", s.joint, s.frames.len()))
+            .collect();
+        outln!(
+            "  spikes      {total} positions jumped away and back within 0.1 s (filled): {}{}",
+            list.join(", "),
+            if info.tracking_spikes.len() > 8 {
+                ", ..."
+            } else {
+                ""
+            }
+        );
     }
     let poor: Vec<&JointInfo> = info
         .joints

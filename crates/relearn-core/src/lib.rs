@@ -26,6 +26,7 @@ pub mod recording;
 pub mod resample;
 pub mod rng;
 pub mod skeleton;
+pub mod spikes;
 pub mod stats;
 pub mod vector;
 

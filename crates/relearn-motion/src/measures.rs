@@ -32,6 +32,13 @@ pub enum MeasureKind {
     /// the frontal plane, + = valgus (knee medial to the hip-ankle line) (§6; Willson & Davis
     /// 2008 [132], Munro 2012 [133]).
     KneeFrontalPlaneProjection,
+    /// Knee medial displacement: horizontal distance of the knee centre inside the ankle
+    /// centre along the pelvis's mediolateral axis, in cm, + = knee medial to (inside) the
+    /// ankle (*Relearn definition*: the knee-over-foot alignment that the visual rating of
+    /// medial knee displacement judges, Ressman 2020 [136]; a frontal-plane measure that,
+    /// unlike the projection angle, stays defined when the thigh points forward at the bottom
+    /// of a deep squat, where the projected thigh is short and its angle meaningless).
+    KneeMedialDisplacement,
     /// Contralateral pelvic drop: angle of the hip line to the horizontal in the frontal
     /// plane, + = this side lower (§6; Bramah 2018 [138]).
     PelvicDrop,
@@ -123,6 +130,7 @@ impl Measure {
         for kind in [
             KneeFlexion,
             KneeFrontalPlaneProjection,
+            KneeMedialDisplacement,
             HipFlexion,
             HipAbduction,
             PelvicDrop,
@@ -146,6 +154,7 @@ impl Measure {
             MeasureKind::TrunkFlexion => "trunk_flexion",
             MeasureKind::TrunkLateralLean => "trunk_lateral_lean",
             MeasureKind::KneeFrontalPlaneProjection => "knee_valgus_fppa",
+            MeasureKind::KneeMedialDisplacement => "knee_medial_displacement",
             MeasureKind::PelvicDrop => "pelvic_drop",
             MeasureKind::ShoulderElevation => "shoulder_elevation",
             MeasureKind::ArmElevation => "arm_elevation",
@@ -162,7 +171,9 @@ impl Measure {
     /// Plain-language name of the body part that moves ("left knee", "trunk").
     pub fn body_part(&self) -> String {
         let part = match self.kind {
-            MeasureKind::KneeFlexion | MeasureKind::KneeFrontalPlaneProjection => "knee",
+            MeasureKind::KneeFlexion
+            | MeasureKind::KneeFrontalPlaneProjection
+            | MeasureKind::KneeMedialDisplacement => "knee",
             MeasureKind::HipFlexion | MeasureKind::HipAbduction => "hip",
             MeasureKind::TrunkFlexion | MeasureKind::TrunkLateralLean => "trunk",
             MeasureKind::PelvicDrop => "side of the pelvis",
@@ -189,6 +200,7 @@ impl Measure {
             MeasureKind::KneeFrontalPlaneProjection => {
                 "knee valgus (frontal-plane projection angle)"
             }
+            MeasureKind::KneeMedialDisplacement => "knee medial displacement (inside the ankle)",
             MeasureKind::PelvicDrop => "pelvic drop",
             MeasureKind::ShoulderElevation => "shoulder elevation",
             MeasureKind::ArmElevation => "arm elevation",
@@ -205,7 +217,9 @@ impl Measure {
     /// The unit of the measure.
     pub fn unit(&self) -> Unit {
         match self.kind {
-            MeasureKind::ShoulderElevation => Unit::Centimetres,
+            MeasureKind::ShoulderElevation | MeasureKind::KneeMedialDisplacement => {
+                Unit::Centimetres
+            }
             MeasureKind::SquatDepth => Unit::PercentLegLength,
             _ => Unit::Degrees,
         }
@@ -228,6 +242,8 @@ impl Measure {
             (TrunkLateralLean, false) => "leans to the left",
             (KneeFrontalPlaneProjection, true) => "drifts inward",
             (KneeFrontalPlaneProjection, false) => "drifts outward",
+            (KneeMedialDisplacement, true) => "moves inside the ankle",
+            (KneeMedialDisplacement, false) => "moves outside the ankle",
             (PelvicDrop, true) => "drops",
             (PelvicDrop, false) => "hitches up",
             (ShoulderElevation, true) => "shrugs up",
@@ -254,7 +270,8 @@ impl Measure {
     /// outside it can only come from a tracking failure (an occluded knee swapped with the
     /// other, a limb flipped) and is dropped rather than reported (*Relearn default*, wide
     /// limits from normal joint ranges of motion: knee 0-160°, hip -30-140°, trunk ±90°; the
-    /// frontal-plane projection angle ±60° exceeds any reported valgus collapse).
+    /// frontal-plane projection angle ±60° exceeds any reported valgus collapse; a knee
+    /// cannot sit further than ±40 cm, about a shank's length, sideways from its ankle).
     pub fn plausible_range(&self) -> (f64, f64) {
         use MeasureKind::*;
         match self.kind {
@@ -265,6 +282,7 @@ impl Measure {
             TrunkFlexion => (-60.0, 120.0),
             TrunkLateralLean => (-60.0, 60.0),
             KneeFrontalPlaneProjection => (-60.0, 60.0),
+            KneeMedialDisplacement => (-40.0, 40.0),
             PelvicDrop => (-30.0, 30.0),
             ShoulderElevation => (-20.0, 20.0),
             ArmElevation => (0.0, 180.0),
@@ -281,6 +299,7 @@ impl Measure {
             View::Frontal2D => matches!(
                 self.kind,
                 KneeFrontalPlaneProjection
+                    | KneeMedialDisplacement
                     | TrunkLateralLean
                     | PelvicDrop
                     | HipAbduction
@@ -308,7 +327,7 @@ impl Measure {
         let trunk = vec![LeftHip, RightHip, LeftShoulder, RightShoulder];
         match self.kind {
             KneeFlexion => vec![LeftHip.on(s), LeftKnee.on(s), LeftAnkle.on(s)],
-            KneeFrontalPlaneProjection => {
+            KneeFrontalPlaneProjection | KneeMedialDisplacement => {
                 vec![
                     LeftHip.on(s),
                     LeftKnee.on(s),
@@ -428,6 +447,13 @@ pub fn fppa_deg(hip: Vec3, knee: Vec3, ankle: Vec3, frame: &BodyFrame, side: Sid
     } else {
         -size
     }
+}
+
+/// Knee medial displacement (cm, + = knee inside the ankle): the horizontal distance from the
+/// ankle to the knee towards the midline, along the body frame's mediolateral axis
+/// ([`MeasureKind::KneeMedialDisplacement`]).
+pub fn medial_displacement_cm(knee: Vec3, ankle: Vec3, frame: &BodyFrame, side: Side) -> f64 {
+    (ankle - knee).dot(frame.outward(side)) * 100.0
 }
 
 /// Computes every available measure of a lab-frame recording.
@@ -555,6 +581,12 @@ fn measure_at(rec: &Recording, f: usize, m: Measure, bf: &BodyFrame) -> Option<f
             bf,
             side,
         ),
+        KneeMedialDisplacement => medial_displacement_cm(
+            lm(on(Landmark::LeftKnee))?,
+            lm(on(Landmark::LeftAnkle))?,
+            bf,
+            side,
+        ),
         PelvicDrop => {
             let this = lm(on(Landmark::LeftHip))?;
             let other = lm(on(Landmark::LeftHip).mirrored())?;
@@ -602,6 +634,26 @@ mod tests {
         assert!((v - w).abs() < 1e-9, "{v} {w}");
         let varus = fppa_deg(hip_r, Vec3::new(0.15, 0.0, 0.5), ankle_r, &f, Side::Right);
         assert!(varus < 0.0);
+    }
+
+    #[test]
+    fn a_knee_inside_its_ankle_is_positive_on_both_sides_in_cm() {
+        let f = frame();
+        // Left leg at -x: a knee 4 cm nearer the midline than the ankle is +4 cm.
+        let left = medial_displacement_cm(
+            Vec3::new(-0.08, 0.2, 0.5),
+            Vec3::new(-0.12, 0.0, 0.1),
+            &f,
+            Side::Left,
+        );
+        assert!((left - 4.0).abs() < 1e-9, "{left}");
+        let right = medial_displacement_cm(
+            Vec3::new(0.15, 0.2, 0.5),
+            Vec3::new(0.12, 0.0, 0.1),
+            &f,
+            Side::Right,
+        );
+        assert!((right + 3.0).abs() < 1e-9, "{right}");
     }
 
     #[test]

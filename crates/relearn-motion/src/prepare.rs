@@ -42,6 +42,11 @@ pub struct PrepareSettings {
     pub confidence_threshold: f32,
     /// Override of the source's vertical axis (`--up`).
     pub up: Option<SignedAxis>,
+    /// Treat tracking spikes (a joint jumping away and back within 0.1 s,
+    /// `relearn_core::spikes`) as missing before gap filling. Absent in templates built before
+    /// the step existed, which were prepared without it, so it reads as `false` there.
+    #[serde(default)]
+    pub remove_spikes: bool,
 }
 
 impl Default for PrepareSettings {
@@ -51,6 +56,7 @@ impl Default for PrepareSettings {
             gaps: GapSettings::default(),
             confidence_threshold: KEYPOINT_CONFIDENCE_THRESHOLD,
             up: None,
+            remove_spikes: true,
         }
     }
 }
@@ -70,6 +76,9 @@ pub struct PreparedRecording {
     pub leg_length_m: Option<f64>,
     /// Tracking quality of the raw recording (before gap filling).
     pub quality: quality::TrackingQuality,
+    /// The tracking spikes treated as missing before gap filling, per joint that had any
+    /// ([`remove_tracking_spikes`]).
+    pub spikes: Vec<JointSpikes>,
     /// Tracking noise, mm: for each joint, the RMS length of what the low-pass filter removed
     /// from its tracked 3-D positions (gap-filled samples left out), then the median over
     /// joints.
@@ -107,6 +116,12 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
     let lab = to_lab_frame(&mut rec, LabFrameOptions { up: settings.up })?;
     let mut warnings = std::mem::take(&mut rec.warnings);
     warnings.extend(crate::swaps::repair_left_right_swaps(&mut rec));
+    let spikes = if settings.remove_spikes {
+        remove_tracking_spikes(&mut rec)
+    } else {
+        Vec::new()
+    };
+    warnings.extend(spike_warning(&spikes, &quality, rec.frame_count()));
 
     let limit = settings.gaps.limit_frames(rec.rate_hz);
     let filter = match settings.cutoff_hz {
@@ -201,10 +216,118 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
         measures,
         leg_length_m,
         quality,
+        spikes,
         noise_mm,
         warnings,
         noise_matched: None,
     })
+}
+
+/// Share of a recording's tracked joint samples that must be spikes before the user is
+/// warned: 1 % (*Relearn default*). An occasional one-frame glitch, most often of the toes or
+/// feet, is routine for depth cameras and is filled without comment (it is listed by
+/// `relearn inspect`); one sample in a hundred means tracking poor enough to question the
+/// recording.
+pub const SPIKE_WARNING_SHARE: f64 = 0.01;
+
+/// The tracking spikes found in one joint's track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointSpikes {
+    /// The joint's name in the recording's skeleton.
+    pub joint: String,
+    /// The frames treated as missing, in increasing order.
+    pub frames: Vec<usize>,
+}
+
+/// Marks every tracking spike of `rec` (lab frame, metres) missing, joint by joint
+/// ([`relearn_core::spikes::find_spikes`], a Hampel identifier over ±0.1 s), so that gap
+/// filling bridges it like any short dropout; returns the spikes of each joint that had any.
+///
+/// The Hampel identifier's coordinate-wise median depends on the axes it is taken along. So
+/// that a spike is the same whichever way the camera faced, the horizontal coordinates are
+/// taken along the person's own axes ([`facing_axes`]); the lab frame's vertical is already
+/// the body's.
+pub fn remove_tracking_spikes(rec: &mut Recording) -> Vec<JointSpikes> {
+    let k = relearn_core::spikes::half_window_frames(rec.rate_hz);
+    let (cos, sin) = facing_axes(rec);
+    let mut found = Vec::new();
+    for j in 0..rec.skeleton.len() {
+        let [mut x, mut y, z] = [0, 1, 2].map(|axis| rec.positions.coordinate(j, axis));
+        for (a, b) in x.iter_mut().zip(y.iter_mut()) {
+            (*a, *b) = (cos * *a + sin * *b, cos * *b - sin * *a);
+        }
+        let frames = relearn_core::spikes::find_spikes([&x, &y, &z], k);
+        if frames.is_empty() {
+            continue;
+        }
+        for &f in &frames {
+            rec.positions
+                .set(f, j, relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN));
+        }
+        let joint = rec
+            .skeleton
+            .joints()
+            .get(j)
+            .map_or_else(|| format!("joint {j}"), |x| x.name.clone());
+        found.push(JointSpikes { joint, frames });
+    }
+    found
+}
+
+/// The cosine and sine of the angle from the lab's x axis to the person's right, horizontal:
+/// the mean over frames of the unit left-to-right hip direction (or shoulder direction
+/// without hips), a rotation that does not depend on where the camera stood; `(1, 0)` (the
+/// lab's axes) when neither pair is tracked.
+fn facing_axes(rec: &Recording) -> (f64, f64) {
+    use relearn_core::Landmark::{LeftHip, LeftShoulder, RightHip, RightShoulder};
+    for (left, right) in [(LeftHip, RightHip), (LeftShoulder, RightShoulder)] {
+        let (mut sx, mut sy) = (0.0, 0.0);
+        for f in 0..rec.frame_count() {
+            if let (Some(l), Some(r)) = (rec.landmark(f, left), rec.landmark(f, right)) {
+                let (dx, dy) = (r.x - l.x, r.y - l.y);
+                let norm = dx.hypot(dy);
+                if norm > 1e-9 {
+                    sx += dx / norm;
+                    sy += dy / norm;
+                }
+            }
+        }
+        let norm = sx.hypot(sy);
+        if norm > 1e-9 {
+            return (sx / norm, sy / norm);
+        }
+    }
+    (1.0, 0.0)
+}
+
+/// The warning for a recording whose spikes reach [`SPIKE_WARNING_SHARE`] of its tracked
+/// joint samples, naming the joints; `None` below it.
+fn spike_warning(
+    spikes: &[JointSpikes],
+    quality: &quality::TrackingQuality,
+    frames: usize,
+) -> Option<Warning> {
+    let total: usize = spikes.iter().map(|s| s.frames.len()).sum();
+    let tracked = (1.0 - quality.missing_fraction) * (frames * quality.joints.len()) as f64;
+    if total == 0 || (total as f64) < SPIKE_WARNING_SHARE * tracked {
+        return None;
+    }
+    let list: Vec<String> = spikes
+        .iter()
+        .map(|s| format!("{} {}", s.joint, s.frames.len()))
+        .collect();
+    Some(Warning::new(
+        "tracking_spikes",
+        format!(
+            "{total} joint positions ({:.1} % of those tracked) jumped away and back within \
+             {:.1} s, faster than a body moves, and were treated as missing and filled: {}; \
+             tracking was poor, so check the recording (distance, light, the whole body in \
+             view)",
+            100.0 * total as f64 / tracked.max(1.0),
+            relearn_core::spikes::SPIKE_HALF_WINDOW_S,
+            list.join(", ")
+        ),
+    ))
 }
 
 /// The prepared recording `p` low-passed again at `cutoff_hz` (the same zero-phase
@@ -381,5 +504,143 @@ mod tests {
             ..PrepareSettings::default()
         };
         assert!(prepare(rec, &unfiltered).unwrap().noise_mm.is_none());
+    }
+
+    /// A simulated squat with the left knee thrown `jump_m` sideways for `len` frames in the
+    /// middle of the first descent, and the frames thrown.
+    fn squat_with_knee_glitch(jump_m: f64, len: usize) -> (Recording, Recording, Vec<usize>) {
+        let sim = SquatSimulation {
+            reps: 2,
+            noise_m: 0.004,
+            ..SquatSimulation::default()
+        };
+        let (clean, _) = simulate_squat(&sim).unwrap();
+        let mut glitched = clean.clone();
+        let knee = glitched.skeleton.joint_index("KneeLeft").unwrap();
+        let start = (sim.edge_rest_s * sim.rate_hz) as usize + 20;
+        let frames: Vec<usize> = (start..start + len).collect();
+        for &f in &frames {
+            let p = glitched.positions.get(f, knee).unwrap();
+            glitched
+                .positions
+                .set(f, knee, p + relearn_core::Vec3::new(jump_m, 0.0, 0.0));
+        }
+        (clean, glitched, frames)
+    }
+
+    fn largest_difference(a: &[f64], b: &[f64]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn a_knee_thrown_aside_for_three_frames_is_removed_and_its_angle_kept() {
+        let (clean, glitched, frames) = squat_with_knee_glitch(0.3, 3);
+        let glitched_clean = clean.clone();
+        let clean = prepare(clean, &PrepareSettings::default()).unwrap();
+        assert!(clean.spikes.is_empty(), "{:?}", clean.spikes);
+        let repaired = prepare(glitched.clone(), &PrepareSettings::default()).unwrap();
+        assert_eq!(
+            repaired.spikes,
+            vec![JointSpikes {
+                joint: "KneeLeft".into(),
+                frames: frames.clone()
+            }]
+        );
+        let kept = PrepareSettings {
+            remove_spikes: false,
+            ..PrepareSettings::default()
+        };
+        let unrepaired = prepare(glitched, &kept).unwrap();
+        assert!(unrepaired.spikes.is_empty());
+        let knee = crate::measures::Measure::sided(
+            crate::measures::MeasureKind::KneeFlexion,
+            relearn_core::Side::Left,
+        );
+        let series = |p: &PreparedRecording| p.measures.get(knee).unwrap().to_vec();
+        // Removed, the spike is exactly a dropout of those frames: the same samples gap-filled.
+        let mut dropout = glitched_clean;
+        let joint = dropout.skeleton.joint_index("KneeLeft").unwrap();
+        for &f in &frames {
+            let nan = relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN);
+            dropout.positions.set(f, joint, nan);
+        }
+        let dropout = prepare(dropout, &PrepareSettings::default()).unwrap();
+        assert_eq!(series(&repaired), series(&dropout));
+        // Filling 0.1 s in the middle of a descent costs a degree or two; the spike, more.
+        let repaired_error = largest_difference(&series(&repaired), &series(&clean));
+        let unrepaired_error = largest_difference(&series(&unrepaired), &series(&clean));
+        assert!(repaired_error < 3.0, "repaired: {repaired_error}°");
+        assert!(unrepaired_error > 10.0, "left in: {unrepaired_error}°");
+        // Three samples of 22 joints' are far below the share that warns.
+        assert!(!repaired
+            .warnings
+            .iter()
+            .any(|w| w.code == "tracking_spikes"));
+    }
+
+    #[test]
+    fn fast_noisy_squats_at_any_rate_have_no_spikes() {
+        for (rate, noise, seconds, seed) in [
+            (30.0, 0.010, 1.0, 1),
+            (60.0, 0.008, 1.2, 2),
+            (100.0, 0.005, 0.8, 3),
+            (15.0, 0.010, 1.5, 4),
+        ] {
+            let sim = SquatSimulation {
+                reps: 4,
+                rate_hz: rate,
+                noise_m: noise,
+                rep_duration_s: seconds,
+                variability: 0.1,
+                seed,
+                ..SquatSimulation::default()
+            };
+            let (rec, _) = simulate_squat(&sim).unwrap();
+            let p = prepare(rec, &PrepareSettings::default()).unwrap();
+            assert!(p.spikes.is_empty(), "{rate} Hz: {:?}", p.spikes);
+        }
+    }
+
+    #[test]
+    fn frequent_spikes_are_warned_about_and_rare_ones_are_not() {
+        let quality = |joints: usize| quality::TrackingQuality {
+            joints: vec![
+                quality::JointQuality {
+                    name: "j".into(),
+                    missing_fraction: 0.0,
+                    low_confidence_fraction: 0.0,
+                    inferred_fraction: 0.0,
+                    gaps: 0,
+                    longest_gap_frames: 0,
+                };
+                joints
+            ],
+            missing_fraction: 0.0,
+            low_confidence_fraction: 0.0,
+            gaps: Vec::new(),
+        };
+        let spikes = |n: usize| {
+            vec![JointSpikes {
+                joint: "KneeLeft".into(),
+                frames: (0..n).collect(),
+            }]
+        };
+        // 20 joints × 100 frames: 19 samples are under 1 %, 20 reach it.
+        assert!(spike_warning(&spikes(19), &quality(20), 100).is_none());
+        let w = spike_warning(&spikes(20), &quality(20), 100).unwrap();
+        assert_eq!(w.code, "tracking_spikes");
+        assert!(w.message.contains("KneeLeft 20"), "{}", w.message);
+        assert!(spike_warning(&[], &quality(20), 100).is_none());
+    }
+
+    #[test]
+    fn a_template_written_before_spike_removal_prepares_without_it() {
+        let old = r#"{"cutoff_hz":6.0,"gaps":{"max_gap_frames":10,"max_gap_s":0.1,"method":"cubic_spline"},"confidence_threshold":0.3,"up":null}"#;
+        let settings: PrepareSettings = serde_json::from_str(old).unwrap();
+        assert!(!settings.remove_spikes);
+        assert!(PrepareSettings::default().remove_spikes);
     }
 }

@@ -269,6 +269,8 @@ pub fn difference_phrase(m: &Measure, size: f64) -> (String, String) {
         (TrunkLateralLean, false) => (format!("leans {s} to the left"), "left"),
         (KneeFrontalPlaneProjection, true) => (format!("drifts inward {s}"), "inward"),
         (KneeFrontalPlaneProjection, false) => (format!("drifts outward {s}"), "outward"),
+        (KneeMedialDisplacement, true) => (format!("comes {s} further inward"), "inward"),
+        (KneeMedialDisplacement, false) => (format!("stays {s} further out"), "outward"),
         (PelvicDrop, true) => (format!("drops {s}"), "down"),
         (PelvicDrop, false) => (format!("hitches up {s}"), "up"),
         (ShoulderElevation, true) => (format!("shrugs up {s}"), "up"),

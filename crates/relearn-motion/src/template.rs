@@ -591,6 +591,7 @@ fn rep_signal_of_span(
         measures: p.measures.slice(span.start, span.end),
         leg_length_m: p.leg_length_m,
         quality: p.quality.clone(),
+        spikes: Vec::new(),
         noise_mm: p.noise_mm,
         noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),

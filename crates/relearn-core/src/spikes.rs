@@ -1,0 +1,263 @@
+//! Tracking spikes: samples where a tracked joint jumps away from where it was and comes
+//! back, faster than a body moves (a depth camera briefly taking a knee for the other knee,
+//! a keypoint detector snapping to the background for a frame or two).
+//!
+//! A spike is found with the Hampel identifier applied to the joint's 3-D position (Hampel
+//! 1974, *J Am Stat Assoc* 69:383; Pearson 2002, *IEEE Trans Control Syst Technol* 10:55): in
+//! a moving window of ±[`SPIKE_HALF_WINDOW_S`] around each sample, the sample's distance from
+//! the window's coordinate-wise median is compared with the window's median absolute
+//! distance from it, scaled to a standard deviation (× 1.4826), and with an absolute floor.
+//! A sample farther than [`SPIKE_THRESHOLD`] such deviations and than
+//! [`SPIKE_FLOOR_M`] is a spike. Smooth movement, however fast, stays close to its window's
+//! median (the median of a ramp is its middle sample), so only jumps that go and come back
+//! within the window are found; a jump that stays (a joint relabelled for good) is not a
+//! spike and is left to the left-right swap repair. The caller marks spikes missing, so that
+//! gap filling (`gaps`, `clinical-spec.md` §5.1) bridges them like any short dropout.
+//!
+//! `clinical-spec.md` §5.1 has no spike step; the window, threshold and floor are *Relearn
+//! defaults*, stated with their reasons on each constant.
+
+/// Half-width of the Hampel window, seconds: 0.1 s (±3 frames at 30 Hz), the longest gap
+/// `clinical-spec.md` §5.1 fills. A spike must be shorter than the half-window to be found
+/// (the median must come from the tracked samples around it), and what is found is then short
+/// enough to fill (*Relearn default*).
+pub const SPIKE_HALF_WINDOW_S: f64 = 0.1;
+
+/// Fewest frames on each side of the window, whatever the frame rate (*Relearn default*: with
+/// one frame per side, the median of three samples cannot tell a two-frame spike).
+pub const SPIKE_MIN_HALF_WINDOW: usize = 2;
+
+/// Deviations (the window's median absolute deviation × 1.4826) beyond which a sample is a
+/// spike: 3, Pearson's (2002) usual choice, as for a Gaussian's 3 σ.
+pub const SPIKE_THRESHOLD: f64 = 3.0;
+
+/// Smallest jump called a spike, metres: 5 cm, several times the joint-position noise of the
+/// depth cameras and video keypoint detectors Relearn reads (about 1-2 cm) and small against
+/// the 20-50 cm of the tracking failures this step is for. In quiet standing the window's
+/// deviation is that noise, and the floor keeps ordinary noise from being called a spike
+/// (*Relearn default*).
+pub const SPIKE_FLOOR_M: f64 = 0.05;
+
+/// Scale from the median absolute deviation to a standard deviation for Gaussian data.
+const MAD_TO_SD: f64 = 1.4826;
+
+/// Half-width of the Hampel window in frames at `rate_hz` ([`SPIKE_HALF_WINDOW_S`], at least
+/// [`SPIKE_MIN_HALF_WINDOW`]).
+pub fn half_window_frames(rate_hz: f64) -> usize {
+    let k = (SPIKE_HALF_WINDOW_S * rate_hz).round();
+    if k.is_finite() && k > 0.0 {
+        (k as usize).max(SPIKE_MIN_HALF_WINDOW)
+    } else {
+        SPIKE_MIN_HALF_WINDOW
+    }
+}
+
+/// The frames of one joint's track that are tracking spikes, in increasing order, with a
+/// half-window of `half_window` frames. `coordinates` are the joint's x, y and z over the
+/// recording (metres, the same length; a sample with any non-finite coordinate is missing).
+/// The median and its deviation are taken over the tracked samples of the window; a window
+/// with fewer than `half_window + 1` of them is not judged.
+pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
+    let k = half_window.max(1);
+    let n = coordinates.iter().map(|c| c.len()).min().unwrap_or(0);
+    let samples: Vec<Option<[f64; 3]>> = (0..n)
+        .map(|f| {
+            let v = coordinates.map(|c| c[f]);
+            v.iter().all(|x| x.is_finite()).then_some(v)
+        })
+        .collect();
+    let sample = |f: usize| samples[f];
+    let mut spikes = Vec::new();
+    // The window's x, y and z, gathered for the medians.
+    let mut columns: [Vec<f64>; 3] = std::array::from_fn(|_| Vec::with_capacity(2 * k + 1));
+    let mut moments = WindowMoments::default();
+    for v in (0..k.min(n)).filter_map(sample) {
+        moments.update(v, 1.0);
+    }
+    for f in 0..n {
+        if let Some(v) = (f + k < n).then(|| sample(f + k)).flatten() {
+            moments.update(v, 1.0);
+        }
+        if let Some(v) = (f > k).then(|| sample(f - k - 1)).flatten() {
+            moments.update(v, -1.0);
+        }
+        let Some(p) = sample(f) else { continue };
+        if moments.count < k + 1 {
+            continue;
+        }
+        // A cheap bound first. Each coordinate's median is within one standard deviation of
+        // its mean (|mean − median| ≤ σ for any sample), so the sample is at most
+        // √Σ(|x − mean| + σ)² from the window's median: when that cannot pass the floor
+        // (quiet and slow stretches, most of a recording), nothing needs sorting. The bound
+        // is loosened by a part in a million against the sums' rounding.
+        let bound: f64 = (0..3)
+            .map(|c| {
+                let (mean, sd) = moments.mean_sd(c);
+                ((p[c] - mean).abs() + sd).powi(2)
+            })
+            .sum();
+        if bound.sqrt() * (1.0 - 1e-6) <= SPIKE_FLOOR_M {
+            continue;
+        }
+        for column in &mut columns {
+            column.clear();
+        }
+        for q in f.saturating_sub(k)..=(f + k).min(n - 1) {
+            if let Some(v) = sample(q) {
+                for (column, x) in columns.iter_mut().zip(v) {
+                    column.push(x);
+                }
+            }
+        }
+        let centre = columns.each_mut().map(|column| sorted_median(column));
+        let distance = |v: [f64; 3]| {
+            ((v[0] - centre[0]).powi(2) + (v[1] - centre[1]).powi(2) + (v[2] - centre[2]).powi(2))
+                .sqrt()
+        };
+        let deviation = distance(p);
+        if deviation <= SPIKE_FLOOR_M {
+            continue;
+        }
+        let mut distances: Vec<f64> = (f.saturating_sub(k)..=(f + k).min(n - 1))
+            .filter_map(|q| sample(q).map(distance))
+            .collect();
+        let spread = MAD_TO_SD * sorted_median(&mut distances);
+        if deviation > SPIKE_THRESHOLD * spread {
+            spikes.push(f);
+        }
+    }
+    spikes
+}
+
+/// Count, sums and sums of squares of the tracked samples in a window, slid along a track.
+#[derive(Default)]
+struct WindowMoments {
+    count: usize,
+    sum: [f64; 3],
+    squares: [f64; 3],
+}
+
+impl WindowMoments {
+    /// Adds (`sign` = 1) or removes (`sign` = −1) a sample.
+    fn update(&mut self, v: [f64; 3], sign: f64) {
+        if sign > 0.0 {
+            self.count += 1;
+        } else {
+            self.count = self.count.saturating_sub(1);
+        }
+        for (c, x) in v.iter().enumerate() {
+            self.sum[c] += sign * x;
+            self.squares[c] += sign * x * x;
+        }
+    }
+
+    /// Mean and (population) standard deviation of coordinate `c`.
+    fn mean_sd(&self, c: usize) -> (f64, f64) {
+        let n = self.count.max(1) as f64;
+        let mean = self.sum[c] / n;
+        (mean, (self.squares[c] / n - mean * mean).max(0.0).sqrt())
+    }
+}
+
+/// Median of `values` (finite, not empty), sorting them in place. A window holds 2k + 1 ≤ 21
+/// samples up to 100 Hz: a plain insertion sort orders that few values several times faster
+/// than a general selection (callgrind, BENCHMARKS.md).
+fn sorted_median(values: &mut [f64]) -> f64 {
+    for i in 1..values.len() {
+        let v = values[i];
+        let mut j = i;
+        while j > 0 && values[j - 1] > v {
+            values[j] = values[j - 1];
+            j -= 1;
+        }
+        values[j] = v;
+    }
+    let len = values.len();
+    match len {
+        0 => f64::NAN,
+        _ if len % 2 == 1 => values[len / 2],
+        _ => 0.5 * (values[len / 2 - 1] + values[len / 2]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Vec3;
+
+    /// Runs [`find_spikes`] on a track given as points (`None` = missing).
+    fn spikes_of(track: &[Option<Vec3>], k: usize) -> Vec<usize> {
+        let axis = |a: fn(&Vec3) -> f64| -> Vec<f64> {
+            track
+                .iter()
+                .map(|p| p.as_ref().map_or(f64::NAN, a))
+                .collect()
+        };
+        let (x, y, z) = (axis(|p| p.x), axis(|p| p.y), axis(|p| p.z));
+        find_spikes([&x, &y, &z], k)
+    }
+
+    fn ramp(n: usize, speed_m_per_frame: f64) -> Vec<Option<Vec3>> {
+        (0..n)
+            .map(|f| Some(Vec3::new(f as f64 * speed_m_per_frame, 0.0, 1.0)))
+            .collect()
+    }
+
+    #[test]
+    fn a_two_frame_jump_that_comes_back_is_found_and_nothing_else() {
+        let mut t = ramp(60, 0.01);
+        for f in [30, 31] {
+            t[f] = t[f].map(|p| p + Vec3::new(0.0, 0.25, 0.0));
+        }
+        assert_eq!(spikes_of(&t, 3), vec![30, 31]);
+    }
+
+    #[test]
+    fn fast_smooth_movement_and_a_reversal_are_not_spikes() {
+        // 3 m/s at 30 Hz, then back: a fast arm swing with a sharp turn.
+        let t: Vec<Option<Vec3>> = (0..60)
+            .map(|f| {
+                let x = 0.1 * (30.0 - (f as f64 - 30.0).abs());
+                Some(Vec3::new(x, 0.0, 1.0))
+            })
+            .collect();
+        assert!(spikes_of(&t, 3).is_empty());
+        // A sine at 2 Hz with 40 cm amplitude, sampled at 30 Hz.
+        let s: Vec<Option<Vec3>> = (0..90)
+            .map(|f| {
+                let y = 0.4 * (2.0 * std::f64::consts::PI * 2.0 * f as f64 / 30.0).sin();
+                Some(Vec3::new(0.0, y, 1.0))
+            })
+            .collect();
+        assert!(spikes_of(&s, 3).is_empty());
+    }
+
+    #[test]
+    fn a_jump_that_stays_is_not_a_spike() {
+        let t: Vec<Option<Vec3>> = (0..60)
+            .map(|f| Some(Vec3::new(if f < 30 { 0.0 } else { 0.3 }, 0.0, 1.0)))
+            .collect();
+        assert!(spikes_of(&t, 3).is_empty());
+    }
+
+    #[test]
+    fn noise_below_the_floor_is_not_a_spike_and_missing_samples_are_skipped() {
+        let mut rng = crate::rng::SplitMix64::new(7);
+        let mut t: Vec<Option<Vec3>> = (0..300)
+            .map(|_| Some(Vec3::new(0.01 * rng.normal(), 0.01 * rng.normal(), 1.0)))
+            .collect();
+        t[100] = None;
+        t[101] = None;
+        assert!(spikes_of(&t, 3).is_empty());
+        t[150] = Some(Vec3::new(0.0, 0.0, 1.3));
+        assert_eq!(spikes_of(&t, 3), vec![150]);
+    }
+
+    #[test]
+    fn the_window_follows_the_frame_rate() {
+        assert_eq!(half_window_frames(30.0), 3);
+        assert_eq!(half_window_frames(100.0), 10);
+        assert_eq!(half_window_frames(10.0), 2);
+        assert_eq!(half_window_frames(f64::NAN), 2);
+    }
+}
