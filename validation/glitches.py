@@ -12,6 +12,9 @@ at a random time in each file (seeded by the file's name, so every run gives the
   stays missing and is reported);
 - ``slide-5`` / ``slide-10``: one joint pushed away by a smooth bump (raised cosine over 1 s)
   of 5 or 10 cm, in a random horizontal direction, and back;
+- ``spike-1`` / ``spike-3``: one joint thrown 30 cm in a random direction for 1 or 3 frames
+  and back, as a depth camera does when it takes a joint for something else for an instant
+  (Relearn treats such samples as missing, `relearn_core::spikes`);
 - ``swap``: the left and right leg joints (hip, knee, ankle, toes) exchanged for 0.5 s;
 - ``swap-arms``: the left and right arm joints (shoulder, elbow, wrist) exchanged for 0.5 s;
 - ``swap-body``: every left joint exchanged with its right partner (legs, arms, collars) for
@@ -30,7 +33,10 @@ import math
 
 from uiprmd_split import add_common_arguments, altered_table
 
-GLITCHES = ["gap-short", "gap-long", "slide-5", "slide-10", "swap", "swap-arms", "swap-body"]
+GLITCHES = [
+    "gap-short", "gap-long", "slide-5", "slide-10", "spike-1", "spike-3", "swap", "swap-arms",
+    "swap-body",
+]
 LEGS = ["upper leg", "lower leg", "foot", "leg toes"]
 ARMS = ["upper arm", "forearm", "hand"]
 SWAPPED = {"swap": LEGS, "swap-arms": ARMS, "swap-body": LEGS + ARMS + ["collar"]}
@@ -67,6 +73,19 @@ def glitched(csv_text, kind, rng):
             if r[c]:
                 r[c] = repr(float(r[c]) + w * dx)
                 r[c + 2] = repr(float(r[c + 2]) + w * dz)
+    elif kind.startswith("spike"):
+        length = int(kind.split("-")[1])
+        start = rng.randrange(1, max(2, n - length - 1))
+        # A direction uniform on the sphere, 30 cm long.
+        z = rng.uniform(-1.0, 1.0)
+        angle = rng.uniform(0, 2 * math.pi)
+        ring = math.sqrt(1.0 - z * z)
+        step = [30.0 * ring * math.cos(angle), 30.0 * ring * math.sin(angle), 30.0 * z]
+        c = col[joint]
+        for r in rows[start:start + length]:
+            if r[c]:
+                for a in range(3):
+                    r[c + a] = repr(float(r[c + a]) + step[a])
     elif kind in SWAPPED:
         length = min(n, int(round(0.5 * rate)))
         start = rng.randrange(0, max(1, n - length))

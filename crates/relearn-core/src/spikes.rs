@@ -56,7 +56,8 @@ pub fn half_window_frames(rate_hz: f64) -> usize {
 /// half-window of `half_window` frames. `coordinates` are the joint's x, y and z over the
 /// recording (metres, the same length; a sample with any non-finite coordinate is missing).
 /// The median and its deviation are taken over the tracked samples of the window; a window
-/// with fewer than `half_window + 1` of them is not judged.
+/// with fewer than `half_window + 1` of them, or with none on one side of the sample, is not
+/// judged.
 pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
     let k = half_window.max(1);
     let n = coordinates.iter().map(|c| c.len()).min().unwrap_or(0);
@@ -82,7 +83,11 @@ pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
             moments.update(v, -1.0);
         }
         let Some(p) = sample(f) else { continue };
-        if moments.count < k + 1 {
+        // A window tracked on one side only (the first and last frames, the edge of a gap) has
+        // its median pulled along the movement, away from a sample that is no spike.
+        let tracked_before = (f.saturating_sub(k)..f).any(|q| samples[q].is_some());
+        let tracked_after = (f + 1..=(f + k).min(n - 1)).any(|q| samples[q].is_some());
+        if moments.count < k + 1 || !tracked_before || !tracked_after {
             continue;
         }
         // A cheap bound first. Each coordinate's median is within one standard deviation of
