@@ -6,11 +6,14 @@
 //! 2. Conversion to the lab frame (metres, z up), detecting axes and units the format does not
 //!    state (`relearn_core::lab`); then limbs the tracker swapped left for right for a moment
 //!    are put back ([`crate::swaps`]).
-//! 3. Interior gaps up to 10 frames and 0.1 s are filled with a cubic spline; longer gaps stay
+//! 3. Tracking spikes (a joint jumping away and back within 0.1 s) become missing
+//!    ([`remove_tracking_spikes`], `relearn_core::spikes`; a *Relearn default*, §5.1 has no
+//!    such step), before gap filling so that it bridges them like any short dropout.
+//! 4. Interior gaps up to 10 frames and 0.1 s are filled with a cubic spline; longer gaps stay
 //!    missing and are reported (§5.1, Howarth & Callaghan 2010 [98]).
-//! 4. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
+//! 5. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
 //!    6 Hz by default, with Winter's dual-pass correction (§5.1, Winter 2009 [97]).
-//! 5. Measures are computed from the filtered positions in the body frame (§6).
+//! 6. Measures are computed from the filtered positions in the body frame (§6).
 //!
 //! What the filter removes is kept as an estimate of the tracker's noise
 //! ([`PreparedRecording::noise_mm`]): rehabilitation movements have almost nothing above the
