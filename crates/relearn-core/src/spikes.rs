@@ -53,68 +53,85 @@ pub fn half_window_frames(rate_hz: f64) -> usize {
 }
 
 /// The frames of one joint's track that are tracking spikes, in increasing order, with a
-/// half-window of `half_window` frames. `coordinates` are the joint's x, y and z over the
-/// recording (metres, the same length; a sample with any non-finite coordinate is missing).
-/// The median and its deviation are taken over the tracked samples of the window; a window
-/// with fewer than `half_window + 1` of them, or with none on one side of the sample, is not
-/// judged.
-pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
+/// half-window of `half_window` frames. `track` is the joint's position per frame (metres; a
+/// sample with any non-finite coordinate is missing). The median and its deviation are taken
+/// over the tracked samples of the window; a window with fewer than `half_window + 1` of
+/// them, or with none on one side of the sample, is not judged.
+pub fn find_spikes(track: &[[f64; 3]], half_window: usize) -> Vec<usize> {
     let k = half_window.max(1);
-    let n = coordinates.iter().map(|c| c.len()).min().unwrap_or(0);
-    let samples: Vec<Option<[f64; 3]>> = (0..n)
-        .map(|f| {
-            let v = coordinates.map(|c| c[f]);
-            v.iter().all(|x| x.is_finite()).then_some(v)
-        })
-        .collect();
-    let sample = |f: usize| samples[f];
+    let n = track.len();
+    let sample = |f: usize| track[f];
+    // tracked_before[f]: tracked samples among frames 0..f, so that a window's count and its
+    // two sides are differences.
+    let mut tracked_before = Vec::with_capacity(n + 1);
+    tracked_before.push(0usize);
+    let mut count = 0usize;
+    for point in track {
+        count += usize::from(point.iter().all(|x| x.is_finite()));
+        tracked_before.push(count);
+    }
+    let all_tracked = count == n;
+    let tracked = |f: usize| all_tracked || tracked_before[f + 1] > tracked_before[f];
     let mut spikes = Vec::new();
-    // The window's x, y and z, gathered for the medians.
-    let mut columns: [Vec<f64>; 3] = std::array::from_fn(|_| Vec::with_capacity(2 * k + 1));
+    // One coordinate of the window, gathered for its median.
+    let mut column: Vec<f64> = Vec::with_capacity(2 * k + 1);
     let mut moments = WindowMoments::default();
-    for v in (0..k.min(n)).filter_map(sample) {
-        moments.update(v, 1.0);
+    for f in (0..k.min(n)).filter(|&f| tracked(f)) {
+        moments.update(sample(f), 1.0);
     }
     for f in 0..n {
-        if let Some(v) = (f + k < n).then(|| sample(f + k)).flatten() {
-            moments.update(v, 1.0);
+        if f + k < n && tracked(f + k) {
+            moments.update(sample(f + k), 1.0);
         }
-        if let Some(v) = (f > k).then(|| sample(f - k - 1)).flatten() {
-            moments.update(v, -1.0);
+        if f > k && tracked(f - k - 1) {
+            moments.update(sample(f - k - 1), -1.0);
         }
-        let Some(p) = sample(f) else { continue };
+        if !tracked(f) {
+            continue;
+        }
+        let p = sample(f);
+        let (lo, hi) = (f.saturating_sub(k), (f + k).min(n - 1));
         // A window tracked on one side only (the first and last frames, the edge of a gap) has
         // its median pulled along the movement, away from a sample that is no spike.
-        let tracked_before = (f.saturating_sub(k)..f).any(|q| samples[q].is_some());
-        let tracked_after = (f + 1..=(f + k).min(n - 1)).any(|q| samples[q].is_some());
-        if moments.count < k + 1 || !tracked_before || !tracked_after {
+        let before = tracked_before[f] - tracked_before[lo];
+        let after = tracked_before[hi + 1] - tracked_before[f + 1];
+        if before + after < k || before == 0 || after == 0 {
             continue;
         }
         // A cheap bound first. Each coordinate's median is within one standard deviation of
         // its mean (|mean − median| ≤ σ for any sample), so the sample is at most
         // √Σ(|x − mean| + σ)² from the window's median: when that cannot pass the floor
-        // (quiet and slow stretches, most of a recording), nothing needs sorting. The bound
-        // is loosened by a part in a million against the sums' rounding.
-        let bound: f64 = (0..3)
-            .map(|c| {
-                let (mean, sd) = moments.mean_sd(c);
-                ((p[c] - mean).abs() + sd).powi(2)
-            })
-            .sum();
-        if bound.sqrt() * (1.0 - 1e-6) <= SPIKE_FLOOR_M {
+        // (quiet and slow stretches, most of a recording), nothing needs sorting. Then the
+        // medians, the coordinate with the widest bound first, each replacing its bound by
+        // the exact distance, until the floor is out of reach (a joint moving along one
+        // axis needs one). The bounds are widened by a part in a million against rounding.
+        let mut reach = [0.0f64; 3];
+        for (c, r) in reach.iter_mut().enumerate() {
+            let (mean, sd) = moments.mean_sd(c);
+            *r = (p[c] - mean).abs() + sd;
+        }
+        let out_of_reach = |reach: &[f64; 3]| norm3(*reach) * (1.0 + 1e-6) <= SPIKE_FLOOR_M;
+        if out_of_reach(&reach) {
             continue;
         }
-        for column in &mut columns {
+        let mut order = [0usize, 1, 2];
+        order.sort_unstable_by(|a, b| reach[*b].total_cmp(&reach[*a]));
+        let mut centre = [0.0f64; 3];
+        let mut skipped = false;
+        for (i, &c) in order.iter().enumerate() {
+            // Only the coordinates whose median is needed are gathered.
             column.clear();
-        }
-        for q in f.saturating_sub(k)..=(f + k).min(n - 1) {
-            if let Some(v) = sample(q) {
-                for (column, x) in columns.iter_mut().zip(v) {
-                    column.push(x);
-                }
+            column.extend((lo..hi + 1).filter(|&q| tracked(q)).map(|q| sample(q)[c]));
+            centre[c] = sorted_median(&mut column);
+            reach[c] = (p[c] - centre[c]).abs();
+            if i < 2 && out_of_reach(&reach) {
+                skipped = true;
+                break;
             }
         }
-        let centre = columns.each_mut().map(|column| sorted_median(column));
+        if skipped {
+            continue;
+        }
         let distance = |v: [f64; 3]| {
             ((v[0] - centre[0]).powi(2) + (v[1] - centre[1]).powi(2) + (v[2] - centre[2]).powi(2))
                 .sqrt()
@@ -123,8 +140,9 @@ pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
         if deviation <= SPIKE_FLOOR_M {
             continue;
         }
-        let mut distances: Vec<f64> = (f.saturating_sub(k)..=(f + k).min(n - 1))
-            .filter_map(|q| sample(q).map(distance))
+        let mut distances: Vec<f64> = (lo..hi + 1)
+            .filter(|&q| tracked(q))
+            .map(|q| distance(sample(q)))
             .collect();
         let spread = MAD_TO_SD * sorted_median(&mut distances);
         if deviation > SPIKE_THRESHOLD * spread {
@@ -132,6 +150,11 @@ pub fn find_spikes(coordinates: [&[f64]; 3], half_window: usize) -> Vec<usize> {
         }
     }
     spikes
+}
+
+/// Length of a 3-vector.
+fn norm3(v: [f64; 3]) -> f64 {
+    (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
 }
 
 /// Count, sums and sums of squares of the tracked samples in a window, slid along a track.
@@ -192,14 +215,11 @@ mod tests {
 
     /// Runs [`find_spikes`] on a track given as points (`None` = missing).
     fn spikes_of(track: &[Option<Vec3>], k: usize) -> Vec<usize> {
-        let axis = |a: fn(&Vec3) -> f64| -> Vec<f64> {
-            track
-                .iter()
-                .map(|p| p.as_ref().map_or(f64::NAN, a))
-                .collect()
-        };
-        let (x, y, z) = (axis(|p| p.x), axis(|p| p.y), axis(|p| p.z));
-        find_spikes([&x, &y, &z], k)
+        let points: Vec<[f64; 3]> = track
+            .iter()
+            .map(|p| p.map_or([f64::NAN; 3], |p| [p.x, p.y, p.z]))
+            .collect();
+        find_spikes(&points, k)
     }
 
     fn ramp(n: usize, speed_m_per_frame: f64) -> Vec<Option<Vec3>> {

@@ -254,12 +254,16 @@ pub fn remove_tracking_spikes(rec: &mut Recording) -> Vec<JointSpikes> {
     let k = relearn_core::spikes::half_window_frames(rec.rate_hz);
     let (cos, sin) = facing_axes(rec);
     let mut found = Vec::new();
-    for j in 0..rec.skeleton.len() {
-        let [mut x, mut y, z] = [0, 1, 2].map(|axis| rec.positions.coordinate(j, axis));
-        for (a, b) in x.iter_mut().zip(y.iter_mut()) {
-            (*a, *b) = (cos * *a + sin * *b, cos * *b - sin * *a);
-        }
-        let frames = relearn_core::spikes::find_spikes([&x, &y, &z], k);
+    let joints = rec.skeleton.len();
+    let mut track: Vec<[f64; 3]> = Vec::with_capacity(rec.frame_count());
+    for j in 0..joints {
+        track.clear();
+        track.extend(rec.positions.values().chunks_exact(3 * joints).map(|row| {
+            let p = row.get(3 * j..3 * j + 3).unwrap_or(&[f32::NAN; 3]);
+            let (x, y) = (f64::from(p[0]), f64::from(p[1]));
+            [cos * x + sin * y, cos * y - sin * x, f64::from(p[2])]
+        }));
+        let frames = relearn_core::spikes::find_spikes(&track, k);
         if frames.is_empty() {
             continue;
         }
