@@ -13,25 +13,24 @@ use relearn_motion::prepare::{prepare, PrepareSettings};
 use relearn_motion::segment::{segment_repetitions, SegmentSettings};
 use relearn_motion::simulate::{simulate_squat, SimFrame, SquatSimulation};
 
+/// A simulated squat, prepared: knee flexion and `kind` on `side` per frame, and the frame
+/// span of each repetition.
+fn knee_series(
+    sim: &SquatSimulation,
+    side: Side,
+    kind: MeasureKind,
+) -> (Vec<f64>, Vec<f64>, Vec<(usize, usize)>) {
+    let (rec, truth) = simulate_squat(sim).unwrap();
+    let p = prepare(rec, &PrepareSettings::default()).unwrap();
+    let series = |k| p.measures.get(Measure::sided(k, side)).unwrap().to_vec();
+    (series(MeasureKind::KneeFlexion), series(kind), truth.reps)
+}
+
 /// FPPA at the frame of peak knee flexion of each repetition (`clinical-spec.md` §6: "measured
 /// at peak knee flexion").
 fn fppa_at_peak_flexion(sim: &SquatSimulation, side: Side) -> Vec<f64> {
-    let (rec, truth) = simulate_squat(sim).unwrap();
-    let p = prepare(rec, &PrepareSettings::default()).unwrap();
-    let flex = p
-        .measures
-        .get(Measure::sided(MeasureKind::KneeFlexion, side))
-        .unwrap();
-    let fppa = p
-        .measures
-        .get(Measure::sided(
-            MeasureKind::KneeFrontalPlaneProjection,
-            side,
-        ))
-        .unwrap();
-    truth
-        .reps
-        .iter()
+    let (flex, fppa, reps) = knee_series(sim, side, MeasureKind::KneeFrontalPlaneProjection);
+    reps.iter()
         .map(|&(a, b)| value_at_peak_of(&fppa[a..b], &flex[a..b], AT_PEAK_TOLERANCE).unwrap())
         .collect()
 }
@@ -104,22 +103,11 @@ fn valgus_is_measured_within_2_degrees_whatever_the_size_facing_and_frame() {
     }
 }
 
-/// Knee medial displacement (cm) at peak knee flexion of each repetition, and its median over
-/// the first 0.5 s of each (standing).
+/// Knee medial displacement (cm) of each repetition: the median of its first three frames
+/// (standing) and its value at peak knee flexion.
 fn medial_displacement(sim: &SquatSimulation, side: Side) -> Vec<(f64, f64)> {
-    let (rec, truth) = simulate_squat(sim).unwrap();
-    let p = prepare(rec, &PrepareSettings::default()).unwrap();
-    let flex = p
-        .measures
-        .get(Measure::sided(MeasureKind::KneeFlexion, side))
-        .unwrap();
-    let inside = p
-        .measures
-        .get(Measure::sided(MeasureKind::KneeMedialDisplacement, side))
-        .unwrap();
-    truth
-        .reps
-        .iter()
+    let (flex, inside, reps) = knee_series(sim, side, MeasureKind::KneeMedialDisplacement);
+    reps.iter()
         .map(|&(a, b)| {
             let standing = relearn_core::stats::median(&inside[a..a + 3]).unwrap();
             let bottom = value_at_peak_of(&inside[a..b], &flex[a..b], AT_PEAK_TOLERANCE).unwrap();
