@@ -232,6 +232,43 @@ fn inspect_reads_every_kind_of_sample_file() {
     }
 }
 
+/// The demo's squats are smooth with 3 mm of noise: no spike; a UI-PRMD file with a glitch of
+/// the left ankle lists it, joint by joint, in `inspect --json` and in the text.
+#[test]
+fn inspect_lists_tracking_spikes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let assert = relearn()
+        .args(["inspect", "--json"])
+        .arg(out.join("patient_squat.csv"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(v["tracking_spikes"], serde_json::json!([]));
+    let Some(data) = shared_data() else { return };
+    let file =
+        data.join("ui-prmd/Segmented Movements/Kinect/Positions/m01_s06_e05_positions.txt.gz");
+    let assert = relearn()
+        .args(["inspect", "--json"])
+        .arg(&file)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let spikes = v["tracking_spikes"].as_array().unwrap();
+    assert!(
+        spikes
+            .iter()
+            .any(|s| s["joint"] == "Left foot" && !s["frames"].as_array().unwrap().is_empty()),
+        "{spikes:?}"
+    );
+    relearn()
+        .arg("inspect")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("jumped away and back"));
+}
+
 #[test]
 fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
     let Some(data) = shared_data() else { return };
