@@ -10,6 +10,14 @@ use crate::body::{body_frames, mid_hip, mid_shoulder, BodyFrame, View};
 use relearn_core::{stats, Landmark, Recording, Side, Vec3};
 use serde::{Deserialize, Serialize};
 
+/// Largest frontal-plane projection angle of a demonstration, either way, at which a
+/// difference from it is still told as the knee drifting in or out: 30° (*Relearn default*).
+/// The single-leg squats of `clinical-spec.md` §6 average 8.4 ± 5.1° in controls and
+/// 16.8 ± 5.4° with patellofemoral pain (Herrington 2014 [162]); 30° lies more than two
+/// standard deviations beyond the painful knees' mean, so a correct demonstration there is
+/// not showing the knee ([`Measure::describes_the_joint_at`]).
+pub const FPPA_DESCRIBES_THE_KNEE_DEG: f64 = 30.0;
+
 /// Kinds of clinical measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -288,6 +296,23 @@ impl Measure {
             ArmElevation => (0.0, 180.0),
             SquatDepth => (-20.0, 120.0),
             LumbarFlexion => (-60.0, 90.0),
+        }
+    }
+
+    /// Whether a difference from a demonstration whose value at that moment is `demonstrated`
+    /// can be told to a patient as this measure. Always, except for the knee frontal-plane
+    /// projection angle beyond ±[`FPPA_DESCRIBES_THE_KNEE_DEG`]: a correct demonstration
+    /// that "reaches" such an angle is not in valgus or varus; the thigh points forward (the
+    /// bottom of a deep squat) and its projection on the frontal plane is short and sideways,
+    /// so the angle describes the projection, not the knee (VALIDATION.md §4: in UI-PRMD's
+    /// deep squats the demonstrated angle runs to −56° at the bottom). There the knee medial
+    /// displacement tells the knee's frontal alignment instead.
+    pub fn describes_the_joint_at(&self, demonstrated: f64) -> bool {
+        match self.kind {
+            MeasureKind::KneeFrontalPlaneProjection => {
+                demonstrated.abs() <= FPPA_DESCRIBES_THE_KNEE_DEG
+            }
+            _ => true,
         }
     }
 

@@ -778,10 +778,27 @@ fn template_deviations(
             continue;
         }
         let col: Vec<f64> = (0..p).map(|i| sign * cmp.z[i * c + k]).collect();
+        // The demonstrated value at each point, for measures that describe the joint only in
+        // part of their range ([`Measure::describes_the_joint_at`]).
+        let start = t
+            .reference
+            .start_posture
+            .as_ref()
+            .and_then(|s| s.get(k))
+            .copied()
+            .unwrap_or(0.0);
+        let tellable = |i: usize| match ch {
+            Channel::Measure { measure } => t
+                .reference
+                .mean
+                .get(i * c + k)
+                .is_none_or(|m| measure.describes_the_joint_at(m + start)),
+            Channel::Joint { .. } => true,
+        };
         let Some((i, z)) = col
             .iter()
             .enumerate()
-            .filter(|(_, z)| z.is_finite())
+            .filter(|(i, z)| z.is_finite() && tellable(*i))
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
             .map(|(i, z)| (i, *z))
         else {

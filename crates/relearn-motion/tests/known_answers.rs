@@ -294,6 +294,79 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
     assert!(w.message.contains("coco-18") && w.message.contains(&t.skeleton));
 }
 
+/// A demonstration whose knees project 40° inward at the bottom (in a real deep squat, the
+/// projection of a forward-pointing thigh does such things) and a patient at 10°: the
+/// difference is not told as the knee "drifting outward" where the demonstrated angle is
+/// beyond 30°, around the bottom, where it no longer describes a knee (the largest
+/// difference, 30°, is there); the knee medial displacement tells where the knee went
+/// instead. Where the demonstration is still under 30°, the angle's difference is told. A
+/// demonstration at 10° and a patient at 40° keep the angle's message at the bottom.
+#[test]
+fn a_projection_angle_beyond_what_a_knee_shows_is_not_told_as_the_knee() {
+    use relearn_motion::measures::FPPA_DESCRIBES_THE_KNEE_DEG;
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let settings = TemplateSettings::default();
+    let sim = |valgus: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps: 1,
+            valgus_deg: [valgus, valgus],
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    // Each difference with the demonstrated value at its phase.
+    let deviations = |demonstrated: f64, performed: f64| {
+        let demo: Vec<_> = (1..8).map(|s| sim(demonstrated, s)).collect();
+        let t = build_template("squat", &demonstration(&demo), &settings).unwrap();
+        let mean = t.reference.absolute_mean();
+        let (c, points) = (t.reference.channel_count(), t.reference.points);
+        let scored = score_recording(&t, &sim(performed, 99)).unwrap();
+        scored.reps[0]
+            .deviations
+            .iter()
+            .filter(|d| d.rule.is_none())
+            .map(|d| {
+                let k = t
+                    .reference
+                    .channels
+                    .iter()
+                    .position(|ch| ch.id() == d.measure);
+                let i = (d.phase_pct / 100.0 * (points - 1) as f64).round() as usize;
+                let shown = k.map_or(f64::NAN, |k| mean[i * c + k]);
+                (d.measure.clone(), d.direction.clone(), d.size, shown)
+            })
+            .collect::<Vec<_>>()
+    };
+    let deep = deviations(40.0, 10.0);
+    eprintln!("demonstrated 40°, performed 10°: {deep:?}");
+    for (m, _, size, shown) in &deep {
+        if m.contains("fppa") {
+            assert!(
+                shown.abs() <= FPPA_DESCRIBES_THE_KNEE_DEG,
+                "{m} {size} where {shown}"
+            );
+            assert!(size.abs() < 28.0, "{m} {size} where {shown}");
+        }
+    }
+    assert!(
+        deep.iter()
+            .any(|(m, dir, size, _)| m.contains("knee_medial_displacement")
+                && dir == "outward"
+                && *size < -2.0),
+        "{deep:?}"
+    );
+    let shallow = deviations(10.0, 40.0);
+    eprintln!("demonstrated 10°, performed 40°: {shallow:?}");
+    assert!(
+        shallow
+            .iter()
+            .any(|(m, dir, size, _)| m.contains("fppa") && dir == "inward" && *size > 25.0),
+        "{shallow:?}"
+    );
+}
+
 /// A patient whose own correct squat differs from the demonstrated population's in the
 /// direction of the fault: the population's correct squats reach 100° of knee flexion and
 /// its faulty ones 70° (UI-PRMD's incorrect deep squat is mostly a shallower one), but this
