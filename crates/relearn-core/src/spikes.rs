@@ -58,8 +58,10 @@ pub fn half_window_frames(rate_hz: f64) -> usize {
 /// over the tracked samples of the window; a window with fewer than `half_window + 1` of
 /// them, or with none on one side of the sample, is not judged.
 pub fn find_spikes(track: &[[f64; 3]], half_window: usize) -> Vec<usize> {
-    let k = half_window.max(1);
     let n = track.len();
+    // A window wider than the track is the track (a frame rate read from a damaged file can
+    // ask for any width).
+    let k = half_window.clamp(1, n.max(1));
     let sample = |f: usize| track[f];
     // tracked_before[f]: tracked samples among frames 0..f, so that a window's count and its
     // two sides are differences.
@@ -276,6 +278,21 @@ mod tests {
         assert!(spikes_of(&t, 3).is_empty());
         t[150] = Some(Vec3::new(0.0, 0.0, 1.3));
         assert_eq!(spikes_of(&t, 3), vec![150]);
+    }
+
+    #[test]
+    fn any_window_width_and_track_length_is_judged_without_panicking() {
+        let mut t = ramp(40, 0.01);
+        t[20] = t[20].map(|p| p + Vec3::new(0.0, 0.3, 0.0));
+        for k in [0, 1, 3, 39, 40, 1000, usize::MAX / 4] {
+            let found = spikes_of(&t, k);
+            assert!(found.iter().all(|&f| f < 40), "{k}: {found:?}");
+        }
+        assert_eq!(spikes_of(&t, 3), vec![20]);
+        for n in 0..4 {
+            assert!(spikes_of(&ramp(n, 0.01), 3).is_empty());
+        }
+        assert_eq!(half_window_frames(1e300), usize::MAX);
     }
 
     #[test]
