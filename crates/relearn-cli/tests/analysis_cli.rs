@@ -189,17 +189,24 @@ fn a_template_with_ratings_predicts_on_the_manifests_scale() {
     }
 }
 
+/// `relearn inspect --json FILE`, parsed.
+fn inspect_json(file: &std::path::Path) -> serde_json::Value {
+    let assert = relearn()
+        .args(["inspect", "--json"])
+        .arg(file)
+        .assert()
+        .success();
+    serde_json::from_slice(&assert.get_output().stdout).unwrap()
+}
+
 #[test]
 fn inspect_reports_format_rate_frames_and_detected_axes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = demo(tmp.path());
-    let assert = relearn()
-        .args(["inspect", "--json"])
-        .arg(out.join("patient_squat.csv"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let v = inspect_json(&out.join("patient_squat.csv"));
     assert_eq!(v["format"], "generic-csv");
+    // Smooth squats with 3 mm of noise: no tracking spike.
+    assert_eq!(v["tracking_spikes"], serde_json::json!([]));
     let text = std::fs::read_to_string(out.join("patient_squat.csv")).unwrap();
     let rows = text
         .lines()
@@ -232,28 +239,14 @@ fn inspect_reads_every_kind_of_sample_file() {
     }
 }
 
-/// The demo's squats are smooth with 3 mm of noise: no spike; a UI-PRMD file with a glitch of
-/// the left ankle lists it, joint by joint, in `inspect --json` and in the text.
+/// A UI-PRMD file with glitches of the feet lists them, joint by joint, in `inspect --json` and
+/// in the text.
 #[test]
 fn inspect_lists_tracking_spikes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = demo(tmp.path());
-    let assert = relearn()
-        .args(["inspect", "--json"])
-        .arg(out.join("patient_squat.csv"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    assert_eq!(v["tracking_spikes"], serde_json::json!([]));
     let Some(data) = shared_data() else { return };
     let file =
         data.join("ui-prmd/Segmented Movements/Kinect/Positions/m01_s06_e05_positions.txt.gz");
-    let assert = relearn()
-        .args(["inspect", "--json"])
-        .arg(&file)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let v = inspect_json(&file);
     let spikes = v["tracking_spikes"].as_array().unwrap();
     assert!(
         spikes
