@@ -248,7 +248,7 @@ pub struct JointSpikes {
 ///
 /// The Hampel identifier's coordinate-wise median depends on the axes it is taken along. So
 /// that a spike is the same whichever way the camera faced, the horizontal coordinates are
-/// taken along the person's own axes ([`facing_axes`]); the lab frame's vertical is already
+/// taken along the person's own axes (`facing_axes`); the lab frame's vertical is already
 /// the body's.
 pub fn remove_tracking_spikes(rec: &mut Recording) -> Vec<JointSpikes> {
     let k = relearn_core::spikes::half_window_frames(rec.rate_hz);
