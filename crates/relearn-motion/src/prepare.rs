@@ -248,11 +248,13 @@ pub struct JointSpikes {
 ///
 /// The Hampel identifier's coordinate-wise median depends on the axes it is taken along. So
 /// that a spike is the same whichever way the camera faced, the horizontal coordinates are
-/// taken along the person's own axes (`facing_axes`); the lab frame's vertical is already
-/// the body's.
+/// taken along the person's own axes: the body frame of the whole recording (the hip line
+/// averaged over it, [`crate::body::span_body_frame`]; the lab's axes when no hips or
+/// shoulders are tracked). The lab frame's vertical is already the body's.
 pub fn remove_tracking_spikes(rec: &mut Recording) -> Vec<JointSpikes> {
     let k = relearn_core::spikes::half_window_frames(rec.rate_hz);
-    let (cos, sin) = facing_axes(rec);
+    let (cos, sin) = crate::body::span_body_frame(rec, View::ThreeD, 0, rec.frame_count())
+        .map_or((1.0, 0.0), |frame| (frame.lateral.x, frame.lateral.y));
     let mut found = Vec::new();
     let joints = rec.skeleton.len();
     let mut track: Vec<[f64; 3]> = Vec::with_capacity(rec.frame_count());
@@ -279,32 +281,6 @@ pub fn remove_tracking_spikes(rec: &mut Recording) -> Vec<JointSpikes> {
         found.push(JointSpikes { joint, frames });
     }
     found
-}
-
-/// The cosine and sine of the angle from the lab's x axis to the person's right, horizontal:
-/// the mean over frames of the unit left-to-right hip direction (or shoulder direction
-/// without hips), a rotation that does not depend on where the camera stood; `(1, 0)` (the
-/// lab's axes) when neither pair is tracked.
-fn facing_axes(rec: &Recording) -> (f64, f64) {
-    use relearn_core::Landmark::{LeftHip, LeftShoulder, RightHip, RightShoulder};
-    for (left, right) in [(LeftHip, RightHip), (LeftShoulder, RightShoulder)] {
-        let (mut sx, mut sy) = (0.0, 0.0);
-        for f in 0..rec.frame_count() {
-            if let (Some(l), Some(r)) = (rec.landmark(f, left), rec.landmark(f, right)) {
-                let (dx, dy) = (r.x - l.x, r.y - l.y);
-                let norm = dx.hypot(dy);
-                if norm > 1e-9 {
-                    sx += dx / norm;
-                    sy += dy / norm;
-                }
-            }
-        }
-        let norm = sx.hypot(sy);
-        if norm > 1e-9 {
-            return (sx / norm, sy / norm);
-        }
-    }
-    (1.0, 0.0)
 }
 
 /// The warning for a recording whose spikes reach [`SPIKE_WARNING_SHARE`] of its tracked
