@@ -90,6 +90,9 @@ fn print_text(a: &Analysis) {
             }
         }
     }
+    if let Some(stance) = &a.stance {
+        outln!("  stance: {}", stance.describe());
+    }
     for line in &a.summary {
         outln!("  {line}");
     }

@@ -281,8 +281,9 @@ fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
 
 /// KERAAL's exercises are done seated (hips and knees near 90°): the standard limits for
 /// standing movements (knee valgus, pelvic drop, squat depth) are not applied to them, and
-/// say so; a standing UI-PRMD shoulder abduction keeps them, and so does a template built
-/// from seated demonstrations switch them off.
+/// say so; a standing UI-PRMD shoulder abduction keeps them, except pelvic drop, which is for
+/// standing on one leg (a standing leg raise keeps it); and a template built from seated
+/// demonstrations switches them off too.
 #[test]
 fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
     let Some(data) = shared_data() else { return };
@@ -323,7 +324,23 @@ fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
         data.join("ui-prmd/Segmented Movements/Kinect/Positions/m07_s01_e01_positions.txt.gz"),
     );
     assert_eq!(standing["posture"]["posture"], "standing");
-    assert_eq!(rule(&standing, "pelvic_drop")["enabled"], true);
+    for id in ["knee_valgus", "insufficient_depth"] {
+        assert_eq!(rule(&standing, id)["enabled"], true);
+    }
+    // Pelvic drop is for standing on one leg: off for an arm exercise on both feet, on for a
+    // standing leg raise.
+    assert_eq!(standing["stance"]["stance"], "both_feet");
+    let drop = rule(&standing, "pelvic_drop");
+    assert_eq!(drop["enabled"], false);
+    assert!(
+        drop["note"].as_str().unwrap().contains("on both feet"),
+        "{drop}"
+    );
+    let leg_raise = analyze(
+        data.join("ui-prmd/Segmented Movements/Kinect/Positions/m06_s01_e01_positions.txt.gz"),
+    );
+    assert_eq!(leg_raise["stance"]["stance"], "one_leg");
+    assert_eq!(rule(&leg_raise, "pelvic_drop")["enabled"], true);
 
     // A template from the three seated KERAAL demonstrations switches them off too.
     let dir = tempfile::tempdir().unwrap();

@@ -27,8 +27,8 @@
 use crate::error::{FormatError, Result};
 use crate::text::{self, Separator};
 use crate::{Input, Reader};
-use relearn_core::skeleton::known;
 use relearn_core::geometry::sin_cos_deg;
+use relearn_core::skeleton::known;
 use relearn_core::{
     LengthUnit, Mat3, PositionTable, Recording, SignedAxis, Skeleton, SourceInfo, Vec3,
 };

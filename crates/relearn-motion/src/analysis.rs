@@ -72,6 +72,10 @@ pub struct Analysis {
     /// be measured (no legs, a 2-D frontal view).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posture: Option<crate::posture::PostureEstimate>,
+    /// On one leg or both feet ([`crate::posture::detect_stance`]); absent when the ankles
+    /// are not tracked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stance: Option<crate::posture::StanceEstimate>,
     /// Repetitions with their measures.
     pub repetitions: Vec<AnalysedRepetition>,
     /// The normalised primary movement signal (0 = rest, 1 = turning point), frame by frame.
@@ -114,6 +118,7 @@ pub fn analyze(
         None => segment_repetitions(p, None, segment),
     };
     let posture = crate::posture::detect_posture(&p.measures);
+    let stance = crate::posture::detect_stance(&p.recording);
     let rules: Vec<FaultRule> = match (rules, template) {
         (Some(r), _) => r.to_vec(),
         (None, Some(t)) => t.rules.clone(),
@@ -122,6 +127,9 @@ pub fn analyze(
             // (a template decides this from its demonstration; edited rules are the
             // clinician's).
             let mut rules = default_rules();
+            if let Some(stance) = &stance {
+                faults::switch_off_for_stance(&mut rules, stance);
+            }
             if let Some(posture) = &posture {
                 faults::switch_off_for_posture(&mut rules, posture);
             }
@@ -195,6 +203,7 @@ pub fn analyze(
         lab: p.lab.clone(),
         tracking_noise_mm: p.noise_mm,
         posture,
+        stance,
         repetitions: analysed,
         primary_signal,
         score,

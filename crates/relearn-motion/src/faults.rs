@@ -166,6 +166,36 @@ pub fn switch_off_for_posture(
     n
 }
 
+/// Switches off the rules on measures that are defined for standing on one leg
+/// ([`crate::posture::needs_one_leg`]: contralateral pelvic drop) when the recording or the
+/// demonstration stands on both feet, with a note saying why (replacing any earlier note: a
+/// rule a demonstration on both feet "breaks" was never meant for it). Does nothing on one
+/// leg. Returns the number of rules that were enabled and now are not.
+pub fn switch_off_for_stance(
+    rules: &mut [FaultRule],
+    stance: &crate::posture::StanceEstimate,
+) -> usize {
+    if stance.stance != crate::posture::Stance::BothFeet {
+        return 0;
+    }
+    let mut n = 0;
+    for rule in rules.iter_mut() {
+        if rule
+            .check
+            .measure()
+            .is_some_and(crate::posture::needs_one_leg)
+        {
+            n += usize::from(rule.enabled);
+            rule.enabled = false;
+            rule.note = Some(format!(
+                "not applicable: the person stands {}, and this rule is for standing on one leg",
+                stance.describe()
+            ));
+        }
+    }
+    n
+}
+
 /// Knee flexion the knee must reach for the knee valgus rule to be checked: 30° (*Relearn
 /// default*). The frontal-plane projection angle is defined at peak knee flexion of squatting
 /// and landing tasks (`clinical-spec.md` §6; Willson & Davis 2008 [132], Munro 2012 [133]),
@@ -779,5 +809,45 @@ mod tests {
             .iter()
             .filter(|r| !r.enabled)
             .all(|r| r.note.as_deref().is_some_and(|n| n.contains("seated"))));
+    }
+
+    #[test]
+    fn pelvic_drop_is_not_checked_on_both_feet() {
+        use crate::posture::{Stance, StanceEstimate};
+        let estimate = |stance, one_leg_share| StanceEstimate {
+            stance,
+            one_leg_share,
+            frames_measured: 100,
+        };
+        let mut rules = default_rules();
+        assert_eq!(
+            switch_off_for_stance(&mut rules, &estimate(Stance::OneLeg, 0.4)),
+            0
+        );
+        assert_eq!(rules, default_rules());
+        let n = switch_off_for_stance(&mut rules, &estimate(Stance::BothFeet, 0.01));
+        let off: Vec<&FaultRule> = rules.iter().filter(|r| !r.enabled).collect();
+        assert_eq!(n, 1);
+        assert_eq!(off.len(), 1);
+        assert_eq!(off[0].id, "pelvic_drop");
+        let note = off[0].note.as_deref().unwrap();
+        assert!(
+            note.contains("on both feet") && note.contains("one leg"),
+            "{note}"
+        );
+        // Already off (say, broken by the demonstration): the stance is the reason given, and
+        // it is not counted again.
+        let mut rules = default_rules();
+        rules[3].enabled = false;
+        rules[3].note = Some("switched off: the demonstration itself breaks it".into());
+        assert_eq!(
+            switch_off_for_stance(&mut rules, &estimate(Stance::BothFeet, 0.0)),
+            0
+        );
+        assert!(rules[3]
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("not applicable"));
     }
 }

@@ -1068,7 +1068,16 @@ pub fn build_template_unidentified(
         }
     }
 
-    // Rules for standing movements do not apply when the demonstration is seated.
+    // Rules for standing on one leg do not apply when the demonstration stands on both feet;
+    // rules for standing movements do not apply when it is seated (the posture's note comes
+    // last: it is the first reason).
+    let stances: Vec<_> = correct
+        .iter()
+        .filter_map(|e| crate::posture::detect_stance(&e.prepared.recording))
+        .collect();
+    if let Some(stance) = crate::posture::stance_of_recordings(&stances) {
+        faults::switch_off_for_stance(&mut rules, &stance);
+    }
     let postures: Vec<_> = correct
         .iter()
         .filter_map(|e| crate::posture::detect_posture(&e.prepared.measures))

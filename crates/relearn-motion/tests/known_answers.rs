@@ -699,3 +699,20 @@ fn a_written_template_is_checked_from_its_text() {
     other.id = "0".repeat(64);
     assert!(!other.matches_written_identity(&json));
 }
+
+/// Contralateral pelvic drop is defined against a stance leg (`clinical-spec.md` §6): a
+/// template from squats on both feet switches the rule off and says why, and keeps the
+/// other rules that are not about a seated or single-leg posture.
+#[test]
+fn a_squat_demonstration_on_both_feet_does_not_check_pelvic_drop() {
+    let t = steady_demonstration(5);
+    let rule = |id: &str| t.rules.iter().find(|r| r.id == id).unwrap();
+    let drop = rule("pelvic_drop");
+    assert!(!drop.enabled);
+    let note = drop.note.as_deref().unwrap();
+    assert!(
+        note.starts_with("not applicable") && note.contains("on both feet"),
+        "{note}"
+    );
+    assert!(rule("knee_valgus").enabled && rule("trunk_lateral_lean").enabled);
+}

@@ -199,6 +199,9 @@ fn header(o: &mut String, input: &ReportInput<'_>, title: &str) {
     if let Some(posture) = &a.posture {
         fact(o, "Posture", &posture.describe());
     }
+    if let Some(stance) = &a.stance {
+        fact(o, "Stance", &stance.describe());
+    }
     fact(
         o,
         "Tracking",
