@@ -282,8 +282,9 @@ fn analyze_of_a_2d_keypoint_file_says_which_plane_it_measures() {
 /// KERAAL's exercises are done seated (hips and knees near 90°): the standard limits for
 /// standing movements (knee valgus, pelvic drop, squat depth) are not applied to them, and
 /// say so; a standing UI-PRMD shoulder abduction keeps them, except pelvic drop, which is for
-/// standing on one leg (a standing leg raise keeps it); and a template built from seated
-/// demonstrations switches them off too.
+/// standing on one leg (a standing leg raise keeps it, and loses the shoulder shrug rule, which
+/// is for raising the arm); and a template built from seated demonstrations switches them off
+/// too.
 #[test]
 fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
     let Some(data) = shared_data() else { return };
@@ -341,6 +342,18 @@ fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
     );
     assert_eq!(leg_raise["stance"]["stance"], "one_leg");
     assert_eq!(rule(&leg_raise, "pelvic_drop")["enabled"], true);
+    // The shrug rule is for raising the arm: kept for the abduction, off for the leg raise,
+    // whose arms hardly move.
+    assert_eq!(rule(&standing, "shoulder_elevation")["enabled"], true);
+    let shrug = rule(&leg_raise, "shoulder_elevation");
+    assert_eq!(shrug["enabled"], false);
+    assert!(
+        shrug["note"]
+            .as_str()
+            .unwrap()
+            .contains("arms move through"),
+        "{shrug}"
+    );
 
     // A template from the three seated KERAAL demonstrations switches them off too.
     let dir = tempfile::tempdir().unwrap();

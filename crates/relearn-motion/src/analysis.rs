@@ -130,6 +130,9 @@ pub fn analyze(
             if let Some(stance) = &stance {
                 faults::switch_off_for_stance(&mut rules, stance);
             }
+            if let Some(arms) = faults::arm_movement_deg(&p.measures.series) {
+                faults::switch_off_without_arm_raise(&mut rules, arms);
+            }
             if let Some(posture) = &posture {
                 faults::switch_off_for_posture(&mut rules, posture);
             }

@@ -196,6 +196,51 @@ pub fn switch_off_for_stance(
     n
 }
 
+/// Range of arm elevation, degrees, that the arms must move through in a typical repetition
+/// for the shoulder elevation rule to be checked: 45° (*Relearn default*). The rule is for an
+/// arm raise (`clinical-spec.md` §6: "shoulder elevation during arm raise", a rise before
+/// 60° of arm elevation). In a lunge or a step holding a stick the arms hardly move, the
+/// shoulders' rise is the trunk's, and on UI-PRMD the rule failed correct hurdle steps and
+/// inline lunges; there the arms move through 5-20° (at most 52° in one lunge), in
+/// abduction and scaption through 80-160° (VALIDATION.md §4, "Fault rules that do not
+/// apply").
+pub const ARM_RAISE_MIN_DEG: f64 = 45.0;
+
+/// How far the arms move in `series` (a repetition's or a recording's measures): the larger
+/// of the two sides' ranges (largest minus smallest) of arm elevation, degrees; `None`
+/// without arms.
+pub fn arm_movement_deg(series: &[(Measure, Vec<f64>)]) -> Option<f64> {
+    series
+        .iter()
+        .filter(|(m, _)| m.kind == MeasureKind::ArmElevation)
+        .filter_map(|(_, v)| Some(stats::argmax(v)?.1 - stats::argmin(v)?.1))
+        .max_by(f64::total_cmp)
+}
+
+/// Switches off the rules on measures that are about raising the arm (shoulder elevation)
+/// when the arms move through less than [`ARM_RAISE_MIN_DEG`] in a typical repetition
+/// (`typical_deg`, from [`arm_movement_deg`]), with a note saying why (replacing any earlier
+/// note). Returns the number of rules that were enabled and now are not.
+pub fn switch_off_without_arm_raise(rules: &mut [FaultRule], typical_deg: f64) -> usize {
+    // A NaN (no arm measured) switches nothing off.
+    if typical_deg.is_nan() || typical_deg >= ARM_RAISE_MIN_DEG {
+        return 0;
+    }
+    let mut n = 0;
+    for rule in rules.iter_mut() {
+        if rule.check.measure() == Some(MeasureKind::ShoulderElevation) {
+            n += usize::from(rule.enabled);
+            rule.enabled = false;
+            rule.note = Some(format!(
+                "not applicable: the arms move through {typical_deg:.0}° in a typical \
+                 repetition, and this rule is for raising the arm (at least {:.0}°)",
+                ARM_RAISE_MIN_DEG
+            ));
+        }
+    }
+    n
+}
+
 /// Knee flexion the knee must reach for the knee valgus rule to be checked: 30° (*Relearn
 /// default*). The frontal-plane projection angle is defined at peak knee flexion of squatting
 /// and landing tasks (`clinical-spec.md` §6; Willson & Davis 2008 [132], Munro 2012 [133]),
@@ -809,6 +854,35 @@ mod tests {
             .iter()
             .filter(|r| !r.enabled)
             .all(|r| r.note.as_deref().is_some_and(|n| n.contains("seated"))));
+    }
+
+    #[test]
+    fn shoulder_elevation_is_not_checked_when_the_arms_are_not_raised() {
+        let arms = |range: f64| -> Vec<(Measure, Vec<f64>)> {
+            vec![
+                (
+                    Measure::sided(MeasureKind::ArmElevation, Side::Left),
+                    vec![10.0, 10.0 + range / 2.0, 10.0 + range, f64::NAN, 12.0],
+                ),
+                (
+                    Measure::sided(MeasureKind::ArmElevation, Side::Right),
+                    vec![8.0, 9.0, 10.0, 9.0, 8.0],
+                ),
+            ]
+        };
+        assert_eq!(arm_movement_deg(&arms(120.0)), Some(120.0));
+        assert_eq!(arm_movement_deg(&arms(0.0)), Some(2.0));
+        assert_eq!(arm_movement_deg(&[]), None);
+        let mut rules = default_rules();
+        assert_eq!(switch_off_without_arm_raise(&mut rules, 120.0), 0);
+        assert_eq!(switch_off_without_arm_raise(&mut rules, f64::NAN), 0);
+        assert_eq!(rules, default_rules());
+        assert_eq!(switch_off_without_arm_raise(&mut rules, 12.0), 1);
+        let off: Vec<&FaultRule> = rules.iter().filter(|r| !r.enabled).collect();
+        assert_eq!(off.len(), 1);
+        assert_eq!(off[0].id, "shoulder_elevation");
+        let note = off[0].note.as_deref().unwrap();
+        assert!(note.contains("arms move through 12°"), "{note}");
     }
 
     #[test]

@@ -1078,6 +1078,14 @@ pub fn build_template_unidentified(
     if let Some(stance) = crate::posture::stance_of_recordings(&stances) {
         faults::switch_off_for_stance(&mut rules, &stance);
     }
+    // Rules about raising the arm do not apply when the demonstration's arms hardly move.
+    let arm_movements: Vec<f64> = correct_reps
+        .iter()
+        .filter_map(|r| faults::arm_movement_deg(&r.series))
+        .collect();
+    if let Some(typical) = stats::median(&arm_movements) {
+        faults::switch_off_without_arm_raise(&mut rules, typical);
+    }
     let postures: Vec<_> = correct
         .iter()
         .filter_map(|e| crate::posture::detect_posture(&e.prepared.measures))
