@@ -168,11 +168,10 @@ pub fn needs_standing(kind: MeasureKind) -> bool {
 }
 
 /// Height of one ankle above the other, metres, from which a frame counts as standing on one
-/// leg: 15 cm (*Relearn default*). Several times a depth camera's ankle noise, which reaches
-/// 10 cm in a lunge where a knee hides an ankle (UI-PRMD side lunge), and less than a free
-/// foot's height in a single-leg squat, a step over a hurdle or a raised leg (30-80 cm on
-/// UI-PRMD). Walking, whose swing foot clears the floor by a few centimetres, counts as
-/// standing on both feet.
+/// leg: 15 cm (*Relearn default*). Above a depth camera's ankle error in a lunge, where a knee
+/// hides an ankle (up to 10-15 cm in single frames of UI-PRMD's side lunges, which the share
+/// below absorbs), and less than a free foot's height in a single-leg squat, a step over a
+/// hurdle or a raised leg (30-80 cm on UI-PRMD).
 pub const ONE_LEG_FOOT_HEIGHT_M: f64 = 0.15;
 
 /// Share of the measurable frames with a foot [`ONE_LEG_FOOT_HEIGHT_M`] up from which a
