@@ -135,6 +135,27 @@ impl Check {
     }
 }
 
+/// Switches off the rules whose measure `not_applicable` picks, with `note` (replacing any
+/// earlier note: not applying is the first reason, and a rule a demonstration "breaks" where
+/// it does not apply was never meant for it). Returns the number of rules that were enabled
+/// and now are not.
+fn switch_off_where(
+    rules: &mut [FaultRule],
+    not_applicable: impl Fn(MeasureKind) -> bool,
+    note: &str,
+) -> usize {
+    let mut n = 0;
+    for rule in rules
+        .iter_mut()
+        .filter(|r| r.check.measure().is_some_and(&not_applicable))
+    {
+        n += usize::from(rule.enabled);
+        rule.enabled = false;
+        rule.note = Some(note.to_string());
+    }
+    n
+}
+
 /// Switches off, for a seated recording, the rules on measures that only mean something in a
 /// standing movement ([`crate::posture::needs_standing`]: knee valgus, pelvic drop, squat
 /// depth), with a note saying why (replacing any earlier note). Does nothing for any other
@@ -146,31 +167,20 @@ pub fn switch_off_for_posture(
     if posture.posture != crate::posture::Posture::Seated {
         return 0;
     }
-    let mut n = 0;
-    for rule in rules.iter_mut() {
-        if rule
-            .check
-            .measure()
-            .is_some_and(crate::posture::needs_standing)
-        {
-            // The posture is the first reason: it replaces any other note (a rule a seated
-            // demonstration "breaks" was never meant for it).
-            n += usize::from(rule.enabled);
-            rule.enabled = false;
-            rule.note = Some(format!(
-                "not applicable: the person is {}, and this rule is for standing movements",
-                posture.describe()
-            ));
-        }
-    }
-    n
+    switch_off_where(
+        rules,
+        crate::posture::needs_standing,
+        &format!(
+            "not applicable: the person is {}, and this rule is for standing movements",
+            posture.describe()
+        ),
+    )
 }
 
 /// Switches off the rules on measures that are defined for standing on one leg
 /// ([`crate::posture::needs_one_leg`]: contralateral pelvic drop) when the recording or the
-/// demonstration stands on both feet, with a note saying why (replacing any earlier note: a
-/// rule a demonstration on both feet "breaks" was never meant for it). Does nothing on one
-/// leg. Returns the number of rules that were enabled and now are not.
+/// demonstration stands on both feet, with a note saying why (replacing any earlier note).
+/// Does nothing on one leg. Returns the number of rules that were enabled and now are not.
 pub fn switch_off_for_stance(
     rules: &mut [FaultRule],
     stance: &crate::posture::StanceEstimate,
@@ -178,22 +188,14 @@ pub fn switch_off_for_stance(
     if stance.stance != crate::posture::Stance::BothFeet {
         return 0;
     }
-    let mut n = 0;
-    for rule in rules.iter_mut() {
-        if rule
-            .check
-            .measure()
-            .is_some_and(crate::posture::needs_one_leg)
-        {
-            n += usize::from(rule.enabled);
-            rule.enabled = false;
-            rule.note = Some(format!(
-                "not applicable: the person stands {}, and this rule is for standing on one leg",
-                stance.describe()
-            ));
-        }
-    }
-    n
+    switch_off_where(
+        rules,
+        crate::posture::needs_one_leg,
+        &format!(
+            "not applicable: the person stands {}, and this rule is for standing on one leg",
+            stance.describe()
+        ),
+    )
 }
 
 /// Range of arm elevation, degrees, that the arms must move through in a typical repetition
@@ -226,19 +228,14 @@ pub fn switch_off_without_arm_raise(rules: &mut [FaultRule], typical_deg: f64) -
     if typical_deg.is_nan() || typical_deg >= ARM_RAISE_MIN_DEG {
         return 0;
     }
-    let mut n = 0;
-    for rule in rules.iter_mut() {
-        if rule.check.measure() == Some(MeasureKind::ShoulderElevation) {
-            n += usize::from(rule.enabled);
-            rule.enabled = false;
-            rule.note = Some(format!(
-                "not applicable: the arms move through {typical_deg:.0}° in a typical \
-                 repetition, and this rule is for raising the arm (at least {:.0}°)",
-                ARM_RAISE_MIN_DEG
-            ));
-        }
-    }
-    n
+    switch_off_where(
+        rules,
+        |kind| kind == MeasureKind::ShoulderElevation,
+        &format!(
+            "not applicable: the arms move through {typical_deg:.0}° in a typical repetition, \
+             and this rule is for raising the arm (at least {ARM_RAISE_MIN_DEG:.0}°)"
+        ),
+    )
 }
 
 /// Knee flexion the knee must reach for the knee valgus rule to be checked: 30° (*Relearn
