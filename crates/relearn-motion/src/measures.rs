@@ -38,7 +38,10 @@ pub enum MeasureKind {
     TrunkLateralLean,
     /// Knee frontal-plane projection angle (dynamic valgus): 180° − the angle at the knee in
     /// the frontal plane, + = valgus (knee medial to the hip-ankle line) (§6; Willson & Davis
-    /// 2008 [132], Munro 2012 [133]).
+    /// 2008 [132], Munro 2012 [133]). Defined for a weight-bearing leg (squats, single-leg
+    /// squats, landings): not computed on a frame where this side's ankle is at least
+    /// [`crate::posture::ONE_LEG_FOOT_HEIGHT_M`] above the other (the raised leg of a leg
+    /// raise or a hurdle step, whose knee is in no valgus or varus, VALIDATION.md §4).
     KneeFrontalPlaneProjection,
     /// Knee medial displacement: horizontal distance of the knee centre inside the ankle
     /// centre along the pelvis's mediolateral axis, in cm, + = knee medial to (inside) the
@@ -599,13 +602,22 @@ fn measure_at(rec: &Recording, f: usize, m: Measure, bf: &BodyFrame) -> Option<f
         }
         TrunkFlexion => trunk_flexion()?,
         TrunkLateralLean => plane_angle(trunk()?, bf.lateral, bf.up),
-        KneeFrontalPlaneProjection => fppa_deg(
-            lm(on(Landmark::LeftHip))?,
-            lm(on(Landmark::LeftKnee))?,
-            lm(on(Landmark::LeftAnkle))?,
-            bf,
-            side,
-        ),
+        KneeFrontalPlaneProjection => {
+            let ankle = lm(on(Landmark::LeftAnkle))?;
+            // Defined for a weight-bearing leg: not on a foot held off the floor.
+            if let Some(other) = lm(on(Landmark::LeftAnkle).mirrored()) {
+                if (ankle - other).dot(bf.up) >= crate::posture::ONE_LEG_FOOT_HEIGHT_M {
+                    return None;
+                }
+            }
+            fppa_deg(
+                lm(on(Landmark::LeftHip))?,
+                lm(on(Landmark::LeftKnee))?,
+                ankle,
+                bf,
+                side,
+            )
+        }
         KneeMedialDisplacement => medial_displacement_cm(
             lm(on(Landmark::LeftKnee))?,
             lm(on(Landmark::LeftAnkle))?,
@@ -679,6 +691,40 @@ mod tests {
             Side::Right,
         );
         assert!((right + 3.0).abs() < 1e-9, "{right}");
+    }
+
+    #[test]
+    fn no_projection_angle_for_a_knee_whose_foot_is_off_the_floor() {
+        let sim = crate::simulate::SquatSimulation {
+            frame: crate::simulate::SimFrame::Lab,
+            ..Default::default()
+        };
+        let (mut rec, _) = crate::simulate::simulate_squat(&sim).unwrap();
+        let ankle = rec.skeleton.landmark(Landmark::LeftAnkle).unwrap();
+        let n = rec.frame_count();
+        let lifted = n / 4..n / 2;
+        for f in lifted.clone() {
+            let p = rec.positions.get(f, ankle).unwrap();
+            rec.positions.set(f, ankle, p + Vec3::UP * 0.3);
+        }
+        let set = compute_measures(&rec, View::ThreeD, None);
+        let fppa = |side| {
+            set.get(Measure::sided(
+                MeasureKind::KneeFrontalPlaneProjection,
+                side,
+            ))
+            .unwrap()
+        };
+        let (left, right) = (fppa(Side::Left), fppa(Side::Right));
+        for f in 0..n {
+            assert_eq!(
+                left[f].is_nan(),
+                lifted.contains(&f),
+                "frame {f}: {}",
+                left[f]
+            );
+            assert!(right[f].is_finite(), "frame {f}");
+        }
     }
 
     #[test]
