@@ -342,6 +342,14 @@ fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
     );
     assert_eq!(leg_raise["stance"]["stance"], "one_leg");
     assert_eq!(rule(&leg_raise, "pelvic_drop")["enabled"], true);
+    // A leg raise moves one leg by design: no left-right asymmetry rule, and no "asymmetry"
+    // fault (this file used to get two, of 104 % and 215 %).
+    for id in ["knee_asymmetry", "hip_asymmetry"] {
+        let r = rule(&leg_raise, id);
+        assert_eq!(r["enabled"], false, "{r}");
+        assert!(r["note"].as_str().unwrap().contains("two sides"), "{r}");
+    }
+    assert_eq!(rule(&standing, "knee_asymmetry")["enabled"], true);
     // The shrug rule is for raising the arm: kept for the abduction, off for the leg raise,
     // whose arms hardly move.
     assert_eq!(rule(&standing, "shoulder_elevation")["enabled"], true);

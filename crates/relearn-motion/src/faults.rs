@@ -135,20 +135,17 @@ impl Check {
     }
 }
 
-/// Switches off the rules whose measure `not_applicable` picks, with `note` (replacing any
+/// Switches off the rules whose check `not_applicable` picks, with `note` (replacing any
 /// earlier note: not applying is the first reason, and a rule a demonstration "breaks" where
 /// it does not apply was never meant for it). Returns the number of rules that were enabled
 /// and now are not.
 fn switch_off_where(
     rules: &mut [FaultRule],
-    not_applicable: impl Fn(MeasureKind) -> bool,
+    not_applicable: impl Fn(&Check) -> bool,
     note: &str,
 ) -> usize {
     let mut n = 0;
-    for rule in rules
-        .iter_mut()
-        .filter(|r| r.check.measure().is_some_and(&not_applicable))
-    {
+    for rule in rules.iter_mut().filter(|r| not_applicable(&r.check)) {
         n += usize::from(rule.enabled);
         rule.enabled = false;
         rule.note = Some(note.to_string());
@@ -169,7 +166,7 @@ pub fn switch_off_for_posture(
     }
     switch_off_where(
         rules,
-        crate::posture::needs_standing,
+        |c| c.measure().is_some_and(crate::posture::needs_standing),
         &format!(
             "not applicable: the person is {}, and this rule is for standing movements",
             posture.describe()
@@ -177,25 +174,35 @@ pub fn switch_off_for_posture(
     )
 }
 
-/// Switches off the rules on measures that are defined for standing on one leg
-/// ([`crate::posture::needs_one_leg`]: contralateral pelvic drop) when the recording or the
-/// demonstration stands on both feet, with a note saying why (replacing any earlier note).
-/// Does nothing on one leg. Returns the number of rules that were enabled and now are not.
+/// Switches off the rules that do not apply to the stance, with a note saying why (replacing
+/// any earlier note): on both feet, the rules on measures defined for standing on one leg
+/// ([`crate::posture::needs_one_leg`]: contralateral pelvic drop); on one leg, the left-right
+/// asymmetry rules, which compare the two sides of a movement both make (§5.3, Robinson
+/// 1987), where a leg raise or a step over a hurdle moves one leg by design. Returns the
+/// number of rules that were enabled and now are not.
 pub fn switch_off_for_stance(
     rules: &mut [FaultRule],
     stance: &crate::posture::StanceEstimate,
 ) -> usize {
-    if stance.stance != crate::posture::Stance::BothFeet {
-        return 0;
-    }
-    switch_off_where(
-        rules,
-        crate::posture::needs_one_leg,
-        &format!(
-            "not applicable: the person stands {}, and this rule is for standing on one leg",
-            stance.describe()
+    match stance.stance {
+        crate::posture::Stance::BothFeet => switch_off_where(
+            rules,
+            |c| c.measure().is_some_and(crate::posture::needs_one_leg),
+            &format!(
+                "not applicable: the person stands {}, and this rule is for standing on one leg",
+                stance.describe()
+            ),
         ),
-    )
+        crate::posture::Stance::OneLeg => switch_off_where(
+            rules,
+            |c| matches!(c, Check::Asymmetry { .. }),
+            &format!(
+                "not applicable: the person stands {}, and this rule compares the two sides \
+                 of a movement made with both",
+                stance.describe()
+            ),
+        ),
+    }
 }
 
 /// Range of arm elevation, degrees, that the arms must move through in a typical repetition
@@ -230,7 +237,7 @@ pub fn switch_off_without_arm_raise(rules: &mut [FaultRule], typical_deg: f64) -
     }
     switch_off_where(
         rules,
-        |kind| kind == MeasureKind::ShoulderElevation,
+        |c| c.measure() == Some(MeasureKind::ShoulderElevation),
         &format!(
             "not applicable: the arms move through {typical_deg:.0}° in a typical repetition, \
              and this rule is for raising the arm (at least {ARM_RAISE_MIN_DEG:.0}°)"
@@ -883,19 +890,32 @@ mod tests {
     }
 
     #[test]
-    fn pelvic_drop_is_not_checked_on_both_feet() {
+    fn pelvic_drop_is_not_checked_on_both_feet_nor_asymmetry_on_one_leg() {
         use crate::posture::{Stance, StanceEstimate};
         let estimate = |stance, one_leg_share| StanceEstimate {
             stance,
             one_leg_share,
             frames_measured: 100,
         };
+        // On one leg the pelvic drop rule stays, and the asymmetry rules go: a leg raise moves
+        // one leg by design.
         let mut rules = default_rules();
         assert_eq!(
             switch_off_for_stance(&mut rules, &estimate(Stance::OneLeg, 0.4)),
-            0
+            2
         );
-        assert_eq!(rules, default_rules());
+        let off: Vec<&str> = rules
+            .iter()
+            .filter(|r| !r.enabled)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(off, ["knee_asymmetry", "hip_asymmetry"]);
+        assert!(rules.iter().filter(|r| !r.enabled).all(|r| r
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("two sides")));
+        let mut rules = default_rules();
         let n = switch_off_for_stance(&mut rules, &estimate(Stance::BothFeet, 0.01));
         let off: Vec<&FaultRule> = rules.iter().filter(|r| !r.enabled).collect();
         assert_eq!(n, 1);

@@ -187,7 +187,8 @@ pub enum Stance {
     /// Both feet on the floor nearly throughout (a squat, a lunge, an arm exercise).
     BothFeet,
     /// One foot off the floor for a good part of the time (a single-leg squat, a hurdle
-    /// step, a standing leg raise): rules for single-leg stance apply.
+    /// step, a standing leg raise): rules for single-leg stance apply, left-right asymmetry
+    /// rules do not.
     OneLeg,
 }
 
