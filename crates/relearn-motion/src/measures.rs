@@ -695,18 +695,9 @@ mod tests {
 
     #[test]
     fn no_projection_angle_for_a_knee_whose_foot_is_off_the_floor() {
-        let sim = crate::simulate::SquatSimulation {
-            frame: crate::simulate::SimFrame::Lab,
-            ..Default::default()
-        };
-        let (mut rec, _) = crate::simulate::simulate_squat(&sim).unwrap();
-        let ankle = rec.skeleton.landmark(Landmark::LeftAnkle).unwrap();
+        let rec = crate::posture::tests::squat_with_left_foot_lifted(0.3, 0.25, 0.5);
         let n = rec.frame_count();
         let lifted = n / 4..n / 2;
-        for f in lifted.clone() {
-            let p = rec.positions.get(f, ankle).unwrap();
-            rec.positions.set(f, ankle, p + Vec3::UP * 0.3);
-        }
         let set = compute_measures(&rec, View::ThreeD, None);
         let fppa = |side| {
             set.get(Measure::sided(

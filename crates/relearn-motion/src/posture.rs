@@ -270,7 +270,7 @@ pub fn needs_one_leg(kind: MeasureKind) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::body::View;
 
@@ -371,9 +371,9 @@ mod tests {
         assert_eq!(detect_posture(&only_trunk), None);
     }
 
-    /// A simulated squat (both feet down) whose left ankle is lifted `lift_m` in the frames
-    /// `from..to`.
-    fn squat_with_left_foot_lifted(lift_m: f64, from: f64, to: f64) -> Recording {
+    /// A simulated squat (both feet down, lab frame) whose left ankle is lifted `lift_m` in
+    /// the frames from `from` to `to` (shares of the recording).
+    pub(crate) fn squat_with_left_foot_lifted(lift_m: f64, from: f64, to: f64) -> Recording {
         let sim = crate::simulate::SquatSimulation {
             frame: crate::simulate::SimFrame::Lab,
             ..Default::default()
