@@ -144,75 +144,6 @@ impl Neg for Vec3 {
     }
 }
 
-/// Sine and cosine of an angle given in **degrees**, as `(sin, cos)`.
-///
-/// Readers that rebuild positions from joint angles (UI-PRMD stores three Euler angles per
-/// joint and frame, in degrees) call this for every joint of every frame, and the library's
-/// `sin_cos` spent more on reducing a radian argument than on the series itself. In degrees
-/// the reduction is exact arithmetic: `deg = 90·q + r` with `q` the nearest integer and
-/// |r| ≤ 45 (computed exactly), and then only the quadrant
-/// `q mod 4` decides the signs and which of the two series is the sine. On |t| ≤ π/4
-/// (t = r in radians) the Taylor series of sin to t¹⁷ and of cos to t¹⁶ leave a truncation
-/// error below 10⁻¹⁷ (t¹⁹/19! and t¹⁸/18! at π/4), under half a unit in the last place of
-/// either result, so the result is within about one unit in the last place of the exact
-/// value (a test checks 2·10⁻¹⁶ against the library over ±1080°). Multiples of 90° come out
-/// exactly (cos 90° is 0, not 6·10⁻¹⁷). Arguments beyond ±10⁹ degrees, which no recording
-/// holds, fall back to the library; NaN and ±∞ give NaN.
-#[inline]
-pub fn sin_cos_deg(deg: f64) -> (f64, f64) {
-    if !deg.is_finite() || deg.abs() > 1e9 {
-        return deg.to_radians().sin_cos();
-    }
-    // The nearest integer by the 1.5·2⁵² trick (adding it leaves no fraction bits, so the sum
-    // rounds to an integer, ties to even): `f64::round` is a library call on the baseline
-    // x86-64 target, and this runs for every joint of every frame.
-    const SHIFTER: f64 = 6_755_399_441_055_744.0;
-    let q = (deg * (1.0 / 90.0) + SHIFTER) - SHIFTER;
-    // Exact: 90·q is an integer below 2⁵³, and deg lies within 45 of it, so for q ≠ 0 the two
-    // are within a factor of two of each other (Sterbenz's lemma).
-    let r = deg - 90.0 * q;
-    let t = r * (std::f64::consts::PI / 180.0);
-    let t2 = t * t;
-    // Horner's rule on the series in t², smallest terms first (plain multiplications and
-    // additions: `mul_add` is a library call on processors targeted without FMA).
-    const SIN: [f64; 8] = [
-        1.0 / 355_687_428_096_000.0,
-        -1.0 / 1_307_674_368_000.0,
-        1.0 / 6_227_020_800.0,
-        -1.0 / 39_916_800.0,
-        1.0 / 362_880.0,
-        -1.0 / 5_040.0,
-        1.0 / 120.0,
-        -1.0 / 6.0,
-    ];
-    const COS: [f64; 7] = [
-        1.0 / 20_922_789_888_000.0,
-        -1.0 / 87_178_291_200.0,
-        1.0 / 479_001_600.0,
-        -1.0 / 3_628_800.0,
-        1.0 / 40_320.0,
-        -1.0 / 720.0,
-        1.0 / 24.0,
-    ];
-    let sin_tail = SIN[1..].iter().fold(SIN[0], |acc, k| acc * t2 + k);
-    let cos_tail = COS[1..].iter().fold(COS[0], |acc, k| acc * t2 + k);
-    let sin = t + (t * t2) * sin_tail;
-    let cos = (1.0 - 0.5 * t2) + (t2 * t2) * cos_tail;
-    // The quadrant q mod 4 (q is an integer of at most 1.2·10⁷ here, so the cast is exact,
-    // and `& 3` is the remainder modulo 4, negative or not, in two's complement): odd
-    // quadrants swap the two series, and the sine is negated in quadrants 2 and 3, the cosine
-    // in 1 and 2. Chosen by index and sign bit rather than by branches, which would be
-    // mispredicted as the angles of successive joints fall in different quadrants.
-    let quadrant = (q as i64 & 3) as usize;
-    let series = [sin, cos];
-    let swap = quadrant & 1;
-    let negate = |v: f64, flip: usize| f64::from_bits(v.to_bits() ^ ((flip as u64 & 2) << 62));
-    (
-        negate(series[swap], quadrant),
-        negate(series[swap ^ 1], quadrant + 1),
-    )
-}
-
 /// A 3x3 rotation matrix, row-major. Used by readers that rebuild absolute positions from
 /// joint rotations (UI-PRMD) and by frame changes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -224,19 +155,19 @@ impl Mat3 {
 
     /// Rotation about x by `deg` degrees (right-hand rule).
     pub fn rot_x_deg(deg: f64) -> Mat3 {
-        let (s, c) = sin_cos_deg(deg);
+        let (s, c) = deg.to_radians().sin_cos();
         Mat3([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
     }
 
     /// Rotation about y by `deg` degrees (right-hand rule).
     pub fn rot_y_deg(deg: f64) -> Mat3 {
-        let (s, c) = sin_cos_deg(deg);
+        let (s, c) = deg.to_radians().sin_cos();
         Mat3([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
     }
 
     /// Rotation about z by `deg` degrees (right-hand rule).
     pub fn rot_z_deg(deg: f64) -> Mat3 {
-        let (s, c) = sin_cos_deg(deg);
+        let (s, c) = deg.to_radians().sin_cos();
         Mat3([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
     }
 
@@ -310,45 +241,6 @@ mod tests {
         assert!((a.angle_deg(b).unwrap() - 90.0).abs() < 1e-12);
         assert!((a.signed_angle_about_deg(b, Vec3::UP).unwrap() - 90.0).abs() < 1e-12);
         assert!((b.signed_angle_about_deg(a, Vec3::UP).unwrap() + 90.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn sine_and_cosine_in_degrees_match_the_library_within_two_units_in_the_last_place() {
-        // Every hundredth of a degree over three turns either way, plus the awkward points
-        // (quadrant boundaries and their neighbours, half-way points where the quadrant is
-        // decided by rounding, tiny angles).
-        let mut angles: Vec<f64> = (-108_000..=108_000).map(|i| f64::from(i) * 0.01).collect();
-        for k in -12..=12 {
-            let b = f64::from(k) * 45.0;
-            angles.extend([b, b.next_up(), b.next_down(), b + 1e-9, b - 1e-9]);
-        }
-        angles.extend([1e-300, -1e-300, 5e-324, 123_456.789, -987_654.321, 9.9e8]);
-        for deg in angles {
-            let (s, c) = sin_cos_deg(deg);
-            let (ls, lc) = deg.to_radians().sin_cos();
-            // The library's own argument carries the rounding of `to_radians`, up to half a
-            // unit of the radian value, which moves its result by up to |deg·π/180|·2⁻⁵³.
-            let slack = 2e-16 + deg.to_radians().abs() * f64::EPSILON;
-            assert!((s - ls).abs() <= slack, "sin {deg}: {s} vs {ls}");
-            assert!((c - lc).abs() <= slack, "cos {deg}: {c} vs {lc}");
-            assert!((s * s + c * c - 1.0).abs() < 4.5e-16, "{deg}");
-        }
-    }
-
-    #[test]
-    fn right_angles_in_degrees_are_exact_and_non_finite_angles_are_nan() {
-        assert_eq!(sin_cos_deg(0.0), (0.0, 1.0));
-        assert_eq!(sin_cos_deg(90.0), (1.0, 0.0));
-        assert_eq!(sin_cos_deg(180.0), (0.0, -1.0));
-        assert_eq!(sin_cos_deg(-90.0), (-1.0, 0.0));
-        assert_eq!(sin_cos_deg(270.0), (-1.0, 0.0));
-        assert!((sin_cos_deg(30.0).0 - 0.5).abs() <= f64::EPSILON / 2.0);
-        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            let (s, c) = sin_cos_deg(bad);
-            assert!(s.is_nan() && c.is_nan());
-        }
-        // Far beyond any recording: the library's answer.
-        assert_eq!(sin_cos_deg(1e12), 1e12f64.to_radians().sin_cos());
     }
 
     #[test]

@@ -27,7 +27,6 @@
 use crate::error::{FormatError, Result};
 use crate::text::{self, Separator};
 use crate::{Input, Reader};
-use relearn_core::geometry::sin_cos_deg;
 use relearn_core::skeleton::known;
 use relearn_core::{
     LengthUnit, Mat3, PositionTable, Recording, SignedAxis, Skeleton, SourceInfo, Vec3,
@@ -220,13 +219,11 @@ fn open_angles(input: &Input<'_>) -> Result<(PathBuf, Box<dyn BufRead>)> {
 ///
 /// Written out in closed form (the product of the three elementary rotations multiplied
 /// through by hand; a test checks it against the product): this runs for every joint of
-/// every frame, and the closed form needs a third of the multiplications. The sines and
-/// cosines are taken in degrees ([`sin_cos_deg`]), which spares the library's radian
-/// argument reduction.
+/// every frame, and the closed form needs a third of the multiplications.
 pub fn local_rotation(x_deg: f64, y_deg: f64, z_deg: f64) -> Mat3 {
-    let (sx, cx) = sin_cos_deg(x_deg);
-    let (sy, cy) = sin_cos_deg(y_deg);
-    let (sz, cz) = sin_cos_deg(z_deg);
+    let (sx, cx) = x_deg.to_radians().sin_cos();
+    let (sy, cy) = y_deg.to_radians().sin_cos();
+    let (sz, cz) = z_deg.to_radians().sin_cos();
     Mat3([
         [cz * cy - sz * sx * sy, -sz * cx, cz * sy + sz * sx * cy],
         [sz * cy + cz * sx * sy, cz * cx, sz * sy - cz * sx * cy],
