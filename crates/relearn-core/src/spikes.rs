@@ -108,32 +108,59 @@ pub fn find_spikes(track: &[[f64; 3]], half_window: usize) -> Vec<usize> {
         if before + after < k || before == 0 || after == 0 {
             continue;
         }
-        // A cheap bound first. Each coordinate's median is within one standard deviation of
-        // its mean (|mean − median| ≤ σ for any sample), so the sample is at most
-        // √Σ(|x − mean| + σ)² from the window's median: when that cannot pass the floor
-        // (quiet and slow stretches, most of a recording), nothing needs sorting. Then the
-        // medians, the coordinate with the widest bound first, each replacing its bound by
-        // the exact distance, until the floor is out of reach (a joint moving along one
-        // axis needs one). The bounds are widened by a part in a million against rounding.
-        let mut reach = [0.0f64; 3];
-        for (c, r) in reach.iter_mut().enumerate() {
-            let (mean, sd) = moments.mean_sd(c);
-            *r = (p[c] - mean).abs() + sd;
+        // Bounds first, so that most windows need no median. Each coordinate's median is
+        // within one standard deviation of its mean (|mean − median| ≤ σ for any sample), so
+        // the sample is at most √Σ(|x − mean| + σ)² from the window's median: when that
+        // cannot pass the floor (quiet and slow stretches, most of a recording), nothing
+        // needs sorting. That bound is tried in two forms: one with no root or division,
+        // from (a + b)² ≤ 2a² + 2b² and scaled by the window's count n, then the bound itself.
+        let m = moments.count as f64;
+        let mut loose = 0.0;
+        let mut scaled = [(0.0f64, 0.0f64); 3];
+        for (c, s) in scaled.iter_mut().enumerate() {
+            // n·(x − mean) and n²·σ².
+            let deviation = m * p[c] - moments.sum[c];
+            let variance = (m * moments.squares[c] - moments.sum[c] * moments.sum[c]).max(0.0);
+            loose += deviation * deviation + variance;
+            *s = (deviation.abs(), variance);
         }
-        let out_of_reach = |reach: &[f64; 3]| norm3(*reach) * (1.0 + 1e-6) <= SPIKE_FLOOR_M;
+        if 2.0 * loose <= m * m * FLOOR_SQUARED_WITH_MARGIN {
+            continue;
+        }
+        let mut reach = scaled.map(|(deviation, variance)| (deviation + variance.sqrt()) / m);
+        let out_of_reach = |reach: &[f64; 3]| {
+            reach.iter().map(|r| r * r).sum::<f64>() <= FLOOR_SQUARED_WITH_MARGIN
+        };
         if out_of_reach(&reach) {
             continue;
         }
+        // Then the medians, the coordinate with the widest bound first, each replacing its
+        // bound by the exact distance, until the floor is out of reach (a joint moving along
+        // one axis needs one). A coordinate with no more than half the window's samples on
+        // either side of the sample has the sample's own value as its median (the middle of
+        // a ramp, the usual case): counting tells that without sorting.
         let mut order = [0usize, 1, 2];
         order.sort_unstable_by(|a, b| reach[*b].total_cmp(&reach[*a]));
         let mut centre = [0.0f64; 3];
         let mut skipped = false;
+        let count = before + after + 1;
         for (i, &c) in order.iter().enumerate() {
-            // Only the coordinates whose median is needed are gathered.
-            column.clear();
-            column.extend((lo..hi + 1).filter(|&q| tracked(q)).map(|q| sample(q)[c]));
-            centre[c] = sorted_median(&mut column);
-            reach[c] = (p[c] - centre[c]).abs();
+            let x = p[c];
+            let (mut below, mut above) = (0usize, 0usize);
+            for q in (lo..hi + 1).filter(|&q| tracked(q)) {
+                let v = sample(q)[c];
+                below += usize::from(v < x);
+                above += usize::from(v > x);
+            }
+            centre[c] = if below <= (count - 1) / 2 && above < count - count / 2 {
+                x
+            } else {
+                // Only the coordinates whose median is needed are gathered.
+                column.clear();
+                column.extend((lo..hi + 1).filter(|&q| tracked(q)).map(|q| sample(q)[c]));
+                sorted_median(&mut column)
+            };
+            reach[c] = (x - centre[c]).abs();
             if i < 2 && out_of_reach(&reach) {
                 skipped = true;
                 break;
@@ -162,10 +189,10 @@ pub fn find_spikes(track: &[[f64; 3]], half_window: usize) -> Vec<usize> {
     spikes
 }
 
-/// Length of a 3-vector.
-fn norm3(v: [f64; 3]) -> f64 {
-    (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
-}
+/// The square of [`SPIKE_FLOOR_M`] shrunk by a part in a million: the bounds that skip a
+/// window are widened by that much against rounding.
+const FLOOR_SQUARED_WITH_MARGIN: f64 =
+    (SPIKE_FLOOR_M / (1.0 + 1e-6)) * (SPIKE_FLOOR_M / (1.0 + 1e-6));
 
 /// Count, sums and sums of squares of the tracked samples in a window, slid along a track.
 #[derive(Default)]
@@ -187,13 +214,6 @@ impl WindowMoments {
             self.sum[c] += sign * x;
             self.squares[c] += sign * x * x;
         }
-    }
-
-    /// Mean and (population) standard deviation of coordinate `c`.
-    fn mean_sd(&self, c: usize) -> (f64, f64) {
-        let n = self.count.max(1) as f64;
-        let mean = self.sum[c] / n;
-        (mean, (self.squares[c] / n - mean * mean).max(0.0).sqrt())
     }
 }
 
@@ -301,6 +321,97 @@ mod tests {
             assert!(spikes_of(&ramp(n, 0.01), 3).is_empty());
         }
         assert_eq!(half_window_frames(1e300), usize::MAX);
+    }
+
+    /// The Hampel identifier as the module states it, with no bound and no shortcut.
+    fn plain_hampel(track: &[[f64; 3]], k: usize) -> Vec<usize> {
+        let n = track.len();
+        let k = k.clamp(1, n.max(1));
+        let ok = |f: usize| track[f].iter().all(|x| x.is_finite());
+        (0..n)
+            .filter(|&f| {
+                if !ok(f) {
+                    return false;
+                }
+                let (lo, hi) = (f.saturating_sub(k), (f + k).min(n - 1));
+                let before = (lo..f).filter(|&q| ok(q)).count();
+                let after = (f + 1..hi + 1).filter(|&q| ok(q)).count();
+                if before + after < k || before == 0 || after == 0 {
+                    return false;
+                }
+                let window: Vec<[f64; 3]> =
+                    (lo..hi + 1).filter(|&q| ok(q)).map(|q| track[q]).collect();
+                let centre: Vec<f64> = (0..3)
+                    .map(|c| sorted_median(&mut window.iter().map(|v| v[c]).collect::<Vec<_>>()))
+                    .collect();
+                let distance = |v: [f64; 3]| {
+                    (0..3)
+                        .map(|c| (v[c] - centre[c]).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                };
+                let mut distances: Vec<f64> = window.iter().map(|&v| distance(v)).collect();
+                let spread = MAD_TO_SD * sorted_median(&mut distances);
+                let deviation = distance(track[f]);
+                deviation > SPIKE_FLOOR_M && deviation > SPIKE_THRESHOLD * spread
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bounds_and_the_counting_find_what_the_plain_identifier_finds() {
+        // Random walks at several speeds, with noise, spikes of 1-3 frames, gaps, plateaus
+        // (ties) and windows of 2-10 frames per side: every shortcut must give the same frames.
+        let mut rng = crate::rng::SplitMix64::new(11);
+        let mut found_any = 0;
+        for trial in 0..1000 {
+            let n = 20 + (rng.next_u64() % 400) as usize;
+            let k = 2 + (rng.next_u64() % 9) as usize;
+            let speed = [0.001, 0.01, 0.03, 0.08][trial % 4];
+            let noise = [0.0, 0.002, 0.01][trial % 3];
+            let mut p = [0.0f64, 0.0, 1.0];
+            let mut track: Vec<[f64; 3]> = (0..n)
+                .map(|_| {
+                    for x in p.iter_mut() {
+                        *x += speed * rng.normal();
+                    }
+                    let noisy = p.map(|x| x + noise * rng.normal());
+                    // Quantised now and then, so that windows hold equal values.
+                    if trial % 3 == 0 {
+                        noisy.map(|x| (x * 50.0).round() / 50.0)
+                    } else {
+                        noisy
+                    }
+                })
+                .collect();
+            for _ in 0..(rng.next_u64() % 6) {
+                let at = (rng.next_u64() % n as u64) as usize;
+                let len = 1 + (rng.next_u64() % 3) as usize;
+                // Around the floor as well as far beyond it.
+                let size = [0.03, 0.04, 0.1, 0.3][(rng.next_u64() % 4) as usize];
+                let jump = [
+                    size * rng.normal(),
+                    size * rng.normal(),
+                    size * rng.normal(),
+                ];
+                for v in track.iter_mut().skip(at).take(len) {
+                    for c in 0..3 {
+                        v[c] += jump[c];
+                    }
+                }
+            }
+            for _ in 0..(rng.next_u64() % 4) {
+                let at = (rng.next_u64() % n as u64) as usize;
+                let len = 1 + (rng.next_u64() % 5) as usize;
+                for v in track.iter_mut().skip(at).take(len) {
+                    *v = [f64::NAN; 3];
+                }
+            }
+            let expected = plain_hampel(&track, k);
+            found_any += usize::from(!expected.is_empty());
+            assert_eq!(find_spikes(&track, k), expected, "trial {trial}, k {k}");
+        }
+        assert!(found_any > 300, "{found_any}");
     }
 
     #[test]
