@@ -18,7 +18,9 @@
 //! edges of a gap) is not judged: its median is pulled along the movement. The coordinate-wise
 //! median depends on the axes; callers give the horizontal coordinates along the person's
 //! own axes, so that the result does not depend on where the camera stood. Most windows are
-//! skipped by an exact bound without sorting anything ([`find_spikes`]).
+//! skipped by bounds without sorting anything, and a coordinate in which the sample is its
+//! window's median is recognised by counting ([`find_spikes`]); a test checks that these
+//! shortcuts find exactly the frames the plain identifier finds.
 //!
 //! `clinical-spec.md` §5.1 has no spike step; the window, threshold and floor are *Relearn
 //! defaults*, stated with their reasons on each constant. Validation: VALIDATION.md §4,
