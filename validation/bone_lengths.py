@@ -15,24 +15,28 @@ Needs numpy (validation/requirements.txt).
 """
 import argparse
 import collections
-import glob
 import gzip
 import os
 import re
+import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from uiprmd_speed import REPO, files_of  # noqa: E402  (the one list of UI-PRMD files)
+
 
 def main() -> None:
-    here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--movement", type=int, default=3, help="UI-PRMD movement number (1-10)")
-    parser.add_argument("--data", default=os.path.join(here, "..", "..", "shared", "data", "ui-prmd"))
+    parser.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     args = parser.parse_args()
-    pattern = os.path.join(args.data, "*", "Kinect", "Positions", f"m{args.movement:02d}_s*_positions*.txt.gz")
-    files = sorted(glob.glob(pattern))
+    try:
+        files = [path for path, _label in files_of(args.data, args.movement)]
+    except FileNotFoundError as e:
+        raise SystemExit(f"{e.filename}: not a UI-PRMD folder; give --data") from None
     if not files:
-        raise SystemExit(f"no UI-PRMD position files match {pattern}: give --data")
+        raise SystemExit(f"{args.data}: no UI-PRMD files of movement {args.movement}")
     median_cv = collections.defaultdict(list)
     largest_cv = collections.defaultdict(list)
     for path in files:
