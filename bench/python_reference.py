@@ -32,9 +32,16 @@ prepares each file again):
    ``abs(j) = R_global(parent) rel(j) + abs(parent)``; vectorised over frames.
 3. Lab frame (``relearn-core/src/lab.rs::to_lab_frame``): UI-PRMD is centimetres with +y up,
    so lab = (z, x, y) / 100 (metres, z up); tracking quality (missing share).
-4. Gap filling (``relearn-core/src/gaps.rs``): interior runs of missing samples up to
-   3 frames (0.1 s at 30 Hz) are filled with a cubic spline (``scipy.interpolate.CubicSpline``
-   through up to 4 samples each side); longer or edge gaps stay missing and are reported.
+4. Tracking spikes (``relearn-core/src/spikes.rs``, ``prepare.rs`` ``remove_tracking_spikes``):
+   a joint sample farther than 5 cm and 3 scaled median absolute deviations from the
+   coordinate-wise median of its window (+-0.1 s; horizontal axes along the person's hip line
+   over the recording) becomes missing (Hampel identifier; ``remove_spikes``, vectorised with
+   ``sliding_window_view``, windows that a mean-and-SD bound clears not sorted, as in Relearn).
+   Then gap filling (``relearn-core/src/gaps.rs``): interior runs of missing samples up to
+   3 frames (0.1 s at 30 Hz) are filled in order of time with a natural cubic spline
+   (``scipy.interpolate.CubicSpline``, one call for the columns sharing a gap and its knots)
+   through up to 4 tracked samples each side, stopping at another gap (a line with fewer than
+   3); longer or edge gaps stay missing and are reported.
 5. Filter (``relearn-core/src/filter.rs``, ``relearn-motion/src/prepare.rs``): zero-phase
    2nd-order Butterworth low-pass at 6 Hz with Winter's correction applied to the pre-warped
    frequency, ``scipy.signal.butter(2, atan(tan(pi 6/30)/0.802) 30/pi, fs=30, output='sos')``
@@ -42,10 +49,11 @@ prepares each file again):
    padding of 30 samples (1 s; clamped to the length - 1), all 66 coordinates at once.
 6. Body frame and clinical measures (``relearn-motion/src/body.rs``, ``measures.rs``): hip
    line averaged over a centred 2 s window; per frame: knee flexion L/R, hip flexion L/R, hip
-   abduction L/R, trunk flexion, trunk lateral lean, knee frontal-plane projection angle L/R,
-   pelvic drop L/R, shoulder elevation L/R, arm elevation L/R, elbow flexion L/R, squat depth
-   (% leg length), lumbar flexion: the same 20 measures, with the same plausibility limits;
-   leg length (median hip-knee-ankle).
+   abduction L/R, trunk flexion, trunk lateral lean, knee frontal-plane projection angle L/R
+   (not on a leg whose ankle is 15 cm above the other), knee medial displacement L/R, pelvic
+   drop L/R, shoulder elevation L/R, arm elevation L/R, elbow flexion L/R, squat depth (% leg
+   length), lumbar flexion: the same 22 measures, with the same plausibility limits; leg
+   length (median hip-knee-ankle).
 7. Repetitions (``relearn-motion/src/segment.rs``, ``template.rs::repetition_spans``): the
    primary movement axis is the first principal component of the body-frame joint positions
    of the correct examples (``numpy.linalg.eigh`` of the pooled covariance); each recording
@@ -53,8 +61,8 @@ prepares each file again):
    same hysteresis (enter 0.5, rest 0.15, merge above 0.35, 5 % speed rule); a recording no
    longer than 1.6 x the typical repetition is one repetition.
 8. Curves (``relearn-motion/src/channels.rs``, ``compare.rs::rep_curves``): per repetition,
-   the 20 measures plus the 22 joints x 3 body axes (relative to the mid-hip at the start,
-   in the repetition's body frame, % of leg length) = 86 channels, linearly resampled to 101
+   the 22 measures plus the 22 joints x 3 body axes (relative to the mid-hip at the start,
+   in the repetition's body frame, % of leg length) = 88 channels, linearly resampled to 101
    points.
 9. Reference (``compare.rs::build_reference``, ``template.rs::build_template``): curves
    relative to their starting posture (mean of the first 5 points), channel scale (pooled
@@ -65,22 +73,26 @@ prepares each file again):
    10) on scaled channels and warped onto the mean's time axis; mean and SD per point,
    floored SD; fault direction = mean z-curve of the incorrect repetitions; primary curve and
    tempo of the demonstration; fault rules switched off when most correct repetitions break
-   them; reference values for the depth rule.
+   them, when they do not apply to the demonstration's stance (pelvic drop on both feet,
+   left-right asymmetry on one leg: ``posture.rs`` ``detect_stance``, a foot 15 cm up in 20 %
+   of the frames) or arm movement (the shrug rule when the arms move through less than 45 deg),
+   and the depth rule when 20 % of the demonstrated depth is under 5 % of leg length;
+   reference values for the depth rule.
 10. Features and model (``compare.rs::Reference::compare``, ``models.rs::LogisticModel``):
     per repetition, DTW to the reference (same C call), warped curves, z-scores bounded to
     +-4, per channel RMS z, mean z and fault-direction projection, overall projection, per
     channel range-of-motion z (``compare::channel_excursions``), DTW distance, log duration
-    ratio (347 features for UI-PRMD); a repetition performed on the other side is compared
+    ratio (355 features for UI-PRMD); a repetition performed on the other side is compared
     mirrored (``compare.rs`` ``mirror_curve``, ``orient_to_one_side``); L2-regularised (100),
     class-balanced logistic regression fitted by IRLS (Newton) in NumPy on standardised
     features.
 11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
     probability -> score, verdict, confidence; tempo phases; the fault rules (knee valgus at
-    peak knee flexion, trunk lateral lean, lumbar flexion, pelvic drop, shoulder elevation
+    peak knee flexion when the knee flexes 30 deg, trunk lateral lean, lumbar flexion, pelvic drop, shoulder elevation
     before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo); a rule
     that the demonstration (almost) never breaks decides the verdict when it fires;
-    differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %) as
-    messages; one JSON line per file, with the set's summary (repetitions, judged, correct,
+    differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %; no knee
+    projection angle where the demonstration's is beyond +-30 deg) as messages; one JSON line per file, with the set's summary (repetitions, judged, correct,
     mean score).
 12. Is it the exercise? (``relearn-motion/src/resemblance.rs``, ``segment.rs``
     ``share_along_either_side``, ``prepare.rs`` ``tracking_noise_mm``): ``prepare`` keeps the
@@ -136,6 +148,15 @@ L2 = 100.0
 SD_FLOOR_FRACTION = 0.25
 SINGLE_REP_RATIO = 1.6
 DEVIATION_Z = 2.0
+# spikes.rs: Hampel identifier over +-0.1 s (at least 2 frames a side), 3 deviations, 5 cm floor.
+SPIKE_HALF_WINDOW_S, SPIKE_MIN_HALF_WINDOW = 0.1, 2
+SPIKE_THRESHOLD, SPIKE_FLOOR_M, MAD_TO_SD = 3.0, 0.05, 1.4826
+# posture.rs: a foot 15 cm above the other is off the floor; a recording is on one leg when at
+# least 20 % of its frames are.
+ONE_LEG_FOOT_HEIGHT_M, ONE_LEG_SHARE = 0.15, 0.2
+ARM_RAISE_MIN_DEG = 45.0  # faults.rs: the shrug rule is for arms raised through 45 deg or more
+VALGUS_MIN_KNEE_FLEXION_DEG = 30.0  # faults.rs: knee valgus checked when the knee flexes 30 deg
+FPPA_DESCRIBES_THE_KNEE_DEG = 30.0  # measures.rs describes_the_joint_at
 
 # UI-PRMD Kinect joints and parents (relearn-core known::UI_PRMD_22), with landmark roles.
 JOINTS = [
@@ -165,6 +186,7 @@ MEASURES = [("squat_depth", "%leg", (-20, 120), False),
 for _kind, _unit, _range, _rel in [
         ("knee_flexion", "deg", (-20, 170), False),
         ("knee_valgus_fppa", "deg", (-60, 60), False),
+        ("knee_medial_displacement", "cm", (-40, 40), False),
         ("hip_flexion", "deg", (-45, 150), False),
         ("hip_abduction", "deg", (-45, 90), False),
         ("pelvic_drop", "deg", (-30, 30), False),
@@ -322,29 +344,120 @@ def repair_swaps(pos):
     return pos
 
 
+def _window_medians(win):
+    """Median over the last axis (a window's samples), NaN ignored: the windows sorted at once
+    (NaN sorts last) and the middle of each one's tracked samples taken."""
+    ordered = np.sort(win, axis=-1)
+    count = np.isfinite(ordered).sum(axis=-1)
+    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[..., None], -1)[..., 0]
+    high = np.take_along_axis(ordered, np.minimum(count // 2, win.shape[-1] - 1)[..., None], -1)[..., 0]
+    out = 0.5 * (low + high)
+    out[count == 0] = np.nan
+    return out
+
+
+def remove_spikes(pos):
+    """spikes.rs find_spikes + prepare.rs remove_tracking_spikes: every joint sample farther
+    than 5 cm and 3 scaled median absolute deviations from its window's coordinate-wise median
+    (Hampel identifier, +-0.1 s, horizontal axes along the person's hip line averaged over the
+    recording) becomes missing; a window with no tracked sample on one side, or fewer than k + 1
+    besides the sample, is not judged. Vectorised over frames and joints with
+    ``sliding_window_view``; as in Relearn, the windows whose mean and SD already keep the
+    sample within 5 cm of any median they could have (|mean - median| <= SD) are not sorted."""
+    n = pos.shape[0]
+    k = min(max(int(round(SPIKE_HALF_WINDOW_S * RATE_HZ)), SPIKE_MIN_HALF_WINDOW), n)
+    # The person's lateral axis over the whole recording (body.rs span_body_frame).
+    d = pos[:, HIP["right"]] - pos[:, HIP["left"]]
+    shoulders = pos[:, SHOULDER["right"]] - pos[:, SHOULDER["left"]]
+    d = np.where(np.isfinite(d).all(axis=1, keepdims=True), d, shoulders)
+    d[:, 2] = 0.0
+    norm = np.linalg.norm(d, axis=1)
+    ok = np.isfinite(norm) & (norm > 1e-6)
+    lateral = (d[ok] / norm[ok, None]).sum(axis=0)
+    size = np.linalg.norm(lateral)
+    c, s = (lateral[0] / size, lateral[1] / size) if size > 1e-12 else (1.0, 0.0)
+    x, y = pos[..., 0], pos[..., 1]
+    track = np.stack((c * x + s * y, c * y - s * x, pos[..., 2]), axis=-1)  # frames x joints x 3
+    tracked = np.isfinite(track).all(axis=-1)
+    track[~tracked] = np.nan
+    # Tracked samples before and after each frame within the window.
+    counts = np.vstack((np.zeros((1, tracked.shape[1]), dtype=np.int64), np.cumsum(tracked, axis=0)))
+    f = np.arange(n)
+    lo, hi = np.maximum(f - k, 0), np.minimum(f + k, n - 1)
+    before, after = counts[f] - counts[lo], counts[hi + 1] - counts[f + 1]
+    judged = tracked & (before > 0) & (after > 0) & (before + after >= k)
+    # Window means and SDs from running sums: the bound that skips most windows.
+    zeroed = np.where(tracked[..., None], track, 0.0)
+    sums = np.concatenate((np.zeros((1,) + zeroed.shape[1:]), np.cumsum(zeroed, axis=0)))
+    squares = np.concatenate((np.zeros((1,) + zeroed.shape[1:]), np.cumsum(zeroed ** 2, axis=0)))
+    m = np.maximum(counts[hi + 1] - counts[lo], 1)[..., None]
+    mean = (sums[hi + 1] - sums[lo]) / m
+    sd = np.sqrt(np.maximum((squares[hi + 1] - squares[lo]) / m - mean ** 2, 0.0))
+    reach = ((np.abs(zeroed - mean) + sd) ** 2).sum(axis=-1)
+    candidates = np.nonzero(judged & (reach > (SPIKE_FLOOR_M / (1.0 + 1e-6)) ** 2))
+    if candidates[0].size == 0:
+        return pos
+    padded = np.full((n + 2 * k,) + track.shape[1:], np.nan)
+    padded[k:k + n] = track
+    win = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1, axis=0)[candidates]  # m x 3 x W
+    centre = _window_medians(win)
+    deviation = np.linalg.norm(track[candidates] - centre, axis=-1)
+    spread = MAD_TO_SD * _window_medians(np.linalg.norm(win - centre[..., None], axis=1))
+    spike = (deviation > SPIKE_FLOOR_M) & (deviation > SPIKE_THRESHOLD * spread)
+    if spike.any():
+        pos = pos.copy()
+        pos[candidates[0][spike], candidates[1][spike]] = np.nan
+    return pos
+
+
 # ---------------------------------------------------------------- 4-5. gaps and filter
 
+_SPLINE_WEIGHTS = {}
+
+
+def _spline_weights(before, length, after):
+    """The values a natural cubic spline through `before` samples before a gap of `length` and
+    `after` samples after it takes in the gap, as weights on those samples (a spline is linear
+    in its knots' values), from ``scipy.interpolate.CubicSpline`` once per layout; a straight
+    line through the two neighbours with fewer than 3 knots (gaps.rs)."""
+    key = (before, length, after)
+    w = _SPLINE_WEIGHTS.get(key)
+    if w is None:
+        t = np.concatenate((np.arange(-before, 0), np.arange(length, length + after)))
+        at = np.arange(length)
+        if len(t) < 3:
+            w = np.stack(((length - at) / (length + 1.0), (at + 1.0) / (length + 1.0)), axis=1)
+        else:
+            w = scipy.interpolate.CubicSpline(t, np.eye(len(t)), bc_type="natural", axis=0)(at)
+        _SPLINE_WEIGHTS[key] = w
+    return w
+
+
 def fill_gaps(x, limit=3, support=4):
-    """Fills interior NaN runs up to `limit` samples of every column (cubic spline)."""
+    """Fills interior NaN runs up to `limit` samples of every column as gaps.rs does: in order
+    of time, a natural cubic spline through the tracked samples next to the gap (up to
+    `support` each side, stopping at another gap; an earlier gap, already filled, counts as
+    tracked), a straight line with fewer than 3 of them."""
     missing = np.isnan(x)
     unfilled = 0
     if not missing.any():
         return x, unfilled
+    n = len(x)
     for col in np.nonzero(missing.any(axis=0))[0]:
         v = x[:, col]
-        m = np.isnan(v)
-        edges = np.diff(np.concatenate(([0], m.view(np.int8), [0])))
-        starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
-        for s, e in zip(starts, ends):
-            if s == 0 or e == len(v) or e - s > limit:
+        edges = np.diff(np.concatenate(([0], missing[:, col].view(np.int8), [0])))
+        for s, e in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
+            if s == 0 or e == n or e - s > limit:
                 unfilled += 1
                 continue
-            lo = np.arange(max(0, s - support), s)
-            hi = np.arange(e, min(len(v), e + support))
-            t = np.concatenate((lo, hi))
-            t = t[~np.isnan(v[t])]
-            if len(t) >= 2:
-                v[s:e] = scipy.interpolate.CubicSpline(t, v[t], bc_type="natural")(np.arange(s, e))
+            left = s
+            while left > 0 and s - left < support and v[left - 1] == v[left - 1]:
+                left -= 1
+            right = e
+            while right < n and right - e < support and v[right] == v[right]:
+                right += 1
+            w = _spline_weights(s - left, e - s, right - e)
+            v[s:e] = w @ np.concatenate((v[left:s], v[e:right]))
     return x, unfilled
 
 
@@ -460,10 +573,13 @@ def compute_measures(pos, leg_m):
     for s in SIDES:
         hip, knee, ankle = pos[:, HIP[s]], pos[:, KNEE[s]], pos[:, ANKLE[s]]
         out[:, col[f"{s}_knee_flexion"]] = 180.0 - included_angle(hip - knee, ankle - knee)
-        out[:, col[f"{s}_knee_valgus_fppa"]] = fppa(hip, knee, ankle, lat, s)
+        # The projection angle is for a weight-bearing leg: not where this foot is held up.
+        raised = ankle[:, 2] - pos[:, ANKLE[OTHER[s]], 2] >= ONE_LEG_FOOT_HEIGHT_M
+        out[:, col[f"{s}_knee_valgus_fppa"]] = np.where(raised, np.nan, fppa(hip, knee, ankle, lat, s))
         thigh = knee - hip
         out[:, col[f"{s}_hip_flexion"]] = plane_angle(-thigh, -fwd, -thigh[:, 2]) + trunk_flex
         outward = lat if s == "right" else -lat
+        out[:, col[f"{s}_knee_medial_displacement"]] = dot(ankle - knee, outward) * 100.0
         out[:, col[f"{s}_hip_abduction"]] = plane_angle(-thigh, -outward, -thigh[:, 2])
         d = pos[:, HIP[OTHER[s]]] - hip
         out[:, col[f"{s}_pelvic_drop"]] = np.degrees(np.arctan2(d[:, 2], np.abs(dot(d, lat))))
@@ -493,6 +609,7 @@ def prepare(path):
     n = pos.shape[0]
     if n < 3:
         raise ValueError(f"{path}: {n} frames; at least 3 are needed")
+    pos = remove_spikes(pos)
     flat = pos.reshape(n, NJ * 3)
     missing = float(np.isnan(flat).mean())
     tracked = flat.copy()
@@ -974,7 +1091,7 @@ def rule_values(m):
         knee = m[:, col[f"{s}_knee_flexion"]]
         fp = m[:, col[f"{s}_knee_valgus_fppa"]]
         k = nanargmax(knee)
-        if k is not None:
+        if k is not None and knee[k] >= VALGUS_MIN_KNEE_FLEXION_DEG:
             near = fp[np.isfinite(knee) & (knee >= knee[k] - 5.0)]
             near = near[np.isfinite(near)]
             if near.size:
@@ -1026,7 +1143,9 @@ def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref, margins=None):
         phase = k / n * 100.0
         if rule in THRESHOLDS:
             limit = THRESHOLDS[rule] + margins.get(rule, 0.0)
-            if abs(v) > limit:
+            # faults.rs: only the trunk's lean is judged by its size; the others by their
+            # signed value (a knee in varus is no valgus).
+            if (abs(v) if rule == "trunk_lateral_lean" else v) > limit:
                 found.append((rule, mid, v, limit, phase))
         elif rule == "insufficient_depth":
             if depth_ref and depth_ref > 0 and v < 0.8 * depth_ref:
@@ -1053,14 +1172,20 @@ def deviations(ref, cmp, findings, peak_pct):
         inverse = np.argsort(MIRROR_INDEX)
         back = lambda x: (x * MIRROR_SIGN[MIRROR_INDEX])[:, inverse]  # noqa: E731
         cmp = dict(cmp, z=back(cmp["z"]), aligned=back(cmp["aligned"]))
-        ref = dict(ref, mean=back(ref["mean"]))
+        ref = dict(ref, mean=back(ref["mean"]), start_posture=back(ref["start_posture"][None])[0])
     z = cmp["z"][:, :NM]
     absz = np.where(np.isfinite(z), np.abs(z), -1.0)
+    # A projection angle beyond +-30 deg in the demonstration is not the knee's (measures.rs
+    # describes_the_joint_at): no difference is told there.
+    for s in SIDES:
+        k = MEASURE_INDEX[f"{s}_knee_valgus_fppa"]
+        demonstrated = ref["mean"][:, k] + ref["start_posture"][k]
+        absz[~(np.abs(demonstrated) <= FPPA_DESCRIBES_THE_KNEE_DEG), k] = -1.0
     idx = absz.argmax(axis=0)
     for k in range(NM):
         i = idx[k]
         zk = z[i, k]
-        if not np.isfinite(zk) or abs(zk) < DEVIATION_Z:
+        if absz[i, k] < 0 or abs(zk) < DEVIATION_Z:
             continue
         mid, unit = MEASURES[k][0], MEASURES[k][1]
         diff = cmp["aligned"][i, k] - ref["mean"][i, k]
@@ -1149,6 +1274,32 @@ def cmd_template(args):
         for f in evaluate_rules(rep_measures(preps[i], sp), tempo_phases(sig), {}, depth_ref, tempo_ref):
             broken.setdefault(f[0], set()).add(n_correct)
     rules_on = {r: len(s) <= 0.5 * n_correct for r, s in broken.items()}
+    # Rules that do not apply to the demonstration's stance or arm movement (faults.rs
+    # switch_off_for_stance, switch_off_without_arm_raise; posture.rs detect_stance).
+    measured = one_leg = 0
+    arm_moves = []
+    for p in correct:
+        lz, rz = p["pos"][:, ANKLE["left"], 2], p["pos"][:, ANKLE["right"], 2]
+        both = np.isfinite(lz) & np.isfinite(rz)
+        measured += int(both.sum())
+        one_leg += int((np.abs(lz - rz)[both] >= ONE_LEG_FOOT_HEIGHT_M).sum())
+    for (i, sp), ok in zip(reps, is_c):
+        if ok:
+            arms = preps[i]["measures"][sp[0]:sp[1], [MEASURE_INDEX[f"{s}_arm_elevation"] for s in SIDES]]
+            ranges = [np.nanmax(a) - np.nanmin(a) for a in arms.T if np.isfinite(a).any()]
+            if ranges:
+                arm_moves.append(max(ranges))
+    if measured:
+        if one_leg / measured >= ONE_LEG_SHARE:
+            rules_on.update(knee_asymmetry=False, hip_asymmetry=False)
+        else:
+            rules_on["pelvic_drop"] = False
+    if arm_moves and float(np.median(arm_moves)) < ARM_RAISE_MIN_DEG:
+        rules_on["shoulder_elevation"] = False
+    # template.rs too_small_to_fall_short_of: falling short of 80 % of a depth smaller than
+    # what is reported as a difference (5 % of leg length) is no finding.
+    if depth_ref is not None and (1.0 - 0.8) * depth_ref < MIN_REPORTABLE["%leg"]:
+        rules_on["insufficient_depth"] = False
     # A rule broken by at most 5 % of the correct repetitions decides the verdict.
     rules_decide = {r: len(broken.get(r, ())) <= 0.05 * n_correct for r in RULES}
     accuracy = None
@@ -1176,6 +1327,7 @@ def cmd_score(args):
         t = json.load(f)
     ref = {"mean": np.array(t["mean"]), "sd_eff": np.array(t["sd_eff"]), "scale": np.array(t["scale"]),
            "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"]),
+           "start_posture": np.array(t["start_posture"]),
            "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}

@@ -33,7 +33,11 @@ they do the same work).
 Environment: ``RELEARN`` (binary, default ``target/release/relearn``), ``UIPRMD`` (data
 folder, default ``../shared/data/ui-prmd`` from the repository root), ``PYTHON`` (default
 ``python3``), ``RELEARN_BASELINE`` (optional: an earlier build, timed as one more variant in
-the same run, so that a change is measured against the same machine load).
+the same run, so that a change is measured against the same machine load),
+``PYTHON_REFERENCE_BASELINE`` (optional: an earlier ``python_reference.py``, say
+``git show <commit>:bench/python_reference.py > old.py``, timed as one more variant, so that
+a change to the reference is measured against the same machine load; ratios are always
+against the current reference).
 """
 
 import argparse
@@ -73,14 +77,15 @@ def run(cmd, out_path, env, steps, step):
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd[:4])} ...\n{r.stderr[-2000:]}")
 
 
-def job(side, movements, work, relearn, python, env, steps=None, baseline=None):
+def job(side, movements, work, relearn, python, env, steps=None, baseline=None, py_baseline=None):
     """The whole job for one side: template + score for every movement. The wall-clock time of
     each kind of command (``template``, ``score``) is added up in ``steps``."""
     steps = {} if steps is None else steps
     for m, name, files, manifest in movements:
         base = os.path.join(work, f"m{m:02d}.{side}")
-        if side == "python":
-            script = os.path.join(REPO, "bench", "python_reference.py")
+        if side in ("python", "python-baseline"):
+            script = (py_baseline if side == "python-baseline"
+                      else os.path.join(REPO, "bench", "python_reference.py"))
             run([python, script, "template", "--exercise", name, "--manifest", manifest,
                  "--out", base + ".json"], base + ".template.out", env, steps, "template")
             run([python, script, "score", "--template", base + ".json", "--json"] + files,
@@ -172,9 +177,15 @@ def main():
         envs = {"relearn (default threads)": envs["relearn (default threads)"],
                 "baseline relearn (default threads)": ("baseline", base_env),
                 **{k: v for k, v in envs.items() if k != "relearn (default threads)"}}
+    py_baseline = os.environ.get("PYTHON_REFERENCE_BASELINE")
+    if py_baseline:
+        py_baseline = os.path.abspath(py_baseline)
+        if not os.path.isfile(py_baseline):
+            sys.exit(f"{py_baseline}: PYTHON_REFERENCE_BASELINE is not a file")
+        envs["earlier python reference (1 thread)"] = ("python-baseline", envs["python reference (1 thread)"][1])
     # Untimed warm-up on the first movement (binaries, Python modules, page cache).
     for side, env in {v[0]: v[1] for v in envs.values()}.items():
-        job(side, movements[:1], work, relearn, python, env, None, baseline)
+        job(side, movements[:1], work, relearn, python, env, None, baseline, py_baseline)
 
     startup_cmd = [python, "-c", "import numpy, scipy.signal, scipy.interpolate, dtaidistance.dtw_ndim"]
     results = {k: [] for k in envs}
@@ -184,7 +195,7 @@ def main():
         for name, (side, env) in envs.items():
             steps = {}
             wall, cpu = timed(lambda: job(side, movements, work, relearn, python, env, steps,
-                                          baseline))
+                                          baseline, py_baseline))
             results[name].append((wall, cpu))
             per_step[name].append(steps)
             print(f"repeat {rep + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
