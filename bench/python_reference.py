@@ -605,7 +605,12 @@ def leg_length(pos):
 
 def prepare(path):
     """Steps 1-6 for one file: a dict with positions, laterals, measures, leg length."""
-    pos = repair_swaps(read_uiprmd(path))
+    return prepare_positions(read_uiprmd(path), path)
+
+
+def prepare_positions(pos, path):
+    """Steps 3-6 (and 14) on positions as read (frames x joints x 3, lab metres)."""
+    pos = repair_swaps(pos)
     n = pos.shape[0]
     if n < 3:
         raise ValueError(f"{path}: {n} frames; at least 3 are needed")
@@ -1322,8 +1327,9 @@ def cmd_template(args):
                       "incorrect": int((rep_labels == "incorrect").sum()), "training_accuracy": accuracy}))
 
 
-def cmd_score(args):
-    with open(args.template) as f:
+def load_template(path):
+    """A template written by ``cmd_template``: (the template, the reference, the model)."""
+    with open(path) as f:
         t = json.load(f)
     ref = {"mean": np.array(t["mean"]), "sd_eff": np.array(t["sd_eff"]), "scale": np.array(t["scale"]),
            "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"]),
@@ -1331,6 +1337,11 @@ def cmd_score(args):
            "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
+    return t, ref, model
+
+
+def cmd_score(args):
+    t, ref, model = load_template(args.template)
     axis = np.array(t["axis"])
     axes = (axis, mirrored_axis(axis))
     failures = 0

@@ -8,12 +8,11 @@ criterion numbers of ``crates/relearn-motion/benches/scoring.rs`` (group ``uiprm
 FILE defaults to ``m01_s01_e01_positions.txt.gz`` of ``$UIPRMD`` (default
 ``../shared/data/ui-prmd``). Each step is timed with ``timeit`` (best of 5 repeats of a
 loop sized to about 0.5 s, reported per call), the same steps as the criterion benchmarks:
-``read`` (gunzip + parse both files + absolute positions), ``prepare`` (steps 3-6 of
-``python_reference.py`` on the read positions), ``score_rep_core`` (curves + DTW + z +
+``read`` (gunzip + parse both files + absolute positions), ``prepare`` (steps 3-6 and 14 of
+``python_reference.py`` on the read positions: swaps, spikes, gaps, filter, measures), ``score_rep_core`` (curves + DTW + z +
 features + logistic model), ``read_prepare_core`` (read + prepare + score_rep_core of one file; without the rules and messages that ``score`` adds).
 """
 
-import json
 import os
 import sys
 import timeit
@@ -38,23 +37,12 @@ def main():
     data = os.environ.get("UIPRMD", os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         data, "Segmented Movements/Kinect/Positions/m01_s01_e01_positions.txt.gz")
-    with open(tpath) as f:
-        t = json.load(f)
-    ref = {"mean": np.array(t["mean"]), "sd_eff": np.array(t["sd_eff"]), "scale": np.array(t["scale"]),
-           "duration": t["duration"], "fault": None if t["fault"] is None else np.array(t["fault"])}
-    ref["mean_scaled"] = ref["mean"] / ref["scale"]
-    model = {k: np.array(v) for k, v in t["model"].items()}
+    _, ref, model = pr.load_template(tpath)
     p = pr.prepare(path)
     n = p["n"]
 
     def prepare_only():
-        pos = pos_raw.copy()
-        flat = pos.reshape(n, pr.NJ * 3)
-        flat, _ = pr.fill_gaps(flat)
-        flat = pr.lowpass(flat)
-        pos = flat.reshape(n, pr.NJ, 3)
-        leg = pr.leg_length(pos)
-        return pr.compute_measures(pos, leg)
+        return pr.prepare_positions(pos_raw.copy(), path)
 
     def core():
         cmp = pr.compare(ref, pr.rep_curves(p, 0, n), n / pr.RATE_HZ)
