@@ -12,6 +12,9 @@
 #             RELEARN=/x/release/relearn)
 #   RELEARN_BASELINE  an earlier build, timed as one more variant in the same run
 #             (say, the binary of the previous commit, to measure a change)
+#   PYTHON_REFERENCE_BASELINE  an earlier bench/python_reference.py, timed as one more variant
+#             (git show <commit>:bench/python_reference.py > old.py), to measure a change to
+#             the reference; ratios are always against the current one
 #   UIPRMD    data folder (default ../shared/data/ui-prmd from the repository root)
 #   REPEATS   repeats per variant (default 3)
 #   SKIP_BUILD=1  do not build
