@@ -8,7 +8,8 @@ criterion numbers of ``crates/relearn-motion/benches/scoring.rs`` (group ``uiprm
 FILE defaults to ``m01_s01_e01_positions.txt.gz`` of ``$UIPRMD`` (default
 ``../shared/data/ui-prmd``). Each step is timed with ``timeit`` (best of 5 repeats of a
 loop sized to about 0.5 s, reported per call), the same steps as the criterion benchmarks:
-``read`` (gunzip + parse both files + absolute positions), ``prepare`` (steps 3-6 and 14 of
+``read`` (gunzip + parse both files + absolute positions), ``spikes`` (the
+tracking-spike step alone), ``gaps`` (filling the gaps the spikes leave, alone), ``prepare`` (steps 3-6 and 14 of
 ``python_reference.py`` on the read positions: swaps, spikes, gaps, filter, measures), ``score_rep_core`` (curves + DTW + z +
 features + logistic model), ``read_prepare_core`` (read + prepare + score_rep_core of one file; without the rules and messages that ``score`` adds).
 """
@@ -57,7 +58,11 @@ def main():
     print(f"file {path} ({n} frames); template {tpath}")
     print("| step (Python reference) | time per call |")
     print("| --- | --- |")
-    for name, fn in (("read", lambda: pr.read_uiprmd(path)), ("prepare", prepare_only),
+    swapped = pr.repair_swaps(pos_raw.copy())
+    flat = pr.remove_spikes(swapped).reshape(n, pr.NJ * 3)
+    for name, fn in (("read", lambda: pr.read_uiprmd(path)),
+                     ("spikes", lambda: pr.remove_spikes(swapped)),
+                     ("gaps", lambda: pr.fill_gaps(flat.copy())), ("prepare", prepare_only),
                      ("score_rep_core", core), ("read_prepare_core", end_to_end)):
         print(f"| `python/{name}` | {per_call(fn) * 1e6:.0f} µs |")
 

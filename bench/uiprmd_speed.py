@@ -130,6 +130,24 @@ def agreement(work, movements):
     return same, same_unlike, total
 
 
+def rule_agreement(work, movements):
+    """Movements whose two templates switch on the same fault rules and let the same ones decide
+    the verdict (Relearn's ``rules``: ``enabled``, ``decides_verdict``; the reference's
+    ``rules_on``, ``rules_decide``), and the movements where they differ."""
+    differ = []
+    for m, _, _, _ in movements:
+        with open(os.path.join(work, f"m{m:02d}.relearn.json")) as f:
+            ours = {r["id"]: (r["enabled"], r["enabled"] and r["decides_verdict"])
+                    for r in json.load(f)["rules"]}
+        with open(os.path.join(work, f"m{m:02d}.python.json")) as f:
+            t = json.load(f)
+        theirs = {r: (t["rules_on"].get(r, True), t["rules_on"].get(r, True) and t["rules_decide"].get(r, False))
+                  for r in ours}
+        if ours != theirs:
+            differ.append(m)
+    return len(movements) - len(differ), differ
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--movements", default="1", help="comma-separated 1-10, or all")
@@ -202,6 +220,7 @@ def main():
         w, _ = timed(lambda: subprocess.run(startup_cmd, check=True, env=envs["python reference (1 thread)"][1]))
         startups.append(w)
     same, same_unlike, total = agreement(work, movements)
+    rules_same, rules_differ = rule_agreement(work, movements)
 
     label = "m" + ",".join(f"{m:02d}" for m in ms) if len(ms) < 10 else "all 10 movements"
     print(f"\n### UI-PRMD {label}: {n_files} files, template build + score, {args.repeats} repeats\n")
@@ -244,6 +263,8 @@ def main():
           f"A second CPU shared with other work shows as a speed-up well under the CPU count "
           f"and a wide spread of the default-thread runs (BENCHMARKS.md, seventh session of "
           f"2026-12-06)")
+    print(f"fault rules switched on, and deciding the verdict: the same in {rules_same} of "
+          f"{len(movements)} movements' templates" + (f" (differ in {rules_differ})" if rules_differ else ""))
     print(f"verdict agreement Relearn vs Python: {same} of {total} repetitions; "
           f"unlike_exercise marks agree on {same_unlike}")
     print(f"outputs kept in {work}")

@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--movement", type=int, required=True, help="1-10")
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     args = ap.parse_args()
+    if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
+        sys.exit(f"{args.data}: not a UI-PRMD folder (no 'Segmented Movements'); give --data")
     names = PEAKS + ["trunk_lateral_lean (largest |value|)", "duration_s"]
     values = {}
     for path, label in files_of(args.data, args.movement):

@@ -59,23 +59,52 @@ def loso_accuracy(subjects, correct, d, k):
     return right / len(correct)
 
 
+def person_share(subjects, d, k):
+    """Mean share of a repetition's k nearest (other subjects only) that belong to the one
+    subject most of them come from."""
+    shares = []
+    for i in range(len(subjects)):
+        others = np.nonzero(subjects != subjects[i])[0]
+        nearest = subjects[others[np.argsort(d[i, others], kind="stable")[:k]]]
+        shares.append(np.unique(nearest, return_counts=True)[1].max() / k)
+    return float(np.mean(shares))
+
+
+def chance_share(subjects, k, draws=20000):
+    """The same share when the k neighbours are drawn at random from the other subjects'
+    repetitions (seeded)."""
+    rng = np.random.default_rng(0)
+    pool = subjects[subjects != subjects[0]]
+    return float(np.mean([np.unique(rng.choice(pool, k, replace=False), return_counts=True)[1].max() / k
+                          for _ in range(draws)]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     ap.add_argument("--k", default="1,5,9", help="comma-separated odd neighbour counts")
     args = ap.parse_args()
+    if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
+        sys.exit(f"{args.data}: not a UI-PRMD folder (no 'Segmented Movements'); give --data")
     ks = [int(x) for x in args.k.split(",")]
     if any(k % 2 == 0 for k in ks):
         sys.exit("--k: use odd counts, so that the vote has no ties")
     print("| movement | " + " | ".join(f"{k}-NN DTW" for k in ks) + " |")
     print("| --- |" + " --- |" * len(ks))
     totals = np.zeros(len(ks))
+    shares, chance = np.zeros(len(ks)), np.zeros(len(ks))
     for m in range(1, 11):
         subjects, correct, d = distances(args.data, m)
         accs = [loso_accuracy(subjects, correct, d, k) for k in ks]
+        shares += [person_share(subjects, d, k) for k in ks]
+        chance += [chance_share(subjects, k) for k in ks]
         totals += accs
         print(f"| m{m:02d} {NAMES[m - 1]} | " + " | ".join(f"{a:.3f}" for a in accs) + " |", flush=True)
     print("| all | " + " | ".join(f"{t / 10:.3f}" for t in totals) + " |")
+    print("\nShare of a repetition's k nearest that are one other subject's (mean over all "
+          "repetitions of the ten movements), and the same for neighbours drawn at random:")
+    for k, sh, ch in zip(ks, shares, chance):
+        print(f"k = {k}: {sh / 10:.2f} (at random {ch / 10:.2f})")
 
 
 if __name__ == "__main__":
