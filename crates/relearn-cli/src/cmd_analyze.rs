@@ -103,13 +103,26 @@ fn print_text(a: &Analysis) {
         let scored = score
             .map(|s| {
                 format!(
-                    "  score {:>5.1} {:<9} confidence {:.2}",
+                    "  score {:>5.1} {:<9} confidence {:.2}{}",
                     s.score,
                     format!("{:?}", s.verdict).to_lowercase(),
-                    s.confidence
+                    s.confidence,
+                    if s.unlike_exercise {
+                        "  (does not resemble the exercise)"
+                    } else if s.cut_off.is_some() {
+                        "  (only partly recorded: not judged)"
+                    } else {
+                        ""
+                    }
                 )
             })
-            .unwrap_or_default();
+            .unwrap_or_else(|| {
+                if rep.cut_off.is_some() {
+                    "  (only partly recorded: not judged)".to_string()
+                } else {
+                    String::new()
+                }
+            });
         outln!(
             "  rep {:>2}  {:>6.2}-{:<6.2}s  segmentation confidence {:.2}{scored}",
             rep.number,
@@ -136,7 +149,15 @@ fn print_text(a: &Analysis) {
             }
         }
     }
-    for w in &a.warnings {
+    // The score's own warnings (noise, resemblance, repetitions cut off) after the
+    // recording's, each once, as the report lists them.
+    let mut warnings: Vec<&relearn_core::Warning> = a.warnings.iter().collect();
+    for w in a.score.iter().flat_map(|s| &s.warnings) {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    for w in warnings {
         outln!("  warning: {}", w.message);
     }
 }

@@ -50,6 +50,10 @@ struct JsonRep<'a> {
     /// What the exercise check measured (absent for a template without the check).
     #[serde(skip_serializing_if = "Option::is_none")]
     exercise_check: Option<relearn_motion::score::ExerciseCheck>,
+    /// Present only for a repetition the recording does not hold whole: `start`, `end` or
+    /// `both` (not judged; no deviations told).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut_off: Option<relearn_motion::segment::CutOff>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +95,7 @@ pub fn json_line(s: &RecordingScore) -> Result<String> {
                 mirrored: r.mirrored,
                 unlike_exercise: r.unlike_exercise,
                 exercise_check: r.exercise_check,
+                cut_off: r.cut_off,
             })
             .collect(),
         summary: rounded(s.summary()),
@@ -219,6 +224,7 @@ fn print_text(s: &RecordingScore) {
         let notes = [
             (r.mirrored, "  (other side, compared mirrored)"),
             (r.unlike_exercise, "  (does not resemble the exercise)"),
+            (r.cut_off.is_some(), "  (only partly recorded: not judged)"),
         ]
         .iter()
         .filter(|(on, _)| *on)
@@ -239,15 +245,25 @@ fn print_text(s: &RecordingScore) {
     }
     let set = s.summary();
     if let (true, Some(mean)) = (set.repetitions > 1, set.mean_score) {
-        let left_out = set.repetitions - set.judged;
+        let unlike = s.reps.iter().filter(|r| r.unlike_exercise).count();
+        let cut = s
+            .reps
+            .iter()
+            .filter(|r| !r.unlike_exercise && r.cut_off.is_some())
+            .count();
+        let left_out: Vec<String> = [(unlike, "not like the exercise"), (cut, "partly recorded")]
+            .iter()
+            .filter(|(k, _)| *k > 0)
+            .map(|(k, why)| format!("{k} {why}"))
+            .collect();
         outln!(
             "  set: {} of {} judged correct, mean score {mean:.1}{}",
             set.correct,
             set.judged,
-            if left_out > 0 {
-                format!(" ({left_out} not like the exercise left out)")
-            } else {
+            if left_out.is_empty() {
                 String::new()
+            } else {
+                format!(" ({} left out)", left_out.join(", "))
             }
         );
     }

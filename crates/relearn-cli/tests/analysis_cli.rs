@@ -1248,3 +1248,68 @@ fn a_template_can_be_built_from_folders_of_correct_and_incorrect_recordings() {
         .failure()
         .stderr(predicate::str::contains("--correct"));
 }
+
+/// The demonstration recording cut at 11 s, at the bottom of its third squat: `score --json`
+/// marks that repetition `cut_off: "end"` with no deviations and leaves it out of the set, and
+/// the report shows it as not judged.
+#[test]
+fn a_recording_stopped_during_a_repetition_does_not_judge_that_repetition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo(tmp.path());
+    let text = std::fs::read_to_string(out.join("demonstration_1.csv")).unwrap();
+    let cut: String = text
+        .lines()
+        .filter(|l| {
+            l.split(',')
+                .next()
+                .and_then(|t| t.parse::<f64>().ok())
+                .is_none_or(|t| t < 11.0)
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = tmp.path().join("stopped_early.csv");
+    std::fs::write(&file, cut).unwrap();
+    let template = out.join("squat.template.json");
+    let assert = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(&template)
+        .arg(&file)
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let reps = line["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 3, "{line}");
+    let cut_offs: Vec<&serde_json::Value> = reps.iter().map(|r| &r["cut_off"]).collect();
+    assert_eq!(
+        cut_offs,
+        [
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::json!("end")
+        ]
+    );
+    assert!(reps[2]["deviations"].as_array().unwrap().is_empty());
+    assert_eq!(line["summary"]["judged"], 2);
+    assert!(line["warnings"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("repetition 3 was cut off by the end of the recording"));
+    let report = tmp.path().join("stopped_early.html");
+    relearn()
+        .args(["analyze", "--template"])
+        .arg(&template)
+        .arg(&file)
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "(only partly recorded: not judged)",
+        ))
+        .stdout(predicate::str::contains(
+            "1 of them was only partly recorded and is left out of this advice.",
+        ));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Repetition 3: only partly recorded, not judged"));
+    assert!(html.contains("– not judged (only partly recorded)"));
+}

@@ -149,6 +149,7 @@ pub fn analyze(
             start: r.start_frame,
             end: r.end_frame,
             confidence: r.confidence,
+            cut_off: r.cut_off,
         };
         let series = rep_measures(&p.measures, span, rate);
         let sig: Vec<f64> = primary_signal
@@ -184,6 +185,14 @@ pub fn analyze(
     }
     let score = template.map(|t| score_recording(t, p)).transpose()?;
     let mut warnings = p.warnings.clone();
+    let cut: Vec<(usize, crate::segment::CutOff)> = reps
+        .iter()
+        .filter_map(|r| Some((r.number, r.cut_off?)))
+        .collect();
+    if score.is_none() && !cut.is_empty() {
+        // With a template the score says it.
+        warnings.push(crate::score::cut_off_warning(&cut));
+    }
     if reps.is_empty() {
         warnings.push(Warning::new(
             "no_repetitions",
@@ -231,6 +240,7 @@ fn span_to_rep(k: usize, s: RepSpan, sig: &[f64], rate: f64, t0: f64) -> Repetit
         end_s: t0 + s.end as f64 / rate,
         duration_s: (s.end - s.start) as f64 / rate,
         confidence: s.confidence,
+        cut_off: s.cut_off,
     }
 }
 
@@ -273,9 +283,29 @@ pub fn patient_summary(
         return out;
     }
     out.push(format!("You did {n} {label}."));
+    // Repetitions the recording does not hold whole (`segment::CutOff`) get no advice either:
+    // what is missing would read as faults.
+    let cut = match score {
+        Some(s) => s
+            .reps
+            .iter()
+            .filter(|r| !r.unlike_exercise && r.cut_off.is_some())
+            .count(),
+        None => reps
+            .iter()
+            .filter(|r| r.repetition.cut_off.is_some())
+            .count(),
+    };
+    if cut > 0 {
+        out.push(format!(
+            "{cut} of them {} only partly recorded and {} left out of this advice.",
+            if cut == 1 { "was" } else { "were" },
+            if cut == 1 { "is" } else { "are" }
+        ));
+    }
     if let Some(s) = score {
         let judged: Vec<&crate::score::RepScore> =
-            s.reps.iter().filter(|r| !r.unlike_exercise).collect();
+            s.reps.iter().filter(|r| r.is_judged()).collect();
         if unlike > 0 {
             out.push(format!(
                 "{unlike} of them did not look like the {what} and {} left out of this advice.",
@@ -288,17 +318,24 @@ pub fn patient_summary(
             .filter(|r| r.verdict == Verdict::Correct)
             .count();
         // With repetitions left out, the counts are of "the other" ones.
-        let of_n = if unlike > 0 {
+        let of_n = if unlike + cut > 0 {
             format!("of the other {n}")
         } else {
             format!("of {n}")
         };
         out.push(match good {
-            g if g == n && unlike > 0 => format!("The other {n} matched the demonstration well."),
+            _ if n == 0 => "None of them could be judged.".to_string(),
+            g if g == n && unlike + cut > 0 => {
+                format!("The other {n} matched the demonstration well.")
+            }
             g if g == n => "All of them matched the demonstration well.".to_string(),
             0 => format!(
                 "None {} matched the demonstration yet: here is what to work on.",
-                if unlike > 0 { of_n.as_str() } else { "of them" }
+                if unlike + cut > 0 {
+                    of_n.as_str()
+                } else {
+                    "of them"
+                }
             ),
             g => format!("{g} {of_n} matched the demonstration well."),
         });
@@ -331,7 +368,12 @@ pub fn patient_summary(
         }
     } else {
         let mut counts: Vec<(String, usize, f64, String)> = Vec::new();
-        for r in reps {
+        let whole: Vec<&AnalysedRepetition> = reps
+            .iter()
+            .filter(|r| r.repetition.cut_off.is_none())
+            .collect();
+        let n = whole.len();
+        for r in &whole {
             for f in &r.faults {
                 match counts.iter_mut().find(|c| c.0 == f.measure) {
                     Some(c) => {
@@ -343,11 +385,16 @@ pub fn patient_summary(
             }
         }
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        if counts.is_empty() {
+        let of_n = if cut > 0 {
+            format!("of the other {n}")
+        } else {
+            format!("of {n}")
+        };
+        if counts.is_empty() && n > 0 {
             out.push("No fault was found against the standard limits.".into());
         }
         for (_, count, _, words) in counts.iter().take(2) {
-            out.push(format!("In {count} of {n}, {words}."));
+            out.push(format!("In {count} {of_n}, {words}."));
         }
     }
     out
@@ -449,6 +496,7 @@ mod tests {
             mirrored: false,
             unlike_exercise,
             exercise_check: None,
+            cut_off: None,
         }
     }
 

@@ -137,8 +137,8 @@ pub fn prepare(mut rec: Recording, settings: &PrepareSettings) -> Result<Prepare
             warnings.push(Warning::new(
                 "not_filtered",
                 format!(
-                    "the {fc} Hz low-pass is above half the frame rate ({} Hz): positions were \
-                     not filtered",
+                    "the {fc} Hz low-pass is not below half the frame rate of {:.1} Hz: \
+                     positions were not filtered",
                     rec.rate_hz
                 ),
             ));

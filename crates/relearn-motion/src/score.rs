@@ -123,6 +123,20 @@ pub struct RepScore {
     /// `unlike_exercise` mark can be traced. Absent for templates without the check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exercise_check: Option<ExerciseCheck>,
+    /// The edge of the recording that cuts this repetition short
+    /// ([`crate::segment::CutOff`]): the part recorded is compared, but the repetition is not
+    /// judged and no difference from the demonstration is told (it would be the missing
+    /// part). Absent for a whole repetition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_off: Option<crate::segment::CutOff>,
+}
+
+impl RepScore {
+    /// Whether the repetition counts in the set's verdicts and advice: it resembles the
+    /// exercise and the recording holds it whole.
+    pub fn is_judged(&self) -> bool {
+        !self.unlike_exercise && self.cut_off.is_none()
+    }
 }
 
 /// The two statistics of a repetition that the exercise check ([`crate::resemblance`])
@@ -161,14 +175,16 @@ pub struct RecordingScore {
 }
 
 /// The set of repetitions in one recording at a glance: how many, how many were judged (not
-/// unlike the exercise), how many of those were correct, and their mean score. Sessions are
+/// unlike the exercise, not cut off by the recording's edges: [`RepScore::is_judged`]), how
+/// many of those were correct, and their mean score. Sessions are
 /// compared by such means, not by single repetitions: one repetition's score varies by tens of
 /// points (docs/scoring.md §5, VALIDATION.md §4 "Score repeatability").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetSummary {
     /// Repetitions found.
     pub repetitions: usize,
-    /// Repetitions that resemble the exercise (the others are left out of the two below).
+    /// Repetitions that resemble the exercise and that the recording holds whole (the others
+    /// are left out of the two below).
     pub judged: usize,
     /// Judged repetitions with the verdict correct.
     pub correct: usize,
@@ -179,7 +195,7 @@ pub struct SetSummary {
 impl RecordingScore {
     /// The set at a glance ([`SetSummary`]).
     pub fn summary(&self) -> SetSummary {
-        let judged: Vec<&RepScore> = self.reps.iter().filter(|r| !r.unlike_exercise).collect();
+        let judged: Vec<&RepScore> = self.reps.iter().filter(|r| r.is_judged()).collect();
         let scores: Vec<f64> = judged.iter().map(|r| r.score).collect();
         SetSummary {
             repetitions: self.reps.len(),
@@ -543,6 +559,7 @@ fn score_with_basis(
     let mut basis = Vec::with_capacity(spans.len());
     let mut mirrored_reps: Vec<usize> = Vec::new();
     let mut unlike_reps: Vec<usize> = Vec::new();
+    let mut cut_reps: Vec<(usize, crate::segment::CutOff)> = Vec::new();
     let fences = t.exercise_fences();
     for (k, span) in spans.iter().enumerate() {
         let curves = rep_curves(
@@ -615,6 +632,12 @@ fn score_with_basis(
         } else {
             (prob, verdict, confidence)
         };
+        if let Some(cut) = span.cut_off {
+            // The missing part would be told as differences ("the hips flex 96 degrees
+            // further at the end"): none are, and the warning says why.
+            cut_reps.push((k + 1, cut));
+            deviations.clear();
+        }
         reps.push(RepScore {
             number: k + 1,
             start_s: p.recording.time_s(span.start),
@@ -630,7 +653,11 @@ fn score_with_basis(
             mirrored: cmp.mirrored,
             unlike_exercise,
             exercise_check,
+            cut_off: span.cut_off,
         });
+    }
+    if !cut_reps.is_empty() {
+        warnings.push(cut_off_warning(&cut_reps));
     }
     if !unlike_reps.is_empty() {
         warnings.push(unlike_exercise_warning(
@@ -741,6 +768,25 @@ fn unlike_exercise_warning(unlike: &[usize], total: usize, exercise: &str) -> Wa
              template's examples allow, as a different exercise, a very different execution or \
              lost tracking would be; check that this is the patient's exercise and that the \
              body was tracked before acting on the verdict"
+        ),
+    )
+}
+
+/// The warning for repetitions that the recording does not hold whole
+/// ([`crate::segment::CutOff`]): which ones, and what to do.
+pub(crate) fn cut_off_warning(cut: &[(usize, crate::segment::CutOff)]) -> Warning {
+    let each: Vec<String> = cut
+        .iter()
+        .map(|(k, c)| format!("repetition {k} {}", c.words()))
+        .collect();
+    Warning::new(
+        "cut_off",
+        format!(
+            "{}: {} shown but left out of the verdicts and advice, as the part the recording \
+             missed would read as faults; start recording before the first repetition and stop \
+             after the last",
+            each.join("; "),
+            if cut.len() == 1 { "it is" } else { "they are" }
         ),
     )
 }

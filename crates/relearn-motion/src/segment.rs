@@ -85,6 +85,56 @@ pub struct Repetition {
     pub duration_s: f64,
     /// How sure the segmentation is that this is one whole repetition (0-1).
     pub confidence: f64,
+    /// The edge of the recording that cuts this repetition short, when the person is still
+    /// more than half-way into the movement there ([`CutOff`]); absent for a whole
+    /// repetition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_off: Option<CutOff>,
+}
+
+/// A repetition that the recording does not hold whole: it started before the recording did,
+/// or the recording stopped before the person came back. At the recording's edge the
+/// normalised primary signal is still above [`SegmentSettings::enter`] (more than half-way
+/// from rest to a typical turning point), so the part recorded is not the movement the
+/// demonstration shows, and comparing the two would report the missing part as faults ("the
+/// hips flex 96° further at the end"). Such a repetition is shown but not judged
+/// (`score.rs`) and not learnt from (`template.rs`). *Relearn default*: the threshold is the
+/// segmentation's own entry level, so a repetition is cut off exactly when the recording's
+/// edge falls inside its core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutOff {
+    /// The recording starts during the repetition.
+    Start,
+    /// The recording stops during the repetition.
+    End,
+    /// The recording starts and stops during the repetition.
+    Both,
+}
+
+impl CutOff {
+    /// Whether a repetition over frames `start..end` of a normalised signal `s` is cut off
+    /// by the recording's edges, `enter` being the level that counts as inside a repetition.
+    pub fn of(s: &[f64], start: usize, end: usize, enter: f64) -> Option<CutOff> {
+        let inside = |i: Option<&f64>| i.is_some_and(|v| *v > enter);
+        let at_start = start == 0 && inside(s.first());
+        let at_end = end >= s.len() && inside(s.last());
+        match (at_start, at_end) {
+            (true, true) => Some(CutOff::Both),
+            (true, false) => Some(CutOff::Start),
+            (false, true) => Some(CutOff::End),
+            (false, false) => None,
+        }
+    }
+
+    /// In words, for messages: "started before the recording did".
+    pub fn words(self) -> &'static str {
+        match self {
+            CutOff::Start => "started before the recording did",
+            CutOff::End => "was cut off by the end of the recording",
+            CutOff::Both => "started before the recording and was cut off by its end",
+        }
+    }
 }
 
 /// The primary movement direction learnt from recordings (first principal component of the
@@ -697,6 +747,7 @@ pub fn find_repetitions(s: &[f64], rate_hz: f64, settings: &SegmentSettings) -> 
                 end_s: b as f64 / rate_hz,
                 duration_s: d / rate_hz,
                 confidence: (c_rest * c_dur * c_peak).cbrt(),
+                cut_off: CutOff::of(s, a, b, settings.enter),
             }
         })
         .collect()

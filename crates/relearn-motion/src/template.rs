@@ -435,6 +435,9 @@ pub struct RepSpan {
     pub end: usize,
     /// Segmentation confidence.
     pub confidence: f64,
+    /// The edge of the recording that cuts the repetition short
+    /// ([`crate::segment::CutOff`]); `None` for a whole repetition.
+    pub cut_off: Option<crate::segment::CutOff>,
 }
 
 /// The repetitions of a recording for template building or scoring: the segmentation along
@@ -451,6 +454,7 @@ pub fn repetition_spans(
         start: 0,
         end: n,
         confidence: 1.0,
+        cut_off: None,
     }];
     if taken_whole(p, reference_duration_s, settings) {
         return whole;
@@ -464,6 +468,7 @@ pub fn repetition_spans(
             start: r.start_frame,
             end: r.end_frame,
             confidence: r.confidence,
+            cut_off: r.cut_off,
         })
         .collect()
 }
@@ -670,6 +675,16 @@ fn example_checks(
         .collect()
 }
 
+/// The example check for `cut` repetitions left out because the recording does not hold them
+/// whole ([`crate::segment::CutOff`]).
+fn cut_off_check(cut: usize) -> String {
+    if cut == 1 {
+        "1 repetition cut off by the start or end of the recording: left out".to_string()
+    } else {
+        format!("{cut} repetitions cut off by the start or end of the recording: left out")
+    }
+}
+
 /// Builds a template from labelled examples.
 pub fn build_template(
     exercise: &str,
@@ -725,6 +740,7 @@ pub fn build_template_unidentified(
         .flat_map(|(e, spans)| {
             spans
                 .iter()
+                .filter(|s| s.cut_off.is_none())
                 .map(|s| (s.end - s.start) as f64 / e.prepared.recording.rate_hz)
         })
         .collect();
@@ -739,6 +755,16 @@ pub fn build_template_unidentified(
             Some(first) if !taken_whole(e.prepared, typical, settings) => first,
             _ => repetition_spans(e.prepared, &axis, typical, settings),
         })
+        .collect();
+    // A repetition the recording does not hold whole (`segment::CutOff`) is not the movement
+    // to learn: it is left out, and the example's checks say so.
+    let cut_off: Vec<usize> = spans
+        .iter()
+        .map(|sp| sp.iter().filter(|s| s.cut_off.is_some()).count())
+        .collect();
+    let spans: Vec<Vec<RepSpan>> = spans
+        .into_iter()
+        .map(|sp| sp.into_iter().filter(|s| s.cut_off.is_none()).collect())
         .collect();
     let mut channels = shared_channels(examples);
     let has_measures = channels.iter().filter(|c| c.is_measure()).count() >= 3;
@@ -1098,11 +1124,17 @@ pub fn build_template_unidentified(
         .iter()
         .zip(&spans)
         .zip(checks)
-        .map(|((e, s), checks)| ExampleSummary {
-            path: e.source.clone(),
-            label: e.label,
-            repetitions: s.len(),
-            checks,
+        .zip(&cut_off)
+        .map(|(((e, s), mut checks), &cut)| {
+            if cut > 0 {
+                checks.push(cut_off_check(cut));
+            }
+            ExampleSummary {
+                path: e.source.clone(),
+                label: e.label,
+                repetitions: s.len(),
+                checks,
+            }
         })
         .collect();
     let mut template = Template {
@@ -1263,6 +1295,7 @@ mod tests {
             start: 0,
             end: 30,
             confidence: 1.0,
+            cut_off: None,
         };
         let spans = vec![vec![span], vec![], vec![span, span]];
         // Example 2's first repetition lies beyond the distance fence, its second moves 90 %

@@ -716,3 +716,69 @@ fn a_squat_demonstration_on_both_feet_does_not_check_pelvic_drop() {
     );
     assert!(rule("knee_valgus").enabled && rule("trunk_lateral_lean").enabled);
 }
+
+/// A recording that stops at the bottom of the third of four squats, and one that starts at
+/// the bottom of the first: the segmentation marks that repetition as cut off and the others
+/// as whole. Scoring shows it but does not judge it (no differences told: the missing part
+/// would read as faults), warns, and leaves it out of the set; a template build leaves it out
+/// of what it learns and says so in the example's checks.
+#[test]
+fn a_repetition_cut_off_by_the_recording_is_shown_but_not_judged() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::segment::CutOff;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let sim = SquatSimulation {
+        reps: 4,
+        seed: 21,
+        ..SquatSimulation::default()
+    };
+    let (rec, truth) = simulate_squat(&sim).unwrap();
+    let bottom = |k: usize| (truth.reps[k].0 + truth.reps[k].1) / 2;
+    let n = rec.frame_count();
+    let settings = PrepareSettings::default();
+    let ends_early = prepare(rec.slice_frames(0, bottom(2)), &settings).unwrap();
+    let starts_late = prepare(rec.slice_frames(bottom(0), n), &settings).unwrap();
+    let whole = prepare(rec, &settings).unwrap();
+    let cut_offs = |p| {
+        let (reps, _) = segment_repetitions(p, None, &SegmentSettings::default());
+        reps.iter().map(|r| r.cut_off).collect::<Vec<_>>()
+    };
+    assert_eq!(cut_offs(&whole), [None; 4]);
+    assert_eq!(cut_offs(&ends_early), [None, None, Some(CutOff::End)]);
+    assert_eq!(
+        cut_offs(&starts_late),
+        [Some(CutOff::Start), None, None, None]
+    );
+
+    let t = steady_demonstration(2);
+    for (p, cut) in [(&ends_early, 2), (&starts_late, 0)] {
+        let s = score_recording(&t, p).unwrap();
+        let judged: Vec<bool> = s.reps.iter().map(|r| r.is_judged()).collect();
+        let mut expected = vec![true; s.reps.len()];
+        expected[cut] = false;
+        assert_eq!(judged, expected, "{:?}", s.reps);
+        assert!(s.reps[cut].cut_off.is_some());
+        assert!(s.reps[cut].deviations.is_empty(), "{:?}", s.reps[cut]);
+        assert_eq!(s.summary().judged, s.reps.len() - 1);
+        let w = s.warnings.iter().find(|w| w.code == "cut_off").unwrap();
+        assert!(
+            w.message.starts_with(&format!("repetition {} ", cut + 1)),
+            "{}",
+            w.message
+        );
+    }
+    let s = score_recording(&t, &whole).unwrap();
+    assert!(s.reps.iter().all(|r| r.is_judged()), "{:?}", s.reps);
+    assert!(s.warnings.iter().all(|w| w.code != "cut_off"));
+
+    let mut demo: Vec<_> = (1..6).map(|s| noisy_squats(2, 0.003, s)).collect();
+    demo.push(ends_early);
+    let t = build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+    let last = t.examples.last().unwrap();
+    assert_eq!(last.repetitions, 2, "{last:?}");
+    assert_eq!(
+        last.checks,
+        ["1 repetition cut off by the start or end of the recording: left out"]
+    );
+    assert!(t.examples[..5].iter().all(|e| e.checks.is_empty()));
+}

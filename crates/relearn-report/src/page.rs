@@ -247,12 +247,20 @@ fn summary(o: &mut String, a: &Analysis) {
         let _ = write!(o, "<li>{}</li>", e(line));
     }
     o.push_str("</ul>\n");
-    // One chip per repetition: a symbol and a word, never colour alone.
-    let chips: Vec<(usize, bool, String)> = match &a.score {
+    // One chip per repetition: a symbol and a word, never colour alone. A repetition that is
+    // not judged (unlike the exercise, or only partly recorded) gets neither mark.
+    let chips: Vec<(usize, Option<bool>, String)> = match &a.score {
         Some(s) => s
             .reps
             .iter()
             .map(|r| {
+                if let Some(why) = not_judged_words(r) {
+                    return (
+                        r.number,
+                        None,
+                        format!("Repetition {}: {why}, not judged", r.number),
+                    );
+                }
                 let ok = r.verdict == Verdict::Correct;
                 let word = if ok {
                     "matched the demonstration"
@@ -261,7 +269,7 @@ fn summary(o: &mut String, a: &Analysis) {
                 };
                 (
                     r.number,
-                    ok,
+                    Some(ok),
                     format!("Repetition {}: {word}, score {:.0}", r.number, r.score),
                 )
             })
@@ -276,18 +284,33 @@ fn summary(o: &mut String, a: &Analysis) {
                 } else {
                     format!("{} fault(s)", r.faults.len())
                 };
+                if r.repetition.cut_off.is_some() {
+                    return (
+                        r.repetition.number,
+                        None,
+                        format!(
+                            "Repetition {}: only partly recorded, not judged",
+                            r.repetition.number
+                        ),
+                    );
+                }
                 (
                     r.repetition.number,
-                    ok,
+                    Some(ok),
                     format!("Repetition {}: {word}", r.repetition.number),
                 )
             })
             .collect(),
     };
     if !chips.is_empty() {
+        let skipped = if chips.iter().any(|c| c.1.is_none()) {
+            ", – not judged"
+        } else {
+            ""
+        };
         let _ = write!(
             o,
-            "<p class=\"chips-key\">Each repetition: ✓ {}, ✗ {}</p>",
+            "<p class=\"chips-key\">Each repetition: ✓ {}, ✗ {}{skipped}</p>",
             if a.score.is_some() {
                 "matched the demonstration"
             } else {
@@ -301,11 +324,14 @@ fn summary(o: &mut String, a: &Analysis) {
         );
         o.push_str("<ol class=\"chips\" aria-label=\"Each repetition\">");
         for (n, ok, label) in chips {
+            let (class, mark) = match ok {
+                Some(true) => ("ok", "✓"),
+                Some(false) => ("work", "✗"),
+                None => ("skip", "–"),
+            };
             let _ = write!(
                 o,
-                "<li class=\"chip {}\" title=\"{l}\"><span class=\"sr-only\">{l}</span><span aria-hidden=\"true\">{n} {}</span></li>",
-                if ok { "ok" } else { "work" },
-                if ok { "✓" } else { "✗" },
+                "<li class=\"chip {class}\" title=\"{l}\"><span class=\"sr-only\">{l}</span><span aria-hidden=\"true\">{n} {mark}</span></li>",
                 l = e(&label),
             );
         }
@@ -358,6 +384,17 @@ fn mirror(o: &mut String, replay: &crate::replay::Replay) {
             ""
         }
     );
+}
+
+/// Why a scored repetition is not judged, in words (`None` when it is judged).
+fn not_judged_words(r: &relearn_motion::score::RepScore) -> Option<&'static str> {
+    if r.unlike_exercise {
+        Some("does not resemble the exercise")
+    } else if r.cut_off.is_some() {
+        Some("only partly recorded")
+    } else {
+        None
+    }
 }
 
 fn verdict_text(v: Verdict) -> &'static str {
@@ -423,8 +460,8 @@ fn repetition_table(a: &Analysis, found: &[Moment]) -> String {
                 )
             })
             .unwrap_or_else(|| "–".into());
-        let class = match sr.map(|s| s.verdict) {
-            Some(Verdict::Incorrect) => " class=\"work\"",
+        let class = match sr.map(|s| (s.verdict, s.is_judged())) {
+            Some((Verdict::Incorrect, true)) => " class=\"work\"",
             _ => "",
         };
         let _ = write!(
@@ -446,11 +483,15 @@ fn repetition_table(a: &Analysis, found: &[Moment]) -> String {
         if score.is_some() {
             match sr {
                 Some(s) => {
+                    let verdict = match not_judged_words(s) {
+                        Some(why) => format!("– not judged ({why})"),
+                        None => verdict_text(s.verdict).to_string(),
+                    };
                     let _ = write!(
                         o,
                         "<td class=\"num\">{:.0}</td><td class=\"verdict\">{}</td><td class=\"num\">{:.0} %</td>",
                         s.score,
-                        verdict_text(s.verdict),
+                        e(&verdict),
                         s.confidence * 100.0
                     );
                     if has_rating {

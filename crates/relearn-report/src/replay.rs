@@ -286,6 +286,8 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
                 .and_then(|s| s.reps.iter().find(|x| x.number == rep.number))
             {
                 let verdict = match s.verdict {
+                    _ if s.unlike_exercise => "does not resemble the exercise: not judged",
+                    _ if s.cut_off.is_some() => "only partly recorded: not judged",
                     Verdict::Correct => "matches the demonstration",
                     Verdict::Incorrect => "needs work",
                 };
