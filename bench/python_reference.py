@@ -59,7 +59,9 @@ prepares each file again):
    of the correct examples (``numpy.linalg.eigh`` of the pooled covariance); each recording
    is projected on it, smoothed (0.2 s), normalised (rest 0, peak 1) and segmented with the
    same hysteresis (enter 0.5, rest 0.15, merge above 0.35, 5 % speed rule); a recording no
-   longer than 1.6 x the typical repetition is one repetition.
+   longer than 1.6 x the typical repetition is one repetition. A repetition whose core the
+   recording's first or last frame falls in is cut off: not learnt from, and scored without
+   deviations and outside the set's judged repetitions.
 8. Curves (``relearn-motion/src/channels.rs``, ``compare.rs::rep_curves``): per repetition,
    the 22 measures plus the 22 joints x 3 body axes (relative to the mid-hip at the start,
    in the repetition's body frame, % of leg length) = 88 channels, linearly resampled to 101
@@ -857,16 +859,23 @@ def find_repetitions(s, enter=0.5, rest=0.15, merge_above=0.35, min_s=0.4, still
     for (a, b, pk, rs, re), dd, pv in zip(reps, dur, peaks):
         c_rest = 1.0 if rs and re else 0.8 if rs or re else 0.6
         c = c_rest * np.clip(1 - abs(dd - md) / md, 0, 1) * np.clip(1 - abs(pv - mp) / max(mp, 1e-9), 0, 1)
-        out.append((a, b, float(np.cbrt(c))))
+        out.append((a, b, float(np.cbrt(c)), cut_off(s, a, b, enter)))
     return out
+
+
+def cut_off(s, a, b, enter):
+    """segment.rs CutOff::of: the edge of the recording inside the repetition's core."""
+    at_start = a == 0 and s[0] > enter
+    at_end = b >= len(s) and s[-1] > enter
+    return "both" if at_start and at_end else "start" if at_start else "end" if at_end else None
 
 
 def repetition_spans(p, axis, typical_s):
     n = p["n"]
     if typical_s and typical_s > 0 and n / RATE_HZ <= SINGLE_REP_RATIO * typical_s:
-        return [(0, n, 1.0)]
+        return [(0, n, 1.0, None)]
     reps = find_repetitions(normalised_excursion(p, axis))
-    return reps if len(reps) > 1 else [(0, n, 1.0)]
+    return reps if len(reps) > 1 else [(0, n, 1.0, None)]
 
 
 def tempo_phases(sig):
@@ -1231,9 +1240,11 @@ def cmd_template(args):
         sys.exit(f"{args.manifest}: no example labelled `correct`")
     axis = learn_primary_axis(correct)
     first = [repetition_spans(p, axis, None) for p in preps]
-    durations = [(b - a) / RATE_HZ for p, sp, lab in zip(preps, first, labels) if lab == "correct" for a, b, _ in sp]
+    durations = [(b - a) / RATE_HZ for p, sp, lab in zip(preps, first, labels) if lab == "correct"
+                 for a, b, _, cut in sp if cut is None]
     typical = float(np.median(durations))
-    spans = [repetition_spans(p, axis, typical) for p in preps]
+    # template.rs: a repetition the recording cuts off is not learnt from.
+    spans = [[r for r in repetition_spans(p, axis, typical) if r[3] is None] for p in preps]
     reps = [(i, sp) for i, spl in enumerate(spans) for sp in spl]
     curves = [rep_curves(preps[i], sp[0], sp[1]) for i, sp in reps]
     rep_labels = np.array([labels[i] for i, _ in reps])
@@ -1368,8 +1379,10 @@ def cmd_score(args):
                 reps.append({"number": k + 1, "start_s": sp[0] / RATE_HZ, "end_s": sp[1] / RATE_HZ,
                              "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
                              "confidence": round(conf, 3), "rating": None, "duration_s": d,
-                             "deviations": deviations(ref_p, cmp, findings, t["peak_pct"]),
-                             "mirrored": bool(cmp["mirrored"]), "unlike_exercise": bool(unlike)})
+                             # score.rs: a repetition the recording cuts off tells no deviation.
+                             "deviations": [] if sp[3] else deviations(ref_p, cmp, findings, t["peak_pct"]),
+                             "mirrored": bool(cmp["mirrored"]), "unlike_exercise": bool(unlike),
+                             "cut_off": sp[3]})
             other = [r["number"] for r in reps if r["mirrored"]]
             if other:
                 warns.append(f"repetitions {other} were done on the other side and compared "
@@ -1380,7 +1393,10 @@ def cmd_score(args):
             if noisier:
                 warns.append(f"tracking noise {p['noise_mm']:.1f} mm: noisier than the template's "
                              f"examples ({t['noise']['largest']:.1f} mm at most)")
-            judged = [r for r in reps if not r["unlike_exercise"]]
+            cut = [f"repetition {r['number']} ({r['cut_off']})" for r in reps if r["cut_off"]]
+            if cut:
+                warns.append(f"{', '.join(cut)} cut off by the recording: not judged")
+            judged = [r for r in reps if not r["unlike_exercise"] and not r["cut_off"]]
             summary = {"repetitions": len(reps), "judged": len(judged),
                        "correct": sum(r["verdict"] == "correct" for r in judged),
                        "mean_score": round(float(np.mean([r["score"] for r in judged])), 1)
