@@ -61,7 +61,9 @@ prepares each file again):
    same hysteresis (enter 0.5, rest 0.15, merge above 0.35, 5 % speed rule); a recording no
    longer than 1.6 x the typical repetition is one repetition. A repetition whose core the
    recording's first or last frame falls in is cut off: not learnt from, and scored without
-   deviations and outside the set's judged repetitions.
+   deviations and outside the set's judged repetitions. The template's axis is turned so that
+   moving away from rest is positive (the correct examples vote), and a recording whose two
+   ends lie more than half its range apart is segmented with rest at the lower end.
 8. Curves (``relearn-motion/src/channels.rs``, ``compare.rs::rep_curves``): per repetition,
    the 22 measures plus the 22 joints x 3 body axes (relative to the mid-hip at the start,
    in the repetition's body frame, % of leg length) = 88 channels, linearly resampled to 101
@@ -806,19 +808,42 @@ def moving_mean(x, half):
     return (c[hi] - c[lo]) / (hi - lo)
 
 
-def normalised_excursion(p, axis, start=0, end=None, min_excursion=3.0):
-    rows = posture_rows(p, start, end)
-    signal = (rows - np.nanmean(rows, axis=0)) @ axis
-    n = len(signal)
-    smooth = moving_mean(signal, int(round(0.2 * RATE_HZ / 2.0)))
+def excursion_frame(smooth, turned=False):
+    """segment.rs excursion_frame: rest level, direction and amplitude. Along an axis turned
+    away from rest, a recording whose two ends lie more than half the range apart has its rest
+    at the lower end."""
+    n = len(smooth)
     edge = min(max(n // 10, 3), n)
     rest = np.median(np.concatenate((smooth[:edge], smooth[n - edge:])))
-    up = np.quantile(smooth, 0.98) - rest
-    down = rest - np.quantile(smooth, 0.02)
-    sign, amp = (1.0, up) if up >= down else (-1.0, down)
+    high, low = np.quantile(smooth, 0.98), np.quantile(smooth, 0.02)
+    if turned:
+        first, last = np.median(smooth[:edge]), np.median(smooth[n - edge:])
+        if abs(first - last) > 0.5 * (high - low):
+            rest = min(first, last)
+            return rest, 1.0, high - rest
+    up, down = high - rest, rest - low
+    return (rest, 1.0, up) if up >= down else (rest, -1.0, down)
+
+
+def smoothed_projection(p, axis, start=0, end=None):
+    rows = posture_rows(p, start, end)
+    signal = (rows - np.nanmean(rows, axis=0)) @ axis
+    return moving_mean(signal, int(round(0.2 * RATE_HZ / 2.0)))
+
+
+def normalised_excursion(p, axis, start=0, end=None, min_excursion=3.0, turned=False):
+    smooth = smoothed_projection(p, axis, start, end)
+    rest, sign, amp = excursion_frame(smooth, turned)
     if amp <= max(min_excursion, 1e-9):
-        return np.zeros(n)
+        return np.zeros(len(smooth))
     return sign * (smooth - rest) / amp
+
+
+def orient_away_from_rest(axis, preps):
+    """segment.rs orient_away_from_rest: the correct examples vote on the way the movement
+    goes from rest."""
+    votes = sum(excursion_frame(smoothed_projection(p, axis))[1] for p in preps)
+    return -axis if votes < 0 else axis
 
 
 def find_repetitions(s, enter=0.5, rest=0.15, merge_above=0.35, min_s=0.4, still=0.05):
@@ -874,7 +899,7 @@ def repetition_spans(p, axis, typical_s):
     n = p["n"]
     if typical_s and typical_s > 0 and n / RATE_HZ <= SINGLE_REP_RATIO * typical_s:
         return [(0, n, 1.0, None)]
-    reps = find_repetitions(normalised_excursion(p, axis))
+    reps = find_repetitions(normalised_excursion(p, axis, turned=True))
     return reps if len(reps) > 1 else [(0, n, 1.0, None)]
 
 
@@ -1238,7 +1263,7 @@ def cmd_template(args):
     correct = [p for p, lab in zip(preps, labels) if lab == "correct"]
     if not correct:
         sys.exit(f"{args.manifest}: no example labelled `correct`")
-    axis = learn_primary_axis(correct)
+    axis = orient_away_from_rest(learn_primary_axis(correct), correct)
     first = [repetition_spans(p, axis, None) for p in preps]
     durations = [(b - a) / RATE_HZ for p, sp, lab in zip(preps, first, labels) if lab == "correct"
                  for a, b, _, cut in sp if cut is None]

@@ -147,6 +147,13 @@ pub struct PrimaryAxis {
     pub loading: Vec<f64>,
     /// Share of the posture variance the component explains (0-1).
     pub explained: f64,
+    /// Whether the axis is turned so that moving away from rest projects positive, as a
+    /// template's demonstration shows ([`orient_away_from_rest`]). A recording that starts or
+    /// stops inside a movement then still has its rest told apart from its turning point
+    /// ([`normalise_excursion_towards`]). Absent (false) for an axis learnt from the recording
+    /// itself and in templates built before it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub away_from_rest: bool,
 }
 
 /// Frames of a recording as joint positions in the body frame, % of body size.
@@ -365,7 +372,33 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
         joints: keys,
         loading: v,
         explained: (lambda / trace).clamp(0.0, 1.0),
+        away_from_rest: false,
     })
+}
+
+/// The axis turned so that moving away from rest projects positive: a principal component's
+/// sign is arbitrary, but each demonstration recording, starting and ending at rest, shows
+/// which way the movement goes from there (the larger swing from the level at its two ends,
+/// [`normalise_excursion`]). The recordings vote, each counted once; on a tie the axis keeps
+/// its sign. A template stores the turned axis, and segmentation along it can then tell rest
+/// from the turning point in a recording that starts or stops during a repetition.
+pub fn orient_away_from_rest(
+    mut axis: PrimaryAxis,
+    recordings: &[&PreparedRecording],
+    smooth_s: f64,
+) -> PrimaryAxis {
+    let votes: f64 = recordings
+        .par_iter()
+        .map(|p| {
+            let smooth = smoothed(&project(p, &axis), p.recording.rate_hz, smooth_s);
+            excursion_frame(&smooth, false).map_or(0.0, |(_, sign, _)| sign)
+        })
+        .sum();
+    if votes < 0.0 {
+        axis.loading.iter_mut().for_each(|l| *l = -*l);
+    }
+    axis.away_from_rest = true;
+    axis
 }
 
 /// Projects a recording on a primary axis (its own mean removed), frame by frame. Streams
@@ -614,6 +647,7 @@ impl PrimaryAxis {
             joints: self.joints.clone(),
             loading,
             explained: self.explained,
+            away_from_rest: self.away_from_rest,
         })
     }
 }
@@ -627,28 +661,75 @@ pub fn normalise_excursion(
     smooth_s: f64,
     min_excursion: f64,
 ) -> Vec<f64> {
+    normalise_excursion_towards(signal, rate_hz, smooth_s, min_excursion, false)
+}
+
+/// [`normalise_excursion`] of a signal along an axis turned away from rest
+/// ([`PrimaryAxis::away_from_rest`], when `away_from_rest` is true). Rest is normally the
+/// level at both ends of the recording (the median of each end's tenth together), and the
+/// movement goes the way of the larger swing from it. When the two ends' levels lie more than
+/// half the signal's range apart (2nd to 98th percentile), one end is inside a movement: the
+/// median of both would sit half-way and the direction would be a toss-up, reversing the
+/// segmentation (pauses taken for repetitions; VALIDATION.md §4, "Recordings that start or
+/// stop during a repetition"). Along an axis turned away from rest, rest is then the lower
+/// end and the movement goes up from it. *Relearn default* (the half-range test).
+pub fn normalise_excursion_towards(
+    signal: &[f64],
+    rate_hz: f64,
+    smooth_s: f64,
+    min_excursion: f64,
+    away_from_rest: bool,
+) -> Vec<f64> {
+    let n = signal.len();
+    let smooth = smoothed(signal, rate_hz, smooth_s);
+    let Some((rest, sign, amp)) = excursion_frame(&smooth, away_from_rest) else {
+        return vec![f64::NAN; n];
+    };
+    if amp <= min_excursion.max(1e-9) {
+        return vec![0.0; n];
+    }
+    smooth.iter().map(|v| sign * (v - rest) / amp).collect()
+}
+
+/// The moving mean of `signal` over `smooth_s` seconds (centred, shorter at the ends).
+fn smoothed(signal: &[f64], rate_hz: f64, smooth_s: f64) -> Vec<f64> {
     let n = signal.len();
     let half = (smooth_s * rate_hz / 2.0).round() as usize;
-    let smooth: Vec<f64> = (0..n)
+    (0..n)
         .map(|i| {
             let lo = i.saturating_sub(half);
             let hi = (i + half + 1).min(n);
             stats::mean(&signal[lo..hi]).unwrap_or(f64::NAN)
         })
-        .collect();
+        .collect()
+}
+
+/// Rest level, direction (+1 or −1) and amplitude (98th percentile of the excursion) of a
+/// smoothed primary signal ([`normalise_excursion_towards`]); `turned` when the signal's axis
+/// is turned away from rest. `None` for an empty signal.
+fn excursion_frame(smooth: &[f64], turned: bool) -> Option<(f64, f64, f64)> {
+    let n = smooth.len();
     let edge = (n / 10).max(3).min(n);
-    let mut ends: Vec<f64> = smooth[..edge].to_vec();
-    ends.extend_from_slice(&smooth[n - edge..]);
-    let Some(rest) = stats::median(&ends) else {
-        return vec![f64::NAN; n];
-    };
-    let up = stats::quantile(&smooth, 0.98).map_or(0.0, |q| q - rest);
-    let down = stats::quantile(&smooth, 0.02).map_or(0.0, |q| rest - q);
-    let (sign, amp) = if up >= down { (1.0, up) } else { (-1.0, down) };
-    if amp <= min_excursion.max(1e-9) {
-        return vec![0.0; n];
+    let mut ends: Vec<f64> = smooth.get(..edge)?.to_vec();
+    ends.extend_from_slice(smooth.get(n - edge..)?);
+    let rest = stats::median(&ends)?;
+    let high = stats::quantile(smooth, 0.98);
+    let low = stats::quantile(smooth, 0.02);
+    if let (true, Some(high), Some(low)) = (turned, high, low) {
+        let first = stats::median(smooth.get(..edge)?)?;
+        let last = stats::median(smooth.get(n - edge..)?)?;
+        if (first - last).abs() > 0.5 * (high - low) {
+            let rest = first.min(last);
+            return Some((rest, 1.0, high - rest));
+        }
     }
-    smooth.iter().map(|v| sign * (v - rest) / amp).collect()
+    let up = high.map_or(0.0, |q| q - rest);
+    let down = low.map_or(0.0, |q| rest - q);
+    Some(if up >= down {
+        (rest, 1.0, up)
+    } else {
+        (rest, -1.0, down)
+    })
 }
 
 /// Finds the repetitions in a normalised excursion signal (see the module documentation).
@@ -773,11 +854,12 @@ pub fn segment_repetitions(
         },
     };
     let signal = project(p, axis);
-    let s = normalise_excursion(
+    let s = normalise_excursion_towards(
         &signal,
         p.recording.rate_hz,
         settings.smooth_s,
         settings.min_excursion_pct,
+        axis.away_from_rest,
     );
     let mut reps = find_repetitions(&s, p.recording.rate_hz, settings);
     for r in &mut reps {
@@ -814,6 +896,7 @@ mod tests {
             joints: vec!["left_knee".into(), "right_knee".into()],
             loading: vec![-0.6, 0.0, 0.8, 0.0, 0.0, 0.0],
             explained: 0.9,
+            away_from_rest: false,
         };
         let m = axis.mirrored().unwrap();
         assert_eq!(m.joints, axis.joints);
@@ -824,6 +907,7 @@ mod tests {
             joints: vec!["pelvis".into()],
             loading: vec![0.0, 0.0, 1.0],
             explained: 0.9,
+            away_from_rest: false,
         };
         assert!(centre.mirrored().is_none());
     }
@@ -910,5 +994,53 @@ mod tests {
     fn a_flat_signal_has_no_repetitions() {
         let n = normalise_excursion(&vec![1.0; 200], 30.0, 0.2, 0.0);
         assert!(find_repetitions(&n, 30.0, &SegmentSettings::default()).is_empty());
+    }
+
+    #[test]
+    fn an_axis_turned_away_from_rest_projects_a_squat_positive_whatever_its_sign() {
+        use crate::prepare::{prepare, PrepareSettings};
+        use crate::simulate::{simulate_squat, SquatSimulation};
+        let (rec, truth) = simulate_squat(&SquatSimulation::default()).unwrap();
+        let p = prepare(rec, &PrepareSettings::default()).unwrap();
+        let learnt = learn_primary_axis(&[&p]).unwrap();
+        let mut negated = learnt.clone();
+        negated.loading.iter_mut().for_each(|l| *l = -*l);
+        let (a, b) = truth.reps[0];
+        for axis in [learnt, negated] {
+            let turned = orient_away_from_rest(axis, &[&p], 0.2);
+            assert!(turned.away_from_rest);
+            let signal = project(&p, &turned);
+            // The bottom of the first squat lies above its standing start.
+            assert!(signal[(a + b) / 2] > signal[a] + 1.0, "{:?}", &signal[a..b]);
+        }
+    }
+
+    #[test]
+    fn along_an_axis_turned_away_from_rest_a_recording_stopped_at_the_top_keeps_its_rest() {
+        // Rest at 0 for a second, two movements up to 10 and back, a third held at 10 for a
+        // second when the recording stops: the two ends' tenths lie 10 apart.
+        let mut s: Vec<f64> = Vec::new();
+        for _ in 0..2 {
+            s.extend(std::iter::repeat_n(0.0, 30));
+            s.extend((0..60).map(|i| 10.0 * (std::f64::consts::PI * i as f64 / 60.0).sin()));
+        }
+        s.extend(std::iter::repeat_n(0.0, 30));
+        s.extend((0..30).map(|i| 10.0 * (std::f64::consts::FRAC_PI_2 * i as f64 / 30.0).sin()));
+        s.extend(std::iter::repeat_n(10.0, 30));
+        let plain = normalise_excursion(&s, 30.0, 0.2, 0.0);
+        let turned = normalise_excursion_towards(&s, 30.0, 0.2, 0.0, true);
+        // Without the direction, rest is taken half-way between the ends.
+        assert!(plain[10] < -0.5, "{}", plain[10]);
+        assert!(turned[10].abs() < 1e-9, "{}", turned[10]);
+        assert!((turned[s.len() - 1] - 1.0).abs() < 0.05);
+        let reps = find_repetitions(&turned, 30.0, &SegmentSettings::default());
+        let cut: Vec<Option<CutOff>> = reps.iter().map(|r| r.cut_off).collect();
+        assert_eq!(cut, [None, None, Some(CutOff::End)], "{reps:?}");
+        // Both ends at rest: the direction changes nothing.
+        let whole = &s[..210];
+        assert_eq!(
+            normalise_excursion(whole, 30.0, 0.2, 0.0),
+            normalise_excursion_towards(whole, 30.0, 0.2, 0.0, true)
+        );
     }
 }

@@ -22,8 +22,8 @@ use crate::measures::{MeasureKind, MeasureSet};
 use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
-    learn_primary_axis, normalise_excursion, project, segment_repetitions, PrimaryAxis,
-    SegmentSettings,
+    learn_primary_axis, normalise_excursion, orient_away_from_rest, project, segment_repetitions,
+    PrimaryAxis, SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -726,6 +726,7 @@ pub fn build_template_unidentified(
     let axis = learn_primary_axis(&correct_preps).ok_or_else(|| {
         Error::Template("the correct examples show no movement to learn from".into())
     })?;
+    let axis = orient_away_from_rest(axis, &correct_preps, settings.segment.smooth_s);
     // First pass: the correct examples segmented, to learn the typical repetition duration.
     let first_pass: Vec<Option<Vec<RepSpan>>> = examples
         .par_iter()
