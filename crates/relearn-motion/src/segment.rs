@@ -378,22 +378,33 @@ pub fn learn_primary_axis(recordings: &[&PreparedRecording]) -> Option<PrimaryAx
 
 /// The axis turned so that moving away from rest projects positive: a principal component's
 /// sign is arbitrary, but each demonstration recording, starting and ending at rest, shows
-/// which way the movement goes from there (the larger swing from the level at its two ends,
-/// [`normalise_excursion`]). The recordings vote, each counted once; on a tie the axis keeps
-/// its sign. A template stores the turned axis, and segmentation along it can then tell rest
-/// from the turning point in a recording that starts or stops during a repetition.
+/// which way the movement goes from there ([`direction_from_rest`]). The recordings vote,
+/// each counted once; on a tie the axis keeps its sign. A template stores the turned axis, and
+/// segmentation along it can then tell rest from the turning point in a recording that starts
+/// or stops during a repetition. (`template.rs` takes the votes from the projections its
+/// first segmentation pass makes anyway, through [`turned_away_from_rest`].)
 pub fn orient_away_from_rest(
-    mut axis: PrimaryAxis,
+    axis: PrimaryAxis,
     recordings: &[&PreparedRecording],
     smooth_s: f64,
 ) -> PrimaryAxis {
     let votes: f64 = recordings
         .par_iter()
-        .map(|p| {
-            let smooth = smoothed(&project(p, &axis), p.recording.rate_hz, smooth_s);
-            excursion_frame(&smooth, false).map_or(0.0, |(_, sign, _)| sign)
-        })
+        .map(|p| direction_from_rest(&project(p, &axis), p.recording.rate_hz, smooth_s))
         .sum();
+    turned_away_from_rest(axis, votes)
+}
+
+/// The way (+1 or −1) a recording's projection moves from rest: the larger swing from the
+/// level at its two ends, as [`normalise_excursion`] finds it; 0 for an empty projection.
+pub fn direction_from_rest(projection: &[f64], rate_hz: f64, smooth_s: f64) -> f64 {
+    let smooth = smoothed(projection, rate_hz, smooth_s);
+    excursion_frame(&smooth, false).map_or(0.0, |(_, sign, _)| sign)
+}
+
+/// `axis` turned by the sum of the recordings' [`direction_from_rest`] votes: negated when
+/// it is negative, and marked [`PrimaryAxis::away_from_rest`].
+pub fn turned_away_from_rest(mut axis: PrimaryAxis, votes: f64) -> PrimaryAxis {
     if votes < 0.0 {
         axis.loading.iter_mut().for_each(|l| *l = -*l);
     }
@@ -853,13 +864,23 @@ pub fn segment_repetitions(
             None => return (Vec::new(), vec![f64::NAN; p.recording.frame_count()]),
         },
     };
-    let signal = project(p, axis);
+    segment_projection(p, &project(p, axis), axis.away_from_rest, settings)
+}
+
+/// [`segment_repetitions`] of a recording's projection on a primary axis ([`project`]),
+/// `away_from_rest` when the axis is turned away from rest.
+pub fn segment_projection(
+    p: &PreparedRecording,
+    projection: &[f64],
+    away_from_rest: bool,
+    settings: &SegmentSettings,
+) -> (Vec<Repetition>, Vec<f64>) {
     let s = normalise_excursion_towards(
-        &signal,
+        projection,
         p.recording.rate_hz,
         settings.smooth_s,
         settings.min_excursion_pct,
-        axis.away_from_rest,
+        away_from_rest,
     );
     let mut reps = find_repetitions(&s, p.recording.rate_hz, settings);
     for r in &mut reps {

@@ -22,8 +22,8 @@ use crate::measures::{MeasureKind, MeasureSet};
 use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
-    learn_primary_axis, normalise_excursion, orient_away_from_rest, project, segment_repetitions,
-    PrimaryAxis, SegmentSettings,
+    direction_from_rest, learn_primary_axis, normalise_excursion, project, segment_projection,
+    segment_repetitions, turned_away_from_rest, PrimaryAxis, SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -449,19 +449,28 @@ pub fn repetition_spans(
     reference_duration_s: Option<f64>,
     settings: &TemplateSettings,
 ) -> Vec<RepSpan> {
-    let n = p.recording.frame_count();
-    let whole = vec![RepSpan {
-        start: 0,
-        end: n,
-        confidence: 1.0,
-        cut_off: None,
-    }];
     if taken_whole(p, reference_duration_s, settings) {
-        return whole;
+        return whole_recording(p);
     }
     let (reps, _) = segment_repetitions(p, Some(axis), &settings.segment);
+    spans_of(p, &reps)
+}
+
+/// The whole recording as one repetition.
+fn whole_recording(p: &PreparedRecording) -> Vec<RepSpan> {
+    vec![RepSpan {
+        start: 0,
+        end: p.recording.frame_count(),
+        confidence: 1.0,
+        cut_off: None,
+    }]
+}
+
+/// The spans of the repetitions the segmentation found, or the whole recording when it found
+/// at most one ([`repetition_spans`]).
+fn spans_of(p: &PreparedRecording, reps: &[crate::segment::Repetition]) -> Vec<RepSpan> {
     if reps.len() <= 1 {
-        return whole;
+        return whole_recording(p);
     }
     reps.iter()
         .map(|r| RepSpan {
@@ -726,12 +735,32 @@ pub fn build_template_unidentified(
     let axis = learn_primary_axis(&correct_preps).ok_or_else(|| {
         Error::Template("the correct examples show no movement to learn from".into())
     })?;
-    let axis = orient_away_from_rest(axis, &correct_preps, settings.segment.smooth_s);
     // First pass: the correct examples segmented, to learn the typical repetition duration.
+    // Their projections on the axis also vote on its direction (`segment::turned_away_from_rest`),
+    // which the segmentation then uses: one projection per example serves both.
+    let projections: Vec<Option<Vec<f64>>> = examples
+        .par_iter()
+        .map(|e| (e.label == Label::Correct).then(|| project(e.prepared, &axis)))
+        .collect();
+    let votes: f64 = examples
+        .iter()
+        .zip(&projections)
+        .filter_map(|(e, raw)| {
+            let raw = raw.as_ref()?;
+            let rate = e.prepared.recording.rate_hz;
+            Some(direction_from_rest(raw, rate, settings.segment.smooth_s))
+        })
+        .sum();
+    let axis = turned_away_from_rest(axis, votes);
+    let turn = if votes < 0.0 { -1.0 } else { 1.0 };
     let first_pass: Vec<Option<Vec<RepSpan>>> = examples
         .par_iter()
-        .map(|e| {
-            (e.label == Label::Correct).then(|| repetition_spans(e.prepared, &axis, None, settings))
+        .zip(projections)
+        .map(|(e, raw)| {
+            // The projection on the turned axis is the one on the learnt axis, negated or not.
+            let raw: Vec<f64> = raw?.into_iter().map(|v| turn * v).collect();
+            let (reps, _) = segment_projection(e.prepared, &raw, true, &settings.segment);
+            Some(spans_of(e.prepared, &reps))
         })
         .collect();
     let durations: Vec<f64> = examples
