@@ -85,16 +85,52 @@ def manifest(data, out_dir, m):
     return path
 
 
+def count_ends(data):
+    """Per movement, UI-PRMD files (each one pre-segmented repetition) whose two ends' levels
+    lie more than half the range apart along the axis of all ten subjects' correct files,
+    turned away from rest: the test a recording taken whole would need to pass to be called
+    cut off (docs/scoring.md §3; not applied to such recordings)."""
+    sys.path.insert(0, os.path.join(REPO, "bench"))
+    import numpy as np
+    import python_reference as pr
+    from uiprmd_speed import files_of
+    print("| movement | files whose ends disagree | of them correct | subjects |")
+    print("| --- | --- | --- | --- |")
+    total = 0
+    for m in range(1, 11):
+        files = files_of(data, m)
+        preps = [pr.prepare(path) for path, _ in files]
+        correct = [p for p, (_, label) in zip(preps, files) if label == "correct"]
+        axis = pr.orient_away_from_rest(pr.learn_primary_axis(correct), correct)
+        found = []
+        for p, (path, label) in zip(preps, files):
+            smooth = pr.smoothed_projection(p, axis)
+            edge = min(max(len(smooth) // 10, 3), len(smooth))
+            first, last = np.median(smooth[:edge]), np.median(smooth[-edge:])
+            if abs(first - last) > 0.5 * (np.quantile(smooth, 0.98) - np.quantile(smooth, 0.02)):
+                found.append((os.path.basename(path).split("_")[1], label))
+        total += len(found)
+        subjects = sorted({s for s, _ in found})
+        print(f"| m{m:02d} {NAMES[m - 1]} | {len(found)} of 200 | {sum(lab == 'correct' for _, lab in found)} "
+              f"| {', '.join(subjects)} |", flush=True)
+    print(f"| all | {total} of 2000 | | |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     ap.add_argument("--relearn", default=os.path.join(REPO, "target", "release", "relearn"))
     ap.add_argument("--list-whole", action="store_true",
                     help="after the table, the repetitions found in every whole recording with a mark")
+    ap.add_argument("--ends", action="store_true",
+                    help="instead, count UI-PRMD's own files whose two ends lie more than half their range "
+                         "apart along the turned axis (the Python reference's steps; about 30 s)")
     args = ap.parse_args()
     listed = []
     if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
         sys.exit(f"{args.data}: not a UI-PRMD folder (no 'Segmented Movements'); give --data")
+    if args.ends:
+        return count_ends(args.data)
     if not os.path.exists(args.relearn):
         sys.exit(f"{args.relearn}: not found; build it with `cargo build --release -p relearn-cli`")
     print("| movement | whole: 4 repetitions found | whole: repetitions marked | cut repetition marked "

@@ -107,21 +107,14 @@ fn print_text(a: &Analysis) {
                     s.score,
                     format!("{:?}", s.verdict).to_lowercase(),
                     s.confidence,
-                    if s.unlike_exercise {
-                        "  (does not resemble the exercise)"
-                    } else if s.cut_off.is_some() {
-                        "  (only partly recorded: not judged)"
-                    } else {
-                        ""
-                    }
+                    s.not_judged_because()
+                        .map(|why| format!("  ({why}: not judged)"))
+                        .unwrap_or_default()
                 )
             })
-            .unwrap_or_else(|| {
-                if rep.cut_off.is_some() {
-                    "  (only partly recorded: not judged)".to_string()
-                } else {
-                    String::new()
-                }
+            .unwrap_or_else(|| match rep.cut_off {
+                Some(_) => format!("  ({}: not judged)", relearn_motion::score::PARTLY_RECORDED),
+                None => String::new(),
             });
         outln!(
             "  rep {:>2}  {:>6.2}-{:<6.2}s  segmentation confidence {:.2}{scored}",

@@ -221,15 +221,13 @@ fn print_text(s: &RecordingScore) {
             .rating
             .map(|x| format!(", rating {x:.1}"))
             .unwrap_or_default();
-        let notes = [
-            (r.mirrored, "  (other side, compared mirrored)"),
-            (r.unlike_exercise, "  (does not resemble the exercise)"),
-            (r.cut_off.is_some(), "  (only partly recorded: not judged)"),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, note)| *note)
-        .collect::<String>();
+        let mut notes = String::new();
+        if r.mirrored {
+            notes.push_str("  (other side, compared mirrored)");
+        }
+        if let Some(why) = r.not_judged_because() {
+            notes.push_str(&format!("  ({why}: not judged)"));
+        }
         outln!(
             "  rep {:>2}  {:>6.2}-{:<6.2}s  score {:>5.1}  {:<9}  confidence {:.2}{rating}{notes}",
             r.number,

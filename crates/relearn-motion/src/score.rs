@@ -135,9 +135,24 @@ impl RepScore {
     /// Whether the repetition counts in the set's verdicts and advice: it resembles the
     /// exercise and the recording holds it whole.
     pub fn is_judged(&self) -> bool {
-        !self.unlike_exercise && self.cut_off.is_none()
+        self.not_judged_because().is_none()
+    }
+
+    /// Why the repetition is not judged, in words for a note beside it ("only partly
+    /// recorded"); `None` when it is judged.
+    pub fn not_judged_because(&self) -> Option<&'static str> {
+        if self.unlike_exercise {
+            Some("does not resemble the exercise")
+        } else if self.cut_off.is_some() {
+            Some(PARTLY_RECORDED)
+        } else {
+            None
+        }
     }
 }
+
+/// The note for a repetition the recording cuts off ([`crate::segment::CutOff`]).
+pub const PARTLY_RECORDED: &str = "only partly recorded";
 
 /// The two statistics of a repetition that the exercise check ([`crate::resemblance`])
 /// compares with the fences the template learnt from its examples.

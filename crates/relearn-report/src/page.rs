@@ -254,7 +254,7 @@ fn summary(o: &mut String, a: &Analysis) {
             .reps
             .iter()
             .map(|r| {
-                if let Some(why) = not_judged_words(r) {
+                if let Some(why) = r.not_judged_because() {
                     return (
                         r.number,
                         None,
@@ -289,8 +289,9 @@ fn summary(o: &mut String, a: &Analysis) {
                         r.repetition.number,
                         None,
                         format!(
-                            "Repetition {}: only partly recorded, not judged",
-                            r.repetition.number
+                            "Repetition {}: {}, not judged",
+                            r.repetition.number,
+                            relearn_motion::score::PARTLY_RECORDED
                         ),
                     );
                 }
@@ -386,17 +387,6 @@ fn mirror(o: &mut String, replay: &crate::replay::Replay) {
     );
 }
 
-/// Why a scored repetition is not judged, in words (`None` when it is judged).
-fn not_judged_words(r: &relearn_motion::score::RepScore) -> Option<&'static str> {
-    if r.unlike_exercise {
-        Some("does not resemble the exercise")
-    } else if r.cut_off.is_some() {
-        Some("only partly recorded")
-    } else {
-        None
-    }
-}
-
 fn verdict_text(v: Verdict) -> &'static str {
     match v {
         Verdict::Correct => "✓ correct",
@@ -483,7 +473,7 @@ fn repetition_table(a: &Analysis, found: &[Moment]) -> String {
         if score.is_some() {
             match sr {
                 Some(s) => {
-                    let verdict = match not_judged_words(s) {
+                    let verdict = match s.not_judged_because() {
                         Some(why) => format!("– not judged ({why})"),
                         None => verdict_text(s.verdict).to_string(),
                     };

@@ -285,11 +285,10 @@ pub(crate) fn build_replay(input: &ReportInput<'_>, moments: &[Moment]) -> Repla
                 .as_ref()
                 .and_then(|s| s.reps.iter().find(|x| x.number == rep.number))
             {
-                let verdict = match s.verdict {
-                    _ if s.unlike_exercise => "does not resemble the exercise: not judged",
-                    _ if s.cut_off.is_some() => "only partly recorded: not judged",
-                    Verdict::Correct => "matches the demonstration",
-                    Verdict::Incorrect => "needs work",
+                let verdict = match (s.not_judged_because(), s.verdict) {
+                    (Some(why), _) => format!("{why}: not judged"),
+                    (None, Verdict::Correct) => "matches the demonstration".to_string(),
+                    (None, Verdict::Incorrect) => "needs work".to_string(),
                 };
                 let _ = write!(text, " · score {:.0}/100 · {verdict}", s.score);
             }
