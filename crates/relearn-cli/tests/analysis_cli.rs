@@ -1050,7 +1050,9 @@ fn a_recording_of_another_exercise_is_said_not_to_resemble_the_template() {
         .arg(&kimore)
         .assert()
         .success()
-        .stdout(predicate::str::contains("(does not resemble the exercise: not judged)"));
+        .stdout(predicate::str::contains(
+            "(does not resemble the exercise: not judged)",
+        ));
 }
 
 /// A clinic's template: one person's five correct repetitions. Its examples span one person
