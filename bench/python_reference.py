@@ -61,7 +61,7 @@ prepares each file again):
    same hysteresis (enter 0.5, rest 0.15, merge above 0.35, 5 % speed rule); a recording no
    longer than 1.6 x the typical repetition is one repetition. A repetition whose core the
    recording's first or last frame falls in is cut off: not learnt from, and scored without
-   deviations and outside the set's judged repetitions. The template's axis is turned so that
+   rules or deviations and outside the set's judged repetitions. The template's axis is turned so that
    moving away from rest is positive (the correct examples vote), and a recording whose two
    ends lie more than half its range apart is segmented with rest at the lower end.
 8. Curves (``relearn-motion/src/channels.rs``, ``compare.rs::rep_curves``): per repetition,
@@ -1396,8 +1396,9 @@ def cmd_score(args):
                 unlike = is_unlike(t, cmp["distance"], off)
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
-                findings = evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"], t["depth_reference"],
-                                          t["tempo"], margins)
+                # score.rs: no rule is judged on a repetition the recording cuts off.
+                findings = [] if sp[3] else evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"],
+                                                           t["depth_reference"], t["tempo"], margins)
                 conf = abs(2 * prob - 1) * sp[2]
                 if any(t["rules_decide"].get(f[0], False) for f in findings):
                     prob, conf = min(prob, 0.49), sp[2]  # a broken clinical limit decides

@@ -1313,5 +1313,17 @@ fn a_recording_stopped_during_a_repetition_does_not_judge_that_repetition() {
         ));
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("Repetition 3: only partly recorded, not judged"));
+    // No fault rule is judged on the part recorded either (it broke the tempo rule: "the
+    // lowering phase takes 0.0 s").
+    let assert = relearn()
+        .args(["analyze", "--json", "--template"])
+        .arg(&template)
+        .arg(&file)
+        .assert()
+        .success();
+    let analysis: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let rep3 = &analysis["repetitions"][2];
+    assert_eq!(rep3["repetition"]["cut_off"], "end", "{rep3}");
+    assert!(rep3["faults"].as_array().unwrap().is_empty(), "{rep3}");
     assert!(html.contains("– not judged (only partly recorded)"));
 }

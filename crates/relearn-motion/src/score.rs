@@ -621,7 +621,12 @@ fn score_with_basis(
             series: &series,
             tempo: tempo.as_ref(),
         };
-        let findings = faults::evaluate(&t.rules, &rm, &t.rule_reference, t.tempo.as_ref());
+        // A repetition the recording cuts off breaks limits with the part it misses: no rule
+        // is judged on it (`analysis.rs` does the same).
+        let findings = match span.cut_off {
+            Some(_) => Vec::new(),
+            None => faults::evaluate(&t.rules, &rm, &t.rule_reference, t.tempo.as_ref()),
+        };
         let mut deviations: Vec<Deviation> = findings
             .iter()
             .map(|f| rule_deviation(f, t, system))
