@@ -243,12 +243,7 @@ fn print_text(s: &RecordingScore) {
     }
     let set = s.summary();
     if let (true, Some(mean)) = (set.repetitions > 1, set.mean_score) {
-        let unlike = s.reps.iter().filter(|r| r.unlike_exercise).count();
-        let cut = s
-            .reps
-            .iter()
-            .filter(|r| !r.unlike_exercise && r.cut_off.is_some())
-            .count();
+        let (unlike, cut) = s.left_out();
         let left_out: Vec<String> = [(unlike, "not like the exercise"), (cut, "partly recorded")]
             .iter()
             .filter(|(k, _)| *k > 0)

@@ -277,7 +277,7 @@ pub fn patient_summary(
     };
     // Repetitions that do not resemble the exercise (`resemblance.rs`) get no advice: it would
     // be about a different movement.
-    let unlike = score.map_or(0, |s| s.reps.iter().filter(|r| r.unlike_exercise).count());
+    let unlike = score.map_or(0, |s| s.left_out().0);
     if unlike * 2 > n {
         let exercise_name = exercise.map_or_else(|| "exercise".to_string(), str::to_lowercase);
         out.push(format!(
@@ -291,11 +291,7 @@ pub fn patient_summary(
     // Repetitions the recording does not hold whole (`segment::CutOff`) get no advice either:
     // what is missing would read as faults.
     let cut = match score {
-        Some(s) => s
-            .reps
-            .iter()
-            .filter(|r| !r.unlike_exercise && r.cut_off.is_some())
-            .count(),
+        Some(s) => s.left_out().1,
         None => reps
             .iter()
             .filter(|r| r.repetition.cut_off.is_some())

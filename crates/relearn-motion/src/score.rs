@@ -208,6 +208,18 @@ pub struct SetSummary {
 }
 
 impl RecordingScore {
+    /// The repetitions left out of the set's verdicts and advice, by reason: (those unlike the
+    /// exercise, those only partly recorded and otherwise like it).
+    pub fn left_out(&self) -> (usize, usize) {
+        let unlike = self.reps.iter().filter(|r| r.unlike_exercise).count();
+        let cut = self
+            .reps
+            .iter()
+            .filter(|r| !r.unlike_exercise && r.cut_off.is_some())
+            .count();
+        (unlike, cut)
+    }
+
     /// The set at a glance ([`SetSummary`]).
     pub fn summary(&self) -> SetSummary {
         let judged: Vec<&RepScore> = self.reps.iter().filter(|r| r.is_judged()).collect();
@@ -621,17 +633,25 @@ fn score_with_basis(
             series: &series,
             tempo: tempo.as_ref(),
         };
-        // A repetition the recording cuts off breaks limits with the part it misses: no rule
-        // is judged on it (`analysis.rs` does the same).
-        let findings = match span.cut_off {
-            Some(_) => Vec::new(),
-            None => faults::evaluate(&t.rules, &rm, &t.rule_reference, t.tempo.as_ref()),
+        // A repetition the recording cuts off breaks limits and differs from the
+        // demonstration by the part it misses ("the hips flex 96 degrees further at the
+        // end"): no rule is judged and no difference told on it (`analysis.rs` does the
+        // same), and the warning says why.
+        let (findings, deviations) = match span.cut_off {
+            Some(cut) => {
+                cut_reps.push((k + 1, cut));
+                (Vec::new(), Vec::new())
+            }
+            None => {
+                let findings = faults::evaluate(&t.rules, &rm, &t.rule_reference, t.tempo.as_ref());
+                let mut deviations: Vec<Deviation> = findings
+                    .iter()
+                    .map(|f| rule_deviation(f, t, system))
+                    .collect();
+                deviations.extend(template_deviations(t, &cmp, system, &findings));
+                (findings, deviations)
+            }
         };
-        let mut deviations: Vec<Deviation> = findings
-            .iter()
-            .map(|f| rule_deviation(f, t, system))
-            .collect();
-        deviations.extend(template_deviations(t, &cmp, system, &findings));
         // A broken clinical limit makes the repetition incorrect (template setting); the
         // confidence is then that of the measurement, not of the model.
         let mut broken_deciding_rules: Vec<String> = findings
@@ -652,12 +672,6 @@ fn score_with_basis(
         } else {
             (prob, verdict, confidence)
         };
-        if let Some(cut) = span.cut_off {
-            // The missing part would be told as differences ("the hips flex 96 degrees
-            // further at the end"): none are, and the warning says why.
-            cut_reps.push((k + 1, cut));
-            deviations.clear();
-        }
         reps.push(RepScore {
             number: k + 1,
             start_s: p.recording.time_s(span.start),
