@@ -151,6 +151,8 @@ Z_LIMIT = 4.0
 L2 = 100.0
 SD_FLOOR_FRACTION = 0.25
 SINGLE_REP_RATIO = 1.6
+PARTLY_RECORDED_RATIO = 0.75  # template.rs TemplateSettings::partly_recorded_ratio
+OTHER_SIDE_VARIANCE_RATIO = 2.0  # segment.rs OTHER_SIDE_VARIANCE_RATIO
 DEVIATION_Z = 2.0
 # spikes.rs: Hampel identifier over +-0.1 s (at least 2 frames a side), 3 deviations, 5 cm floor.
 SPIKE_HALF_WINDOW_S, SPIKE_MIN_HALF_WINDOW = 0.1, 2
@@ -825,10 +827,19 @@ def excursion_frame(smooth, turned=False):
     return (rest, 1.0, up) if up >= down else (rest, -1.0, down)
 
 
-def smoothed_projection(p, axis, start=0, end=None):
+def projection_either_side(p, axis, start=0, end=None):
+    """segment.rs project_either_side: the projection on the axis or on its mirror image,
+    whichever the recording moves along (the mirrored one when its variance is more than
+    OTHER_SIDE_VARIANCE_RATIO times the other's)."""
     rows = posture_rows(p, start, end)
-    signal = (rows - np.nanmean(rows, axis=0)) @ axis
-    return moving_mean(signal, int(round(0.2 * RATE_HZ / 2.0)))
+    centred = rows - np.nanmean(rows, axis=0)
+    own = centred @ axis
+    other = centred @ mirrored_axis(axis)
+    return other if np.nanvar(other) > OTHER_SIDE_VARIANCE_RATIO * np.nanvar(own) else own
+
+
+def smoothed_projection(p, axis, start=0, end=None):
+    return moving_mean(projection_either_side(p, axis, start, end), int(round(0.2 * RATE_HZ / 2.0)))
 
 
 def normalised_excursion(p, axis, start=0, end=None, min_excursion=3.0, turned=False):
@@ -896,11 +907,18 @@ def cut_off(s, a, b, enter):
 
 
 def repetition_spans(p, axis, typical_s):
+    """template.rs repetition_spans: a short recording taken whole (and checked for being cut
+    off, whole_recording_cut_off), else the segmentation; one repetition found is the whole
+    recording, with that repetition's mark."""
     n = p["n"]
     if typical_s and typical_s > 0 and n / RATE_HZ <= SINGLE_REP_RATIO * typical_s:
-        return [(0, n, 1.0, None)]
+        cut = None
+        if n / RATE_HZ < PARTLY_RECORDED_RATIO * typical_s:
+            s = normalised_excursion(p, axis, turned=True)
+            cut = cut_off(s, 0, len(s), 0.5)
+        return [(0, n, 1.0, cut)]
     reps = find_repetitions(normalised_excursion(p, axis, turned=True))
-    return reps if len(reps) > 1 else [(0, n, 1.0, None)]
+    return reps if len(reps) > 1 else [(0, n, 1.0, reps[0][3] if reps else None)]
 
 
 def tempo_phases(sig):

@@ -3,6 +3,7 @@
 VALIDATION.md §4, "Recordings that start or stop during a repetition").
 
     python3 validation/cut_off.py [--data ../shared/data/ui-prmd] [--relearn target/release/relearn]
+        [--list-whole | --single | --sides | --ends]
 
 UI-PRMD files hold one repetition each, recorded from rest to rest. For each movement, a
 template is built with `relearn template build` from subjects s01-s05 (correct and
@@ -20,6 +21,18 @@ other repetitions are marked (wrongly). The cut points are fractions of a file, 
 movement: where a file's turning point lies far from its middle, a cut at 40-60 % can fall
 where the person is still less than half-way in, and such a repetition is kept whole by
 design (docs/scoring.md §3). About 1 minute on 2 cores.
+
+With ``--single``, the same templates score recordings of one repetition each, the way
+UI-PRMD distributes them: every file of subjects s06-s10 (correct and incorrect, 100 per
+movement) as it is, stopped P % of the way through, and started P % of the way through. A
+recording that short is taken whole as one repetition, and the test is whether it is marked
+cut off at the right edge (``template.rs`` ``whole_recording_cut_off``), while the files as
+they are, each one whole repetition, should not be marked. About 15 seconds.
+
+``--sides`` lists the subjects of s06-s10 who do a movement on the other side from s01-s05
+(more variance along the mirror image of the template's primary axis than along the axis:
+``segment::project_either_side``), and ``--ends`` counts UI-PRMD's files whose two ends lie
+more than half their range apart; both use the Python reference's steps, not ``relearn``.
 """
 
 import argparse
@@ -39,8 +52,10 @@ CUTS = (40, 50, 60)
 
 
 def lines(data, folder, kind, m, s, e):
-    """The rows of one UI-PRMD file (kind = Positions or Angles)."""
-    path = os.path.join(data, folder, "Kinect", kind, f"m{m:02d}_s{s:02d}_e{e:02d}_{kind.lower()}.txt")
+    """The rows of one UI-PRMD file (kind = Positions or Angles; the incorrect files' names end
+    in ``_inc``)."""
+    inc = "_inc" if folder.startswith("Incorrect") else ""
+    path = os.path.join(data, folder, "Kinect", kind, f"m{m:02d}_s{s:02d}_e{e:02d}_{kind.lower()}{inc}.txt")
     opener = gzip.open if os.path.exists(path + ".gz") else open
     with opener(path + ".gz" if os.path.exists(path + ".gz") else path, "rt") as f:
         return [ln for ln in f.read().splitlines() if ln.strip()]
@@ -72,6 +87,70 @@ def variants(data, out_dir, m, s):
     return out
 
 
+def single_variants(data, out_dir, m, s):
+    """(variant, path, edge or None) for every file of subject s (correct and incorrect),
+    as it is and cut at CUTS % from the end or the start."""
+    out = []
+    for folder, tag in (("Segmented Movements", "c"), ("Incorrect Segmented Movements", "i")):
+        for e in range(1, 11):
+            pos = lines(data, folder, "Positions", m, s, e)
+            ang = lines(data, folder, "Angles", m, s, e)
+            name = f"m{m:02d}_s{s:02d}_{tag}{e:02d}"
+            out.append(("whole", write_pair(out_dir, name, pos, ang), None))
+            for p in CUTS:
+                k = round(len(pos) * p / 100)
+                out.append((f"end-{p}", write_pair(out_dir, f"{name}_end{p}", pos[:k], ang[:k]), "end"))
+                out.append((f"start-{p}", write_pair(out_dir, f"{name}_start{p}", pos[k:], ang[k:]), "start"))
+    return out
+
+
+def count_single(args):
+    """The ``--single`` table (module documentation)."""
+    kinds = ["whole"] + [f"end-{p}" for p in CUTS] + [f"start-{p}" for p in CUTS]
+    print("| movement | files | as they are: marked (false) | " + " | ".join(
+        f"{k}: marked {k.split('-')[0]}" for k in kinds[1:]) + " | cut at the end + at the start: marked at the other edge |")
+    print("| --- |" + " --- |" * (len(kinds) + 2))
+    totals = {k: 0 for k in kinds}
+    files_total, wrong_total = 0, [0, 0]
+    with tempfile.TemporaryDirectory() as tmp:
+        for m in range(1, 11):
+            template = build_template(args, tmp, m)
+            jobs = [v for s in range(6, 11) for v in single_variants(args.data, os.path.join(tmp, f"m{m:02d}"), m, s)]
+            scored = score_all(args, template, [path for _, path, _ in jobs])
+            marked = {k: 0 for k in kinds}
+            wrong = [0, 0]
+            for variant, path, edge in jobs:
+                marks = {r.get("cut_off") for r in scored[path]["reps"]} - {None}
+                if edge is None:
+                    marked[variant] += bool(marks)
+                else:
+                    marked[variant] += edge in marks or "both" in marks
+                    wrong[edge == "start"] += bool(marks) and edge not in marks and "both" not in marks
+            files = sum(1 for v, _, _ in jobs if v == "whole")
+            files_total += files
+            wrong_total = [a + b for a, b in zip(wrong_total, wrong)]
+            for k in kinds:
+                totals[k] += marked[k]
+            print(f"| m{m:02d} {NAMES[m - 1]} | {files} | " + " | ".join(str(marked[k]) for k in kinds)
+                  + f" | {wrong[0]} + {wrong[1]} |", flush=True)
+    print(f"| all | {files_total} | " + " | ".join(str(totals[k]) for k in kinds) + f" | {wrong_total[0]} + {wrong_total[1]} |")
+
+
+def build_template(args, tmp, m):
+    """Movement m's template from subjects s01-s05 (``manifest``), written in `tmp`."""
+    template = os.path.join(tmp, f"m{m:02d}.json")
+    subprocess.run([args.relearn, "template", "build", "--exercise", NAMES[m - 1], "--manifest",
+                    manifest(args.data, tmp, m), "--out", template], check=True, stdout=subprocess.DEVNULL)
+    return template
+
+
+def score_all(args, template, paths):
+    """`relearn score --json` of `paths`: path -> the scored recording."""
+    r = subprocess.run([args.relearn, "score", "--json", "--template", template] + paths,
+                       check=True, capture_output=True, text=True)
+    return {json.loads(ln)["path"]: json.loads(ln) for ln in r.stdout.splitlines()}
+
+
 def manifest(data, out_dir, m):
     """A manifest of subjects s01-s05's correct and incorrect files of movement m."""
     path = os.path.join(out_dir, f"m{m:02d}_manifest.csv")
@@ -83,6 +162,36 @@ def manifest(data, out_dir, m):
                 if name.startswith(f"m{m:02d}_") and int(name.split("_")[1][1:]) <= 5:
                     f.write(f"\"{os.path.join(os.path.abspath(d), name)}\",{label}\n")
     return path
+
+
+def count_sides(data):
+    """Per movement, the subjects of s06-s10 who move along the mirror image of the primary
+    axis of s01-s05's correct files more than along the axis itself: per file, the variance
+    of the posture's projection on the mirrored axis over that on the axis (the Python
+    reference's steps; `segment::project_either_side` takes the mirrored axis above 2)."""
+    sys.path.insert(0, os.path.join(REPO, "bench"))
+    import numpy as np
+    import python_reference as pr
+    from uiprmd_speed import files_of
+    print("| movement | subject: files above 2 of 20 (ratio, lowest to highest) |")
+    print("| --- | --- |")
+    for m in range(1, 11):
+        files = files_of(data, m)
+        subject = [int(os.path.basename(path).split("_")[1][1:]) for path, _ in files]
+        preps = [pr.prepare(path) for path, _ in files]
+        train = [p for p, s, (_, label) in zip(preps, subject, files) if s <= 5 and label == "correct"]
+        axis = pr.orient_away_from_rest(pr.learn_primary_axis(train), train)
+        mirrored = pr.mirrored_axis(axis)
+        ratios = {}
+        for p, s in zip(preps, subject):
+            if s <= 5:
+                continue
+            rows = pr.posture_rows(p)
+            centred = rows - np.nanmean(rows, axis=0)
+            ratios.setdefault(s, []).append(float(np.nanvar(centred @ mirrored) / np.nanvar(centred @ axis)))
+        cells = [f"s{s:02d}: {sum(r > pr.OTHER_SIDE_VARIANCE_RATIO for r in v)} ({min(v):.1f}-{max(v):.1f})"
+                 for s, v in sorted(ratios.items()) if np.median(v) > pr.OTHER_SIDE_VARIANCE_RATIO]
+        print(f"| m{m:02d} {NAMES[m - 1]} | {'; '.join(cells) or 'none'} |", flush=True)
 
 
 def count_ends(data):
@@ -125,28 +234,31 @@ def main():
     ap.add_argument("--ends", action="store_true",
                     help="instead, count UI-PRMD's own files whose two ends lie more than half their range "
                          "apart along the turned axis (the Python reference's steps; about 30 s)")
+    ap.add_argument("--sides", action="store_true",
+                    help="instead, list the subjects of s06-s10 who move along the mirrored axis (about 30 s)")
+    ap.add_argument("--single", action="store_true",
+                    help="instead, score recordings of one repetition each, whole and cut (module documentation)")
     args = ap.parse_args()
     listed = []
     if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
         sys.exit(f"{args.data}: not a UI-PRMD folder (no 'Segmented Movements'); give --data")
     if args.ends:
         return count_ends(args.data)
+    if args.sides:
+        return count_sides(args.data)
     if not os.path.exists(args.relearn):
         sys.exit(f"{args.relearn}: not found; build it with `cargo build --release -p relearn-cli`")
+    if args.single:
+        return count_single(args)
     print("| movement | whole: 4 repetitions found | whole: repetitions marked | cut repetition marked "
           "| other repetitions of cut recordings marked | cut recordings: 4 repetitions found |")
     print("| --- | --- | --- | --- | --- | --- |")
     totals = [0, 0, 0, 0, 0, 0, 0]
     with tempfile.TemporaryDirectory() as tmp:
         for m in range(1, 11):
-            template = os.path.join(tmp, f"m{m:02d}.json")
-            subprocess.run([args.relearn, "template", "build", "--exercise", NAMES[m - 1], "--manifest",
-                            manifest(args.data, tmp, m), "--out", template], check=True,
-                           stdout=subprocess.DEVNULL)
+            template = build_template(args, tmp, m)
             jobs = [(s, v) for s in range(6, 11) for v in variants(args.data, os.path.join(tmp, f"m{m:02d}"), m, s)]
-            r = subprocess.run([args.relearn, "score", "--json", "--template", template] + [v[1] for _, v in jobs],
-                               check=True, capture_output=True, text=True)
-            scored = {json.loads(ln)["path"]: json.loads(ln) for ln in r.stdout.splitlines()}
+            scored = score_all(args, template, [v[1] for _, v in jobs])
             whole_ok = whole_marked = cut_marked = cut_total = others_marked = found_four = cut_files = 0
             for s, (variant, path, edge) in jobs:
                 reps = scored[path]["reps"]

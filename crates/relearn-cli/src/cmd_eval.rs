@@ -583,11 +583,11 @@ fn pooled<'a>(tables: impl Iterator<Item = &'a Confusion>) -> Confusion {
 /// all of them when there are several, and what the columns mean.
 fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) {
     outln!(
-        "| {what} | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition |{}",
+        "| {what} | subjects | repetitions | accuracy | balanced accuracy | AUC pooled | AUC within subject | best-threshold accuracy (bound) | not one repetition | partly recorded |{}",
         if personalised { " accuracy not personalised (same repetitions) |" } else { "" }
     );
     outln!(
-        "|---|---|---|---|---|---|---|---|---|{}",
+        "|---|---|---|---|---|---|---|---|---|---|{}",
         if personalised { "---|" } else { "" }
     );
     let before = |c: &Option<Confusion>| {
@@ -597,8 +597,14 @@ fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) 
     let auc = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for (label, r) in rows {
         let split: usize = r.folds.iter().map(|f| f.examples_not_one_repetition).sum();
+        let partly: usize = r
+            .folds
+            .iter()
+            .flat_map(|f| &f.scores)
+            .filter(|s| s.partly_recorded)
+            .count();
         outln!(
-            "| {label} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} |{}",
+            "| {label} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} | {} |{}",
             r.subjects,
             r.confusion.total(),
             r.accuracy,
@@ -610,6 +616,7 @@ fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) 
                 _ => "-".into(),
             },
             split,
+            partly,
             before(&r.without_personalisation)
         );
     }
@@ -622,7 +629,7 @@ fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) 
             )
         });
         outln!(
-            "| all | | {} | {:.3} | {:.3} | | | | |{}",
+            "| all | | {} | {:.3} | {:.3} | | | | | |{}",
             total.total(),
             total.accuracy(),
             total.balanced_accuracy(),
@@ -636,7 +643,9 @@ fn print_table(what: &str, rows: &[(String, &EvalSummary)], personalised: bool) 
          person's own repetitions (mean over subjects). A within-subject AUC well above the \
          pooled one means that errors come from whole people scoring higher or lower. \
          Best-threshold accuracy: the best any one threshold could do, chosen on these very \
-         scores (an optimistic bound, not a validation)."
+         scores (an optimistic bound, not a validation). Partly recorded: left-out files the \
+         scoring took for a repetition the recording cuts off (not judged by the fault rules; \
+         each file is one whole repetition, so these are false marks)."
     );
 }
 

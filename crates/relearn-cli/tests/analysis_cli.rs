@@ -1327,3 +1327,127 @@ fn a_recording_stopped_during_a_repetition_does_not_judge_that_repetition() {
     assert_eq!(rep3["repetition"]["cut_off"], "end", "{rep3}");
     assert!(rep3["faults"].as_array().unwrap().is_empty(), "{rep3}");
 }
+
+/// One UI-PRMD file as the generic CSV in the lab frame: its three header lines and its rows.
+fn uiprmd_as_csv(dir: &Path, positions: &Path) -> (Vec<String>, Vec<String>) {
+    let out = dir.join(format!(
+        "{}.csv",
+        positions.file_name().unwrap().to_string_lossy()
+    ));
+    relearn()
+        .args(["convert", "--lab-frame", "--out"])
+        .arg(&out)
+        .arg(positions)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let (head, rows) = lines.split_at(3);
+    assert!(head[2].starts_with("time_s,"), "{head:?}");
+    (head.to_vec(), rows.to_vec())
+}
+
+/// A generic CSV of `rows` (each without its time), timed from 0 at `rate_hz`.
+fn write_timed(path: &Path, head: &[String], rows: &[&str], rate_hz: f64) {
+    let mut text = head.join("\n") + "\n";
+    for (k, r) in rows.iter().enumerate() {
+        text += &format!("{:.6},{r}\n", k as f64 / rate_hz);
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// The repetitions `relearn score --json` finds in `file`: (start s, end s, cut_off).
+fn scored_reps(template: &Path, file: &Path) -> Vec<(f64, f64, Option<String>)> {
+    let assert = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(template)
+        .arg(file)
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    line["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["start_s"].as_f64().unwrap(),
+                r["end_s"].as_f64().unwrap(),
+                r["cut_off"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// UI-PRMD's s07 does the hurdle step with the other leg from s01-s05, whose repetitions
+/// build the template: along the template's primary axis s07 hardly moves (about 1 % of the
+/// variance along the mirrored axis), so its repetitions are found, and a cut one recognised,
+/// along the mirrored axis (`segment::project_either_side`). Four of s07's files joined without pauses are four
+/// whole repetitions; one file is one whole repetition; the same file stopped or started
+/// half-way is one repetition cut off at that edge (`template::whole_recording_cut_off`).
+#[test]
+fn a_person_who_steps_with_the_other_leg_has_whole_and_cut_repetitions_told_apart() {
+    let Some(data) = shared_data() else { return };
+    let root = data.join("ui-prmd");
+    let file = |folder: &str, s: u32, e: u32, inc: &str| {
+        root.join(folder)
+            .join("Kinect/Positions")
+            .join(format!("m02_s{s:02}_e{e:02}_positions{inc}.txt.gz"))
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut manifest = String::from("path,label\n");
+    for s in 1..=5 {
+        for e in 1..=5 {
+            let correct = file("Segmented Movements", s, e, "");
+            let incorrect = file("Incorrect Segmented Movements", s, e, "_inc");
+            manifest += &format!("\"{}\",correct\n", correct.display());
+            manifest += &format!("\"{}\",incorrect\n", incorrect.display());
+        }
+    }
+    std::fs::write(tmp.path().join("manifest.csv"), manifest).unwrap();
+    let template = tmp.path().join("hurdle.json");
+    relearn()
+        .args([
+            "template",
+            "build",
+            "--exercise",
+            "hurdle step",
+            "--manifest",
+        ])
+        .arg(tmp.path().join("manifest.csv"))
+        .arg("--out")
+        .arg(&template)
+        .assert()
+        .success();
+    let s07: Vec<(Vec<String>, Vec<String>)> = (1..=5)
+        .map(|e| uiprmd_as_csv(tmp.path(), &file("Segmented Movements", 7, e, "")))
+        .collect();
+    let head = &s07[0].0;
+    let untimed = |rows: &[String]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.split_once(',').unwrap().1.to_string())
+            .collect()
+    };
+    let joined: Vec<String> = s07[..4].iter().flat_map(|(_, r)| untimed(r)).collect();
+    let joined_path = tmp.path().join("joined.csv");
+    let refs: Vec<&str> = joined.iter().map(String::as_str).collect();
+    write_timed(&joined_path, head, &refs, 30.0);
+    let reps = scored_reps(&template, &joined_path);
+    assert_eq!(reps.len(), 4, "{reps:?}");
+    assert!(reps.iter().all(|r| r.2.is_none()), "{reps:?}");
+
+    let one = untimed(&s07[4].1);
+    let half = one.len() / 2;
+    let refs: Vec<&str> = one.iter().map(String::as_str).collect();
+    for (name, rows, cut) in [
+        ("whole.csv", &refs[..], None),
+        ("stopped.csv", &refs[..half], Some("end")),
+        ("started.csv", &refs[half..], Some("start")),
+    ] {
+        let path = tmp.path().join(name);
+        write_timed(&path, head, rows, 30.0);
+        let reps = scored_reps(&template, &path);
+        assert_eq!(reps.len(), 1, "{name}: {reps:?}");
+        assert_eq!(reps[0].2.as_deref(), cut, "{name}: {reps:?}");
+    }
+}

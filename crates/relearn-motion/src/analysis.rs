@@ -101,13 +101,16 @@ pub fn analyze(
     let rate = p.recording.rate_hz;
     let (reps, primary_signal) = match template {
         Some(t) => {
+            let mirrored = t.primary_axis.mirrored();
             let spans = crate::template::repetition_spans(
                 p,
                 &t.primary_axis,
+                mirrored.as_ref(),
                 Some(t.reference.duration_s),
                 &t.settings,
             );
-            let (_, sig) = segment_repetitions(p, Some(&t.primary_axis), segment);
+            let (_, sig) =
+                crate::segment::segment_either_side(p, &t.primary_axis, mirrored.as_ref(), segment);
             let reps = spans
                 .iter()
                 .enumerate()

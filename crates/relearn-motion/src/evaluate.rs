@@ -144,6 +144,12 @@ pub struct HeldOutScore {
     /// Its score, 0-100 (the mean when the segmentation split it); `None` when no
     /// repetition was found in it.
     pub score: Option<f64>,
+    /// Whether the scoring found it only partly recorded (a repetition cut off by the
+    /// recording's start or end, [`crate::segment::CutOff`]): its score stands, but it is not
+    /// judged by the fault rules. A pre-segmented file is one whole repetition, so each of
+    /// these is a false mark (VALIDATION.md §4).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partly_recorded: bool,
 }
 
 /// Area under the ROC curve of the scores of every fold's left-out repetitions, pooled
@@ -425,6 +431,7 @@ fn score_held_out(template: &Template, held: &[&SubjectExample]) -> Result<HeldO
         scores.push(HeldOutScore {
             correct: truth,
             score: mean,
+            partly_recorded: scored.reps.iter().any(|r| r.cut_off.is_some()),
         });
     }
     Ok(HeldOutOutcome {
@@ -587,6 +594,7 @@ mod tests {
                 scores.push(HeldOutScore {
                     correct: truth,
                     score: Some(*v),
+                    partly_recorded: false,
                 });
             }
         }

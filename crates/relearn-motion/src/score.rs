@@ -439,10 +439,7 @@ impl<'t> Scorer<'t> {
         Scorer {
             template,
             aligner: template.reference.aligner(),
-            mirrored_axis: template
-                .off_axis
-                .as_ref()
-                .and_then(|_| template.primary_axis.mirrored()),
+            mirrored_axis: template.primary_axis.mirrored(),
         }
     }
 
@@ -572,6 +569,7 @@ fn score_with_basis(
     let spans = repetition_spans(
         p,
         &t.primary_axis,
+        scorer.mirrored_axis.as_ref(),
         Some(t.reference.duration_s),
         &t.settings,
     );

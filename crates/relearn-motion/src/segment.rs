@@ -432,7 +432,51 @@ pub fn project(p: &PreparedRecording, axis: &PrimaryAxis) -> Vec<f64> {
         .collect()
 }
 
-/// [`project`] and [`share_along_either_side`] of a whole recording (a repetition recorded on
+/// [`project`] on whichever of `axis` and its mirror image `mirrored` ([`PrimaryAxis::mirrored`])
+/// the recording moves along: a person who does a one-sided exercise on the other side from
+/// the demonstration (the hurdle step with the other leg) moves along the mirrored axis and
+/// hardly at all along the template's, whose projection is then tracking noise, in which
+/// neither repetitions, nor a cut-off edge, nor the tempo can be found. The mirrored
+/// projection is taken when its variance is more than [`OTHER_SIDE_VARIANCE_RATIO`] times the
+/// other's, so that a symmetric movement (a squat), whose two axes are nearly the same, keeps
+/// the template's. One computation of the posture rows serves both projections.
+pub fn project_either_side(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+) -> Vec<f64> {
+    let Some(other) = mirrored.filter(|m| m.joints == axis.joints) else {
+        return project(p, axis);
+    };
+    let idx = joint_indices(p, &axis.joints);
+    let (rows, c) = posture_rows(p, &idx);
+    match posture_table(p, &rows, &idx, c, 1, BUFFERED_PROJECTION_VALUES) {
+        Some(table) => the_side_moved_along(project_table(&table, c, axis), || {
+            project_table(&table, c, other)
+        }),
+        None => the_side_moved_along(project(p, axis), || project(p, other)),
+    }
+}
+
+/// How much more a recording must move along the mirrored axis than along the template's for
+/// [`project_either_side`] to take it (2: twice the variance). One-sided exercises done on the
+/// other side differ by far more (UI-PRMD's s07 and s10 against s01-s05: 6 to 26,000 times,
+/// `validation/cut_off.py --sides`); *Relearn default*.
+pub const OTHER_SIDE_VARIANCE_RATIO: f64 = 2.0;
+
+/// `own`, or the projection `other` gives when it varies more than
+/// [`OTHER_SIDE_VARIANCE_RATIO`] times as much ([`project_either_side`]).
+fn the_side_moved_along(own: Vec<f64>, other: impl FnOnce() -> Vec<f64>) -> Vec<f64> {
+    let spread = |v: &[f64]| stats::std_dev(v).map_or(0.0, |sd| sd * sd);
+    let other = other();
+    if spread(&other) > OTHER_SIDE_VARIANCE_RATIO * spread(&own) {
+        other
+    } else {
+        own
+    }
+}
+
+/// [`project_either_side`] and [`share_along_either_side`] of a whole recording (a repetition recorded on
 /// its own) from one computation of its posture rows: both take the rows in the body frame of
 /// the whole recording, so they share them, with the same values as each computed alone.
 /// The share is computed only when `share` asks for it; a long recording falls back to the
@@ -451,9 +495,14 @@ pub fn project_and_share(
         let shared = share
             .then(|| share_along_either_side(p, axis, mirrored, 0, n))
             .flatten();
-        return (project(p, axis), shared);
+        return (project_either_side(p, axis, mirrored), shared);
     };
-    let projection = project_table(&table, c, axis);
+    let projection = match mirrored.filter(|m| m.joints == axis.joints) {
+        Some(other) => the_side_moved_along(project_table(&table, c, axis), || {
+            project_table(&table, c, other)
+        }),
+        None => project_table(&table, c, axis),
+    };
     let shared = share
         .then(|| {
             if axes.iter().any(|a| a.joints != axis.joints) {
@@ -867,6 +916,22 @@ pub fn segment_repetitions(
     segment_projection(p, &project(p, axis), axis.away_from_rest, settings)
 }
 
+/// [`segment_repetitions`] along whichever of `axis` and its mirror image `mirrored` the
+/// recording moves along ([`project_either_side`]).
+pub fn segment_either_side(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+    settings: &SegmentSettings,
+) -> (Vec<Repetition>, Vec<f64>) {
+    segment_projection(
+        p,
+        &project_either_side(p, axis, mirrored),
+        axis.away_from_rest,
+        settings,
+    )
+}
+
 /// [`segment_repetitions`] of a recording's projection on a primary axis ([`project`]),
 /// `away_from_rest` when the axis is turned away from rest.
 pub fn segment_projection(
@@ -951,6 +1016,34 @@ mod tests {
         let either = share_along_either_side(&p, &axis, mirrored.as_ref(), 0, n).unwrap();
         assert!(either >= share);
         assert!(share_along(&p, &axis, 0, 3).is_none(), "too few frames");
+    }
+
+    #[test]
+    fn a_symmetric_movement_is_projected_on_the_templates_own_axis() {
+        use crate::prepare::{prepare, PrepareSettings};
+        use crate::simulate::{simulate_squat, SquatSimulation};
+        let (rec, _) = simulate_squat(&SquatSimulation::default()).unwrap();
+        let p = prepare(rec, &PrepareSettings::default()).unwrap();
+        let axis = learn_primary_axis(&[&p]).unwrap();
+        let mirrored = axis.mirrored().unwrap();
+        let own = project(&p, &axis);
+        // A squat moves along its axis and the axis's mirror image alike: the template's own.
+        assert_eq!(project_either_side(&p, &axis, Some(&mirrored)), own);
+        assert_eq!(project_either_side(&p, &axis, None), own);
+        // An axis along which the squat hardly moves (its left-right direction only) gives
+        // way to one along which it moves: the projection follows the movement.
+        let lateral: Vec<f64> = axis
+            .loading
+            .chunks(3)
+            .flat_map(|c| [c[0], 0.0, 0.0])
+            .collect();
+        let norm = lateral.iter().map(|l| l * l).sum::<f64>().sqrt();
+        assert!(norm > 0.0);
+        let still = PrimaryAxis {
+            loading: lateral.iter().map(|l| l / norm).collect(),
+            ..axis.clone()
+        };
+        assert_eq!(project_either_side(&p, &still, Some(&axis)), own);
     }
 
     #[test]

@@ -22,8 +22,9 @@ use crate::measures::{MeasureKind, MeasureSet};
 use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
-    direction_from_rest, learn_primary_axis, normalise_excursion, project, segment_projection,
-    segment_repetitions, turned_away_from_rest, PrimaryAxis, SegmentSettings,
+    direction_from_rest, learn_primary_axis, normalise_excursion, normalise_excursion_towards,
+    project_either_side, segment_either_side, segment_projection, turned_away_from_rest, CutOff,
+    PrimaryAxis, SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -90,6 +91,18 @@ pub struct TemplateSettings {
     /// A recording shorter than this multiple of the template's repetition duration is one
     /// repetition (data sets distributed already segmented, such as UI-PRMD) (1.6).
     pub single_rep_ratio: f64,
+    /// A recording taken whole as one repetition ([`Self::single_rep_ratio`]) that lasts less
+    /// than this multiple of the template's repetition duration is checked for having been
+    /// started or stopped during the movement ([`crate::segment::CutOff`]; 0.75): a whole
+    /// repetition rarely takes less, while one stopped half-way takes about half. *Relearn
+    /// default*, validated in VALIDATION.md §4 ("Recordings that start or stop during a
+    /// repetition"). Not written when at its default, so that templates built before it
+    /// existed keep their identity.
+    #[serde(
+        default = "partly_recorded_ratio",
+        skip_serializing_if = "is_partly_recorded_ratio"
+    )]
+    pub partly_recorded_ratio: f64,
     /// |z| from which a difference from the demonstration is reported (2 = outside the
     /// 95 % band of normal variability).
     pub deviation_z: f64,
@@ -128,6 +141,17 @@ pub struct TemplateSettings {
     pub noise_match: crate::noise_match::NoiseMatchSettings,
 }
 
+/// The default [`TemplateSettings::partly_recorded_ratio`].
+fn partly_recorded_ratio() -> f64 {
+    0.75
+}
+
+/// Whether [`TemplateSettings::partly_recorded_ratio`] is left out when written (its default).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_partly_recorded_ratio(ratio: &f64) -> bool {
+    *ratio == partly_recorded_ratio()
+}
+
 /// The reference rounds of a template written before [`TemplateSettings::reference_rounds`]
 /// existed.
 fn two_rounds() -> usize {
@@ -150,6 +174,7 @@ impl Default for TemplateSettings {
             rating_l2: 10.0,
             one_class_quantile: 0.95,
             single_rep_ratio: 1.6,
+            partly_recorded_ratio: partly_recorded_ratio(),
             deviation_z: 2.0,
             rule_off_share: 0.5,
             rules_decide_verdict: true,
@@ -437,40 +462,47 @@ pub struct RepSpan {
     pub confidence: f64,
     /// The edge of the recording that cuts the repetition short
     /// ([`crate::segment::CutOff`]); `None` for a whole repetition.
-    pub cut_off: Option<crate::segment::CutOff>,
+    pub cut_off: Option<CutOff>,
 }
 
 /// The repetitions of a recording for template building or scoring: the segmentation along
 /// the primary axis, or the whole recording when it is one repetition (shorter than
 /// `single_rep_ratio` × the reference duration, or when the segmentation finds at most one).
+/// A recording taken whole is marked cut off when [`whole_recording_cut_off`] finds it so.
+/// Both look along the axis or its mirror image `mirrored`, whichever the recording moves
+/// along ([`crate::segment::project_either_side`]).
 pub fn repetition_spans(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
     reference_duration_s: Option<f64>,
     settings: &TemplateSettings,
 ) -> Vec<RepSpan> {
     if taken_whole(p, reference_duration_s, settings) {
-        return whole_recording(p);
+        let cut = whole_recording_cut_off(p, axis, mirrored, reference_duration_s, settings);
+        return whole_recording(p, cut);
     }
-    let (reps, _) = segment_repetitions(p, Some(axis), &settings.segment);
+    let (reps, _) = segment_either_side(p, axis, mirrored, &settings.segment);
     spans_of(p, &reps)
 }
 
-/// The whole recording as one repetition.
-fn whole_recording(p: &PreparedRecording) -> Vec<RepSpan> {
+/// The whole recording as one repetition, cut off by the recording's edges or not.
+fn whole_recording(p: &PreparedRecording, cut_off: Option<CutOff>) -> Vec<RepSpan> {
     vec![RepSpan {
         start: 0,
         end: p.recording.frame_count(),
         confidence: 1.0,
-        cut_off: None,
+        cut_off,
     }]
 }
 
 /// The spans of the repetitions the segmentation found, or the whole recording when it found
-/// at most one ([`repetition_spans`]).
+/// at most one ([`repetition_spans`]). The whole recording keeps the mark of the one
+/// repetition found when the recording cuts it off: the rest of the recording is stillness
+/// around a movement it does not hold whole.
 fn spans_of(p: &PreparedRecording, reps: &[crate::segment::Repetition]) -> Vec<RepSpan> {
     if reps.len() <= 1 {
-        return whole_recording(p);
+        return whole_recording(p, reps.first().and_then(|r| r.cut_off));
     }
     reps.iter()
         .map(|r| RepSpan {
@@ -480,6 +512,46 @@ fn spans_of(p: &PreparedRecording, reps: &[crate::segment::Repetition]) -> Vec<R
             cut_off: r.cut_off,
         })
         .collect()
+}
+
+/// Whether a recording taken whole as one repetition ([`taken_whole`]) was started or
+/// stopped during the movement. Such a recording is short, and one of its ends lies inside
+/// the movement, so it cannot be told apart by the segmentation, which sees one repetition in
+/// it either way. Two signs together, both against the demonstration:
+/// - it lasts less than `partly_recorded_ratio` × the template's repetition duration;
+/// - along the primary axis turned away from rest ([`PrimaryAxis::away_from_rest`]), one of
+///   its ends lies more than half its range from the other, on the side away from rest, and
+///   the recording's edge there is inside the movement's core ([`CutOff::of`] on the signal
+///   [`crate::segment::normalise_excursion_towards`] normalises from the lower end). The axis
+///   is the template's or its mirror image `mirrored`, whichever the recording moves along
+///   ([`crate::segment::project_either_side`]).
+///
+/// A template whose axis is not turned (built before turning existed) cannot tell rest from
+/// the turning point, and gives `None`. On UI-PRMD (VALIDATION.md §4, "Recordings that start
+/// or stop during a repetition"), the two signs together mark 3 of the 2000 left-out files of
+/// `relearn eval uiprmd` (each one whole repetition) and 4 of 1000 in
+/// `validation/cut_off.py --single`, which finds 917-990 of the 1000 files stopped or started
+/// 40-60 % of the way through.
+pub fn whole_recording_cut_off(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+    reference_duration_s: Option<f64>,
+    settings: &TemplateSettings,
+) -> Option<CutOff> {
+    let typical = reference_duration_s.filter(|d| *d > 0.0)?;
+    if !axis.away_from_rest || p.recording.duration_s() >= settings.partly_recorded_ratio * typical
+    {
+        return None;
+    }
+    let s = normalise_excursion_towards(
+        &project_either_side(p, axis, mirrored),
+        p.recording.rate_hz,
+        settings.segment.smooth_s,
+        settings.segment.min_excursion_pct,
+        true,
+    );
+    CutOff::of(&s, 0, s.len(), settings.segment.enter)
 }
 
 /// Whether [`repetition_spans`] takes the recording whole without segmenting it: it lasts at
@@ -574,7 +646,7 @@ pub fn rep_signal_and_off_axis(
     let share = off_axis
         .then(|| off_axis_share(p, axis, mirrored, span))
         .flatten();
-    (rep_signal_of_span(p, axis, span, settings), share)
+    (rep_signal_of_span(p, axis, mirrored, span, settings), share)
 }
 
 /// The share (0-1) of a repetition's movement that lies off the primary axis, or off its
@@ -595,6 +667,7 @@ fn off_axis_share(
 fn rep_signal_of_span(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
     span: RepSpan,
     settings: &TemplateSettings,
 ) -> Vec<f64> {
@@ -610,7 +683,7 @@ fn rep_signal_of_span(
         noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),
     };
-    normalised_signal(p, &project(&sub, axis), settings)
+    normalised_signal(p, &project_either_side(&sub, axis, mirrored), settings)
 }
 
 /// A repetition's projection on the primary axis, smoothed and normalised (0 = rest, 1 = turning
@@ -737,10 +810,16 @@ pub fn build_template_unidentified(
     })?;
     // First pass: the correct examples segmented, to learn the typical repetition duration.
     // Their projections on the axis also vote on its direction (`segment::turned_away_from_rest`),
-    // which the segmentation then uses: one projection per example serves both.
+    // which the segmentation then uses: one projection per example serves both. An example
+    // done on the other side is projected on the mirrored axis (`project_either_side`), along
+    // which it moves away from rest the same way.
+    let learnt_mirror = axis.mirrored();
     let projections: Vec<Option<Vec<f64>>> = examples
         .par_iter()
-        .map(|e| (e.label == Label::Correct).then(|| project(e.prepared, &axis)))
+        .map(|e| {
+            (e.label == Label::Correct)
+                .then(|| project_either_side(e.prepared, &axis, learnt_mirror.as_ref()))
+        })
         .collect();
     let votes: f64 = examples
         .iter()
@@ -752,12 +831,14 @@ pub fn build_template_unidentified(
         })
         .sum();
     let axis = turned_away_from_rest(axis, votes);
+    let mirrored_axis = axis.mirrored();
     let turn = if votes < 0.0 { -1.0 } else { 1.0 };
     let first_pass: Vec<Option<Vec<RepSpan>>> = examples
         .par_iter()
         .zip(projections)
         .map(|(e, raw)| {
-            // The projection on the turned axis is the one on the learnt axis, negated or not.
+            // The projection on the turned axis (or its mirror image) is the one on the learnt
+            // axis (or its mirror image), negated or not.
             let raw: Vec<f64> = raw?.into_iter().map(|v| turn * v).collect();
             let (reps, _) = segment_projection(e.prepared, &raw, true, &settings.segment);
             Some(spans_of(e.prepared, &reps))
@@ -783,7 +864,7 @@ pub fn build_template_unidentified(
         .zip(first_pass)
         .map(|(e, first)| match first {
             Some(first) if !taken_whole(e.prepared, typical, settings) => first,
-            _ => repetition_spans(e.prepared, &axis, typical, settings),
+            _ => repetition_spans(e.prepared, &axis, mirrored_axis.as_ref(), typical, settings),
         })
         .collect();
     // A repetition the recording does not hold whole (`segment::CutOff`) is not the movement
@@ -838,7 +919,6 @@ pub fn build_template_unidentified(
     // depend on the reference: they are worked out on whichever thread the reference's steps
     // that run on one thread (its channel scales, its medoid) leave idle, from one
     // computation of each repetition's posture rows.
-    let mirrored_axis = axis.mirrored();
     let off_axis_and_signals = || -> (Vec<f64>, Vec<Option<Vec<f64>>>) {
         curves
             .par_iter()

@@ -782,3 +782,42 @@ fn a_repetition_cut_off_by_the_recording_is_shown_but_not_judged() {
     );
     assert!(t.examples[..5].iter().all(|e| e.checks.is_empty()));
 }
+
+/// A recording of one squat, stopped or started at the bottom, is one repetition cut off at
+/// that edge; the same squat recorded whole is not. Short recordings are taken whole as one
+/// repetition and checked against the demonstration's duration
+/// (`template::whole_recording_cut_off`); a long one, mostly standing, is segmented, and the
+/// one repetition found keeps its mark when the recording is taken whole.
+#[test]
+fn a_recording_of_one_squat_stopped_or_started_at_the_bottom_is_cut_off() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::segment::CutOff;
+    let t = steady_demonstration(2);
+    let settings = PrepareSettings::default();
+    for (edge_rest_s, seed) in [(0.3, 31), (4.0, 32)] {
+        let sim = SquatSimulation {
+            reps: 1,
+            edge_rest_s,
+            seed,
+            ..SquatSimulation::default()
+        };
+        let (rec, truth) = simulate_squat(&sim).unwrap();
+        let bottom = (truth.reps[0].0 + truth.reps[0].1) / 2;
+        let n = rec.frame_count();
+        for (p, cut) in [
+            (prepare(rec.slice_frames(0, n), &settings).unwrap(), None),
+            (
+                prepare(rec.slice_frames(0, bottom), &settings).unwrap(),
+                Some(CutOff::End),
+            ),
+            (
+                prepare(rec.slice_frames(bottom, n), &settings).unwrap(),
+                Some(CutOff::Start),
+            ),
+        ] {
+            let s = score_recording(&t, &p).unwrap();
+            let marks: Vec<Option<CutOff>> = s.reps.iter().map(|r| r.cut_off).collect();
+            assert_eq!(marks, [cut], "edge rest {edge_rest_s} s: {:?}", s.reps);
+        }
+    }
+}
