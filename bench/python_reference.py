@@ -1271,7 +1271,9 @@ def read_manifest(path):
 
 
 def primary_signal(p, axis, span):
-    return normalised_excursion(p, axis, span[0], span[1], 0.0)
+    """template.rs normalised_signal: the repetition's signal with the segmentation's rest rule
+    along the turned axis."""
+    return normalised_excursion(p, axis, span[0], span[1], 0.0, turned=True)
 
 
 def cmd_template(args):

@@ -22,9 +22,9 @@ use crate::measures::{MeasureKind, MeasureSet};
 use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
-    direction_from_rest, learn_primary_axis, normalise_excursion, normalise_excursion_towards,
-    project_either_side, segment_either_side, segment_projection, turned_away_from_rest, CutOff,
-    PrimaryAxis, SegmentSettings,
+    direction_from_rest, learn_primary_axis, normalise_excursion_towards, project_either_side,
+    segment_either_side, segment_projection, turned_away_from_rest, CutOff, PrimaryAxis,
+    SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -641,7 +641,10 @@ pub fn rep_signal_and_off_axis(
     if span.start == 0 && span.end >= p.recording.frame_count() {
         // The whole recording (a pre-segmented repetition): projected without a copy.
         let (raw, share) = crate::segment::project_and_share(p, axis, mirrored, off_axis);
-        return (normalised_signal(p, &raw, settings), share.map(|s| 1.0 - s));
+        return (
+            normalised_signal(p, &raw, axis, settings),
+            share.map(|s| 1.0 - s),
+        );
     }
     let share = off_axis
         .then(|| off_axis_share(p, axis, mirrored, span))
@@ -683,13 +686,31 @@ fn rep_signal_of_span(
         noise_matched: p.noise_matched.clone(),
         warnings: Vec::new(),
     };
-    normalised_signal(p, &project_either_side(&sub, axis, mirrored), settings)
+    normalised_signal(
+        p,
+        &project_either_side(&sub, axis, mirrored),
+        axis,
+        settings,
+    )
 }
 
 /// A repetition's projection on the primary axis, smoothed and normalised (0 = rest, 1 = turning
-/// point; [`normalise_excursion`]).
-fn normalised_signal(p: &PreparedRecording, raw: &[f64], settings: &TemplateSettings) -> Vec<f64> {
-    normalise_excursion(raw, p.recording.rate_hz, settings.segment.smooth_s, 0.0)
+/// point), with the rest rule of the segmentation: along an axis turned away from rest, a
+/// repetition whose two ends lie more than half its range apart has its rest at the lower end
+/// ([`normalise_excursion_towards`]), so that its tempo phases are timed from rest.
+fn normalised_signal(
+    p: &PreparedRecording,
+    raw: &[f64],
+    axis: &PrimaryAxis,
+    settings: &TemplateSettings,
+) -> Vec<f64> {
+    normalise_excursion_towards(
+        raw,
+        p.recording.rate_hz,
+        settings.segment.smooth_s,
+        0.0,
+        axis.away_from_rest,
+    )
 }
 
 /// Channels shared by every example (a channel missing or empty in one correct example is
