@@ -26,6 +26,15 @@ subject's twenty repetitions. Neither noise matching nor the fault rules are app
 as in ``validation/knn_dtw.py``). The classifiers' settings are library defaults or common
 choices, not tuned on these results. About 4 minutes on 2 cores. Requirements:
 ``validation/requirements.txt``.
+
+``--extra`` adds features of another kind to every classifier's (VALIDATION.md §4, "Other
+features"):
+
+- ``smoothness``: per joint, the log dimensionless jerk of its path over the repetition
+  (Hogan & Sternad 2009; Balasubramanian et al. 2015): incorrect executions might be jerkier;
+- ``timing``: the shape of the DTW warping path onto the reference, the repetition's time
+  (fraction) at which it reaches each tenth of the reference's movement, minus that tenth:
+  incorrect executions might spend their time differently through the movement.
 """
 
 import argparse
@@ -34,6 +43,7 @@ import sys
 import warnings
 
 import numpy as np
+from dtaidistance import dtw_ndim
 from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.svm import SVC
 
@@ -54,12 +64,45 @@ CLASSIFIERS = {
 }
 
 
-def folds(data, m):
+def log_dimensionless_jerk(p):
+    """Per joint, the log dimensionless jerk of its path over the whole file: -ln(T^3 / v_peak^2
+    * integral of |jerk|^2), T the duration, v_peak the joint's peak speed (Hogan & Sternad
+    2009, in the form of Balasubramanian et al. 2015); higher is smoother."""
+    dt = 1.0 / pr.RATE_HZ
+    v = np.gradient(p["pos"], dt, axis=0)
+    jerk = np.gradient(np.gradient(v, dt, axis=0), dt, axis=0)
+    duration = p["n"] * dt
+    peak = np.nanmax(np.linalg.norm(v, axis=2), axis=0)
+    integral = np.nansum((jerk ** 2).sum(axis=2), axis=0) * dt
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.log(duration ** 3 / np.maximum(peak, 1e-9) ** 2 * integral)
+
+
+def warp_timing(ref, curves):
+    """The repetition's time (fraction, 0-1) at which its DTW path onto the reference reaches
+    each tenth of the reference, minus that tenth (the repetition brought to the reference's
+    side as ``compare`` does)."""
+    rep = pr.shift_start(curves)
+    image = pr.mirror(rep)
+    if pr.sq_dist(ref["mean_scaled"], image / ref["scale"]) * pr.MIRROR_CLOSER < \
+            pr.sq_dist(ref["mean_scaled"], rep / ref["scale"]):
+        rep = image
+    path = np.asarray(dtw_ndim.warping_path(ref["mean_scaled"], np.nan_to_num(rep / ref["scale"]),
+                                            use_c=True, window=pr.DTW_WINDOW))
+    i, j = path[:, 0], path[:, 1]
+    last = len(ref["mean_scaled"]) - 1
+    return np.array([j[i == round(q * last)].mean() / last - q for q in np.arange(1, 10) / 10])
+
+
+def folds(data, m, extra=None):
     """Per left-out subject: (training rows, test rows, features of all 200 repetitions measured
-    against the template of the training rows), and the labels (True = correct)."""
-    subjects, correct, curves, durations = [], [], [], []
+    against the template of the training rows, with the `extra` features), and the labels
+    (True = correct)."""
+    subjects, correct, curves, durations, smooth = [], [], [], [], []
     for path, label in files_of(data, m):
         p = pr.prepare(path)
+        if extra == "smoothness":
+            smooth.append(log_dimensionless_jerk(p))
         curves.append(pr.rep_curves(p, 0, p["n"]))
         durations.append(p["n"] / pr.RATE_HZ)
         subjects.append(os.path.basename(path).split("_")[1])
@@ -73,6 +116,10 @@ def folds(data, m):
         wrong = [i for i in train if not correct[i]]
         ref["fault"] = np.nanmean(np.stack([pr.compare(ref, curves[i], durations[i])["z"] for i in wrong]), axis=0)
         x = np.stack([pr.compare(ref, c, d)["features"] for c, d in zip(curves, durations)])
+        if extra == "smoothness":
+            x = np.hstack([x, np.stack(smooth)])
+        elif extra == "timing":
+            x = np.hstack([x, np.stack([warp_timing(ref, c) for c in curves])])
         out.append((train, test, x))
     return out, correct
 
@@ -100,6 +147,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     ap.add_argument("--only", help="comma-separated classifiers: " + ", ".join(CLASSIFIERS))
+    ap.add_argument("--extra", choices=["smoothness", "timing"],
+                    help="add features of another kind (module documentation)")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
         sys.exit(f"{args.data}: not a UI-PRMD folder (no 'Segmented Movements'); give --data")
@@ -112,7 +161,7 @@ def main():
     print("| --- |" + " --- |" * len(names))
     totals = np.zeros(len(names))
     for m in range(1, 11):
-        fs, correct = folds(args.data, m)
+        fs, correct = folds(args.data, m, args.extra)
         accs = []
         for name in names:
             right = sum(int((predict(name, x[tr], correct[tr], x[te]) == correct[te]).sum()) for tr, te, x in fs)
