@@ -850,6 +850,21 @@ def normalised_excursion(p, axis, start=0, end=None, min_excursion=3.0, turned=F
     return sign * (smooth - rest) / amp
 
 
+def normalised_sides(p, axis, min_excursion=3.0):
+    """segment.rs segment_sides' signal: the projections on the axis and on its mirror image,
+    each from its own rest (direction up from it, the axis being turned away from rest), both
+    by the larger amplitude, whichever is further from rest frame by frame."""
+    rows = posture_rows(p)
+    centred = rows - np.nanmean(rows, axis=0)
+    half = int(round(0.2 * RATE_HZ / 2.0))
+    sides = [moving_mean(centred @ a, half) for a in (axis, mirrored_axis(axis))]
+    rests = [excursion_frame(v, True)[0] for v in sides]
+    amp = max(np.quantile(v, 0.98) - r for v, r in zip(sides, rests))
+    if amp <= max(min_excursion, 1e-9):
+        return np.zeros(len(sides[0]))
+    return np.fmax(sides[0] - rests[0], sides[1] - rests[1]) / amp
+
+
 def orient_away_from_rest(axis, preps):
     """segment.rs orient_away_from_rest: the correct examples vote on the way the movement
     goes from rest."""
@@ -917,7 +932,7 @@ def repetition_spans(p, axis, typical_s):
             s = normalised_excursion(p, axis, turned=True)
             cut = cut_off(s, 0, len(s), 0.5)
         return [(0, n, 1.0, cut)]
-    reps = find_repetitions(normalised_excursion(p, axis, turned=True))
+    reps = find_repetitions(normalised_sides(p, axis))
     return reps if len(reps) > 1 else [(0, n, 1.0, reps[0][3] if reps else None)]
 
 

@@ -3,7 +3,7 @@
 VALIDATION.md §4, "Recordings that start or stop during a repetition").
 
     python3 validation/cut_off.py [--data ../shared/data/ui-prmd] [--relearn target/release/relearn]
-        [--list-whole | --single | --sides | --ends]
+        [--list-whole | --single | --alternate | --sides | --ends]
 
 UI-PRMD files hold one repetition each, recorded from rest to rest. For each movement, a
 template is built with `relearn template build` from subjects s01-s05 (correct and
@@ -28,6 +28,12 @@ movement) as it is, stopped P % of the way through, and started P % of the way t
 recording that short is taken whole as one repetition, and the test is whether it is marked
 cut off at the right edge (``template.rs`` ``whole_recording_cut_off``), while the files as
 they are, each one whole repetition, should not be marked. About 15 seconds.
+
+``--alternate`` joins the same four correct files of each of s06-s10 with the second and
+fourth mirrored (the person doing every other repetition with the other side, as with
+alternate legs: reflected about the person's own sagittal plane, left and right swapped),
+through `relearn convert --lab-frame` to generic CSVs, and counts the recordings in which
+the four repetitions are found (``segment::segment_sides``). About 30 seconds.
 
 ``--sides`` lists the subjects of s06-s10 who do a movement on the other side from s01-s05
 (more variance along the mirror image of the template's primary axis than along the axis:
@@ -164,6 +170,65 @@ def manifest(data, out_dir, m):
     return path
 
 
+def as_csv(args, tmp, m, s, e):
+    """One correct UI-PRMD file as `relearn convert --lab-frame` writes it: (header lines,
+    rows)."""
+    out = os.path.join(tmp, f"m{m:02d}_s{s:02d}_e{e:02d}.csv")
+    inp = os.path.join(args.data, "Segmented Movements", "Kinect", "Positions", f"m{m:02d}_s{s:02d}_e{e:02d}_positions.txt")
+    inp = inp + ".gz" if os.path.exists(inp + ".gz") else inp
+    subprocess.run([args.relearn, "convert", "--lab-frame", "--out", out, inp], check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        lines = f.read().splitlines()
+    return lines[:3], lines[3:]
+
+
+def mirrored_rows(head, rows):
+    """The rows (with their times) of the same person doing the movement with the other side,
+    facing the same way: every joint reflected about the person's sagittal plane (vertical,
+    through the mean mid-hip, across the mean hip line), left and right swapped."""
+    import numpy as np
+    joints = [n[:-2] for n in head[2].split(",")[1::3]]
+    x = np.array([[float(v) if v not in ("", "nan") else np.nan for v in r.split(",")[1:]] for r in rows])
+    pos = x.reshape(len(x), -1, 3)
+    left, right = joints.index("Left upper leg"), joints.index("Right upper leg")
+    lateral = np.nanmean(pos[:, right] - pos[:, left], axis=0)
+    lateral[2] = 0.0
+    lateral /= np.linalg.norm(lateral)
+    centre = np.nanmean(0.5 * (pos[:, right] + pos[:, left]), axis=0)
+    pos = pos - 2.0 * ((pos - centre) @ lateral)[..., None] * lateral
+    other = {j: j.replace("Left", "\0").replace("Right", "Left").replace("\0", "Right") for j in joints}
+    pos = pos[:, [joints.index(other[j]) for j in joints]]
+    return [r.split(",", 1)[0] + "," + ",".join(f"{v:.6f}" for v in q.ravel()) for r, q in zip(rows, pos)]
+
+
+def count_alternate(args):
+    """The ``--alternate`` table (module documentation)."""
+    print("| movement | 4 repetitions found | repetitions marked cut off | found compared mirrored (of those found) |")
+    print("| --- | --- | --- | --- |")
+    totals = [0, 0, 0, 0]
+    with tempfile.TemporaryDirectory() as tmp:
+        for m in range(1, 11):
+            template = build_template(args, tmp, m)
+            paths = []
+            for s in range(6, 11):
+                rows, head = [], None
+                for k, e in enumerate((1, 2, 3, 4)):
+                    head, r = as_csv(args, tmp, m, s, e)
+                    rows += [x.split(",", 1)[1] for x in (mirrored_rows(head, r) if k % 2 else r)]
+                path = os.path.join(tmp, f"m{m:02d}_s{s:02d}_alternate.csv")
+                with open(path, "w") as f:
+                    f.write("\n".join(head + [f"{k / 30:.6f},{x}" for k, x in enumerate(rows)]) + "\n")
+                paths.append(path)
+            scored = score_all(args, template, paths)
+            found = sum(len(scored[p]["reps"]) == 4 for p in paths)
+            marked = sum(1 for p in paths for r in scored[p]["reps"] if r.get("cut_off"))
+            reps = [r for p in paths for r in scored[p]["reps"]]
+            mirrored = sum(1 for r in reps if r.get("mirrored"))
+            totals = [a + b for a, b in zip(totals, (found, marked, mirrored, len(reps)))]
+            print(f"| m{m:02d} {NAMES[m - 1]} | {found} of 5 | {marked} | {mirrored} of {len(reps)} |", flush=True)
+    print(f"| all | {totals[0]} of 50 | {totals[1]} | {totals[2]} of {totals[3]} |")
+
+
 def count_sides(data):
     """Per movement, the subjects of s06-s10 who move along the mirror image of the primary
     axis of s01-s05's correct files more than along the axis itself: per file, the variance
@@ -236,6 +301,8 @@ def main():
                          "apart along the turned axis (the Python reference's steps; about 30 s)")
     ap.add_argument("--sides", action="store_true",
                     help="instead, list the subjects of s06-s10 who move along the mirrored axis (about 30 s)")
+    ap.add_argument("--alternate", action="store_true",
+                    help="instead, score joined recordings with every other repetition mirrored (module documentation)")
     ap.add_argument("--single", action="store_true",
                     help="instead, score recordings of one repetition each, whole and cut (module documentation)")
     args = ap.parse_args()
@@ -250,6 +317,8 @@ def main():
         sys.exit(f"{args.relearn}: not found; build it with `cargo build --release -p relearn-cli`")
     if args.single:
         return count_single(args)
+    if args.alternate:
+        return count_alternate(args)
     print("| movement | whole: 4 repetitions found | whole: repetitions marked | cut repetition marked "
           "| other repetitions of cut recordings marked | cut recordings: 4 repetitions found |")
     print("| --- | --- | --- | --- | --- | --- |")

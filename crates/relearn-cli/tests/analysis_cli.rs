@@ -1356,6 +1356,70 @@ fn write_timed(path: &Path, head: &[String], rows: &[&str], rate_hz: f64) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Rows of a generic CSV in the lab frame (`uiprmd_as_csv`, each without its time) turned into
+/// the mirror image of the movement: reflected about the person's own sagittal plane (through
+/// the mean mid-hip, across the mean hip line, vertical) and with left and right swapped: the
+/// same person doing it with the other side, facing the same way.
+fn mirrored_rows(head: &[String], rows: &[String]) -> Vec<String> {
+    let names: Vec<String> = head[2]
+        .split(',')
+        .skip(1)
+        .step_by(3)
+        .map(|n| n.trim_end_matches("_x").to_string())
+        .collect();
+    let at = |n: &str| names.iter().position(|j| j == n).unwrap();
+    let (lh, rh) = (at("Left upper leg"), at("Right upper leg"));
+    let frames: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| {
+            r.split(',')
+                .map(|v| v.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let joint = |f: &[f64], j: usize| [f[3 * j], f[3 * j + 1], f[3 * j + 2]];
+    let (mut lateral, mut centre, mut n) = ([0.0; 3], [0.0; 3], 0.0);
+    for f in &frames {
+        let (l, r) = (joint(f, lh), joint(f, rh));
+        if l.iter().chain(&r).all(|v| v.is_finite()) {
+            for k in 0..3 {
+                lateral[k] += r[k] - l[k];
+                centre[k] += 0.5 * (r[k] + l[k]);
+            }
+            n += 1.0;
+        }
+    }
+    let norm = (lateral[0] * lateral[0] + lateral[1] * lateral[1]).sqrt();
+    let u = [lateral[0] / norm, lateral[1] / norm, 0.0];
+    let c = centre.map(|v| v / n);
+    let swap: Vec<usize> = names
+        .iter()
+        .map(|j| {
+            let other = if let Some(rest) = j.strip_prefix("Left") {
+                format!("Right{rest}")
+            } else if let Some(rest) = j.strip_prefix("Right") {
+                format!("Left{rest}")
+            } else {
+                j.clone()
+            };
+            at(&other)
+        })
+        .collect();
+    frames
+        .iter()
+        .map(|f| {
+            swap.iter()
+                .flat_map(|&j| {
+                    let p = joint(f, j);
+                    let d: f64 = (0..3).map(|k| (p[k] - c[k]) * u[k]).sum();
+                    (0..3).map(move |k| format!("{:.6}", p[k] - 2.0 * d * u[k]))
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
 /// The repetitions `relearn score --json` finds in `file`: (start s, end s, cut_off).
 fn scored_reps(template: &Path, file: &Path) -> Vec<(f64, f64, Option<String>)> {
     let assert = relearn()
@@ -1382,9 +1446,11 @@ fn scored_reps(template: &Path, file: &Path) -> Vec<(f64, f64, Option<String>)> 
 /// UI-PRMD's s07 does the hurdle step with the other leg from s01-s05, whose repetitions
 /// build the template: along the template's primary axis s07 hardly moves (about 1 % of the
 /// variance along the mirrored axis), so its repetitions are found, and a cut one recognised,
-/// along the mirrored axis (`segment::project_either_side`). Four of s07's files joined without pauses are four
-/// whole repetitions; one file is one whole repetition; the same file stopped or started
-/// half-way is one repetition cut off at that edge (`template::whole_recording_cut_off`).
+/// along the mirrored axis (`segment::project_either_side`, `segment::segment_sides`). Four
+/// of s07's files joined without pauses are four whole repetitions, and so are they with
+/// every other one mirrored (alternate legs); one file is one whole repetition; the same
+/// file stopped or started half-way is one repetition cut off at that edge
+/// (`template::whole_recording_cut_off`).
 #[test]
 fn a_person_who_steps_with_the_other_leg_has_whole_and_cut_repetitions_told_apart() {
     let Some(data) = shared_data() else { return };
@@ -1433,6 +1499,27 @@ fn a_person_who_steps_with_the_other_leg_has_whole_and_cut_repetitions_told_apar
     let refs: Vec<&str> = joined.iter().map(String::as_str).collect();
     write_timed(&joined_path, head, &refs, 30.0);
     let reps = scored_reps(&template, &joined_path);
+    assert_eq!(reps.len(), 4, "{reps:?}");
+    assert!(reps.iter().all(|r| r.2.is_none()), "{reps:?}");
+
+    // Alternate legs: the second and fourth files mirrored, so that the recording changes
+    // side with each repetition (`segment::segment_sides`).
+    let alternating: Vec<String> = s07[..4]
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (h, r))| {
+            let rows = untimed(r);
+            if k % 2 == 1 {
+                mirrored_rows(h, &rows)
+            } else {
+                rows
+            }
+        })
+        .collect();
+    let alternating_path = tmp.path().join("alternating.csv");
+    let refs: Vec<&str> = alternating.iter().map(String::as_str).collect();
+    write_timed(&alternating_path, head, &refs, 30.0);
+    let reps = scored_reps(&template, &alternating_path);
     assert_eq!(reps.len(), 4, "{reps:?}");
     assert!(reps.iter().all(|r| r.2.is_none()), "{reps:?}");
 

@@ -445,16 +445,41 @@ pub fn project_either_side(
     axis: &PrimaryAxis,
     mirrored: Option<&PrimaryAxis>,
 ) -> Vec<f64> {
-    let Some(other) = mirrored.filter(|m| m.joints == axis.joints) else {
+    let Some(other) = same_joints(axis, mirrored) else {
         return project(p, axis);
     };
+    let (own, theirs) = project_both(p, axis, other);
+    if moves_more_along(&theirs, &own) {
+        theirs
+    } else {
+        own
+    }
+}
+
+/// `mirrored` when it is over the same joints as `axis` (as [`PrimaryAxis::mirrored`] makes it).
+fn same_joints<'a>(
+    axis: &PrimaryAxis,
+    mirrored: Option<&'a PrimaryAxis>,
+) -> Option<&'a PrimaryAxis> {
+    mirrored.filter(|m| m.joints == axis.joints)
+}
+
+/// The projections of a recording on `axis` and on `other` (over the same joints), from one
+/// computation of its posture rows (a long recording: two streaming passes each, so that
+/// memory stays flat).
+pub fn project_both(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    other: &PrimaryAxis,
+) -> (Vec<f64>, Vec<f64>) {
     let idx = joint_indices(p, &axis.joints);
     let (rows, c) = posture_rows(p, &idx);
     match posture_table(p, &rows, &idx, c, 1, BUFFERED_PROJECTION_VALUES) {
-        Some(table) => the_side_moved_along(project_table(&table, c, axis), || {
-            project_table(&table, c, other)
-        }),
-        None => the_side_moved_along(project(p, axis), || project(p, other)),
+        Some(table) => (
+            project_table(&table, c, axis),
+            project_table(&table, c, other),
+        ),
+        None => (project(p, axis), project(p, other)),
     }
 }
 
@@ -464,16 +489,11 @@ pub fn project_either_side(
 /// `validation/cut_off.py --sides`); *Relearn default*.
 pub const OTHER_SIDE_VARIANCE_RATIO: f64 = 2.0;
 
-/// `own`, or the projection `other` gives when it varies more than
-/// [`OTHER_SIDE_VARIANCE_RATIO`] times as much ([`project_either_side`]).
-fn the_side_moved_along(own: Vec<f64>, other: impl FnOnce() -> Vec<f64>) -> Vec<f64> {
+/// Whether the projection `theirs` varies more than [`OTHER_SIDE_VARIANCE_RATIO`] times as
+/// much as `own` ([`project_either_side`]).
+pub fn moves_more_along(theirs: &[f64], own: &[f64]) -> bool {
     let spread = |v: &[f64]| stats::std_dev(v).map_or(0.0, |sd| sd * sd);
-    let other = other();
-    if spread(&other) > OTHER_SIDE_VARIANCE_RATIO * spread(&own) {
-        other
-    } else {
-        own
-    }
+    spread(theirs) > OTHER_SIDE_VARIANCE_RATIO * spread(own)
 }
 
 /// [`project_either_side`] and [`share_along_either_side`] of a whole recording (a repetition recorded on
@@ -497,11 +517,17 @@ pub fn project_and_share(
             .flatten();
         return (project_either_side(p, axis, mirrored), shared);
     };
-    let projection = match mirrored.filter(|m| m.joints == axis.joints) {
-        Some(other) => the_side_moved_along(project_table(&table, c, axis), || {
-            project_table(&table, c, other)
-        }),
-        None => project_table(&table, c, axis),
+    let own = project_table(&table, c, axis);
+    let projection = match same_joints(axis, mirrored) {
+        Some(other) => {
+            let theirs = project_table(&table, c, other);
+            if moves_more_along(&theirs, &own) {
+                theirs
+            } else {
+                own
+            }
+        }
+        None => own,
     };
     let shared = share
         .then(|| {
@@ -916,20 +942,81 @@ pub fn segment_repetitions(
     segment_projection(p, &project(p, axis), axis.away_from_rest, settings)
 }
 
-/// [`segment_repetitions`] along whichever of `axis` and its mirror image `mirrored` the
-/// recording moves along ([`project_either_side`]).
+/// [`segment_repetitions`] along `axis` and its mirror image `mirrored` at once
+/// ([`segment_sides`]), so that repetitions done on either side are found, the other side's
+/// as well as a mix of both in one recording (alternate legs).
 pub fn segment_either_side(
     p: &PreparedRecording,
     axis: &PrimaryAxis,
     mirrored: Option<&PrimaryAxis>,
     settings: &SegmentSettings,
 ) -> (Vec<Repetition>, Vec<f64>) {
-    segment_projection(
-        p,
-        &project_either_side(p, axis, mirrored),
-        axis.away_from_rest,
-        settings,
-    )
+    match same_joints(axis, mirrored) {
+        Some(other) => {
+            let (own, theirs) = project_both(p, axis, other);
+            segment_sides(p, &own, Some(&theirs), axis.away_from_rest, settings)
+        }
+        None => segment_projection(p, &project(p, axis), axis.away_from_rest, settings),
+    }
+}
+
+/// [`segment_projection`] of a recording's projections on an axis (`own`) and on its mirror
+/// image (`theirs`, when there is one). The two are normalised as
+/// [`normalise_excursion_towards`] does, each from its own rest level and direction but both
+/// by the larger of their two amplitudes, and the segmentation follows whichever is further
+/// from rest, frame by frame. A recording done on one side is then segmented as along that
+/// side alone (the other's excursion is a small fraction of it: a symmetric movement's two
+/// are nearly the same), and a recording that alternates sides has each repetition at full
+/// height on its own side. *Relearn definition*.
+pub fn segment_sides(
+    p: &PreparedRecording,
+    own: &[f64],
+    theirs: Option<&[f64]>,
+    away_from_rest: bool,
+    settings: &SegmentSettings,
+) -> (Vec<Repetition>, Vec<f64>) {
+    let Some(theirs) = theirs else {
+        return segment_projection(p, own, away_from_rest, settings);
+    };
+    let rate = p.recording.rate_hz;
+    let a = smoothed(own, rate, settings.smooth_s);
+    let b = smoothed(theirs, rate, settings.smooth_s);
+    // Along axes turned away from rest, each side's movement goes up from its rest: the
+    // larger swing of one side may be the other side's repetitions seen from it.
+    let frame = |v: &[f64]| {
+        let (rest, sign, amp) = excursion_frame(v, away_from_rest)?;
+        if away_from_rest {
+            Some((rest, 1.0, stats::quantile(v, 0.98)? - rest))
+        } else {
+            Some((rest, sign, amp))
+        }
+    };
+    let s = match (frame(&a), frame(&b)) {
+        (Some((rest_a, sign_a, amp_a)), Some((rest_b, sign_b, amp_b))) => {
+            let amp = amp_a.max(amp_b);
+            if amp <= settings.min_excursion_pct.max(1e-9) {
+                vec![0.0; a.len()]
+            } else {
+                a.iter()
+                    .zip(&b)
+                    .map(|(x, y)| (sign_a * (x - rest_a)).max(sign_b * (y - rest_b)) / amp)
+                    .collect()
+            }
+        }
+        _ => vec![f64::NAN; a.len()],
+    };
+    (repetitions_in(p, &s, settings), s)
+}
+
+/// The repetitions of a normalised primary signal `s` of recording `p`, timed in the
+/// recording's clock.
+fn repetitions_in(p: &PreparedRecording, s: &[f64], settings: &SegmentSettings) -> Vec<Repetition> {
+    let mut reps = find_repetitions(s, p.recording.rate_hz, settings);
+    for r in &mut reps {
+        r.start_s += p.recording.start_time_s;
+        r.end_s += p.recording.start_time_s;
+    }
+    reps
 }
 
 /// [`segment_repetitions`] of a recording's projection on a primary axis ([`project`]),
@@ -947,12 +1034,7 @@ pub fn segment_projection(
         settings.min_excursion_pct,
         away_from_rest,
     );
-    let mut reps = find_repetitions(&s, p.recording.rate_hz, settings);
-    for r in &mut reps {
-        r.start_s += p.recording.start_time_s;
-        r.end_s += p.recording.start_time_s;
-    }
-    (reps, s)
+    (repetitions_in(p, &s, settings), s)
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ use crate::measures::{MeasureKind, MeasureSet};
 use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
-    direction_from_rest, learn_primary_axis, normalise_excursion_towards, project_either_side,
-    segment_either_side, segment_projection, turned_away_from_rest, CutOff, PrimaryAxis,
-    SegmentSettings,
+    direction_from_rest, learn_primary_axis, moves_more_along, normalise_excursion_towards,
+    project, project_both, project_either_side, segment_either_side, segment_sides,
+    turned_away_from_rest, CutOff, PrimaryAxis, SegmentSettings,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -554,6 +554,10 @@ pub fn whole_recording_cut_off(
     CutOff::of(&s, 0, s.len(), settings.segment.enter)
 }
 
+/// A recording's projections on a primary axis and on its mirror image (`None` when the axis
+/// has no mirror image: no joint is sided), as [`crate::segment::segment_sides`] takes them.
+type SideProjections = (Vec<f64>, Option<Vec<f64>>);
+
 /// Whether [`repetition_spans`] takes the recording whole without segmenting it: it lasts at
 /// most `single_rep_ratio` × the reference duration.
 fn taken_whole(
@@ -831,24 +835,34 @@ pub fn build_template_unidentified(
     })?;
     // First pass: the correct examples segmented, to learn the typical repetition duration.
     // Their projections on the axis also vote on its direction (`segment::turned_away_from_rest`),
-    // which the segmentation then uses: one projection per example serves both. An example
-    // done on the other side is projected on the mirrored axis (`project_either_side`), along
-    // which it moves away from rest the same way.
+    // which the segmentation then uses: one projection per example serves both. Each example
+    // is projected on the axis and on its mirror image (`segment::project_both`), and is
+    // segmented along both (`segment::segment_sides`); an example done on the other side
+    // votes with the mirrored projection, along which it moves away from rest the same way.
     let learnt_mirror = axis.mirrored();
-    let projections: Vec<Option<Vec<f64>>> = examples
+    let projections: Vec<Option<SideProjections>> = examples
         .par_iter()
         .map(|e| {
-            (e.label == Label::Correct)
-                .then(|| project_either_side(e.prepared, &axis, learnt_mirror.as_ref()))
+            (e.label == Label::Correct).then(|| match learnt_mirror.as_ref() {
+                Some(other) if other.joints == axis.joints => {
+                    let (own, theirs) = project_both(e.prepared, &axis, other);
+                    (own, Some(theirs))
+                }
+                _ => (project(e.prepared, &axis), None),
+            })
         })
         .collect();
     let votes: f64 = examples
         .iter()
         .zip(&projections)
         .filter_map(|(e, raw)| {
-            let raw = raw.as_ref()?;
+            let (own, theirs) = raw.as_ref()?;
+            let moved = match theirs {
+                Some(t) if moves_more_along(t, own) => t,
+                _ => own,
+            };
             let rate = e.prepared.recording.rate_hz;
-            Some(direction_from_rest(raw, rate, settings.segment.smooth_s))
+            Some(direction_from_rest(moved, rate, settings.segment.smooth_s))
         })
         .sum();
     let axis = turned_away_from_rest(axis, votes);
@@ -858,10 +872,13 @@ pub fn build_template_unidentified(
         .par_iter()
         .zip(projections)
         .map(|(e, raw)| {
-            // The projection on the turned axis (or its mirror image) is the one on the learnt
-            // axis (or its mirror image), negated or not.
-            let raw: Vec<f64> = raw?.into_iter().map(|v| turn * v).collect();
-            let (reps, _) = segment_projection(e.prepared, &raw, true, &settings.segment);
+            // The projections on the turned axis and its mirror image are the ones on the
+            // learnt axis and its mirror image, negated or not.
+            let (own, theirs) = raw?;
+            let turned = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| turn * x).collect() };
+            let (own, theirs) = (turned(own), theirs.map(turned));
+            let (reps, _) =
+                segment_sides(e.prepared, &own, theirs.as_deref(), true, &settings.segment);
             Some(spans_of(e.prepared, &reps))
         })
         .collect();
