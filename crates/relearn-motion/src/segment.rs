@@ -445,10 +445,35 @@ pub fn project_either_side(
     axis: &PrimaryAxis,
     mirrored: Option<&PrimaryAxis>,
 ) -> Vec<f64> {
-    let Some(other) = same_joints(axis, mirrored) else {
-        return project(p, axis);
-    };
-    let (own, theirs) = project_both(p, axis, other);
+    match project_sides(p, axis, mirrored) {
+        (own, Some(theirs)) => side_moved_along(own, theirs),
+        (own, None) => own,
+    }
+}
+
+/// A recording's projections on a primary axis and on its mirror image (`None` when there is
+/// none over the same joints: no joint is sided), as [`segment_sides`] takes them.
+pub type SideProjections = (Vec<f64>, Option<Vec<f64>>);
+
+/// [`project`] on `axis` and, when `mirrored` is over the same joints, on it too
+/// ([`project_both`]).
+pub fn project_sides(
+    p: &PreparedRecording,
+    axis: &PrimaryAxis,
+    mirrored: Option<&PrimaryAxis>,
+) -> SideProjections {
+    match same_joints(axis, mirrored) {
+        Some(other) => {
+            let (own, theirs) = project_both(p, axis, other);
+            (own, Some(theirs))
+        }
+        None => (project(p, axis), None),
+    }
+}
+
+/// `theirs` when the recording moves more along it than along `own` ([`moves_more_along`]),
+/// else `own`.
+fn side_moved_along(own: Vec<f64>, theirs: Vec<f64>) -> Vec<f64> {
     if moves_more_along(&theirs, &own) {
         theirs
     } else {
@@ -519,14 +544,7 @@ pub fn project_and_share(
     };
     let own = project_table(&table, c, axis);
     let projection = match same_joints(axis, mirrored) {
-        Some(other) => {
-            let theirs = project_table(&table, c, other);
-            if moves_more_along(&theirs, &own) {
-                theirs
-            } else {
-                own
-            }
-        }
+        Some(other) => side_moved_along(own, project_table(&table, c, other)),
         None => own,
     };
     let shared = share
@@ -951,20 +969,15 @@ pub fn segment_either_side(
     mirrored: Option<&PrimaryAxis>,
     settings: &SegmentSettings,
 ) -> (Vec<Repetition>, Vec<f64>) {
-    match same_joints(axis, mirrored) {
-        Some(other) => {
-            let (own, theirs) = project_both(p, axis, other);
-            segment_sides(p, &own, Some(&theirs), axis.away_from_rest, settings)
-        }
-        None => segment_projection(p, &project(p, axis), axis.away_from_rest, settings),
-    }
+    let (own, theirs) = project_sides(p, axis, mirrored);
+    segment_sides(p, &own, theirs.as_deref(), axis.away_from_rest, settings)
 }
 
 /// [`segment_projection`] of a recording's projections on an axis (`own`) and on its mirror
-/// image (`theirs`, when there is one). The two are normalised as
-/// [`normalise_excursion_towards`] does, each from its own rest level and direction but both
-/// by the larger of their two amplitudes, and the segmentation follows whichever is further
-/// from rest, frame by frame. A recording done on one side is then segmented as along that
+/// image (`theirs`, when there is one). Each is normalised from its own rest level, as
+/// [`normalise_excursion_towards`] finds it, upward from it along axes turned away from rest
+/// (otherwise the way of its larger swing), but both by the larger of their two amplitudes;
+/// the segmentation follows whichever is further from rest, frame by frame. A recording done on one side is then segmented as along that
 /// side alone (the other's excursion is a small fraction of it: a symmetric movement's two
 /// are nearly the same), and a recording that alternates sides has each repetition at full
 /// height on its own side. *Relearn definition*.
@@ -983,9 +996,10 @@ pub fn segment_sides(
     let b = smoothed(theirs, rate, settings.smooth_s);
     // Along axes turned away from rest, each side's movement goes up from its rest: the
     // larger swing of one side may be the other side's repetitions seen from it.
+    // (Going up, the amplitude is already the 98th percentile above rest.)
     let frame = |v: &[f64]| {
         let (rest, sign, amp) = excursion_frame(v, away_from_rest)?;
-        if away_from_rest {
+        if away_from_rest && sign < 0.0 {
             Some((rest, 1.0, stats::quantile(v, 0.98)? - rest))
         } else {
             Some((rest, sign, amp))

@@ -23,8 +23,8 @@ use crate::models::{LogisticModel, RidgeModel};
 use crate::prepare::{PrepareSettings, PreparedRecording};
 use crate::segment::{
     direction_from_rest, learn_primary_axis, moves_more_along, normalise_excursion_towards,
-    project, project_both, project_either_side, segment_either_side, segment_sides,
-    turned_away_from_rest, CutOff, PrimaryAxis, SegmentSettings,
+    project_either_side, project_sides, segment_either_side, segment_sides, turned_away_from_rest,
+    CutOff, PrimaryAxis, SegmentSettings, SideProjections,
 };
 use crate::tempo::{tempo_phases, TempoPhases};
 use rayon::prelude::*;
@@ -554,10 +554,6 @@ pub fn whole_recording_cut_off(
     CutOff::of(&s, 0, s.len(), settings.segment.enter)
 }
 
-/// A recording's projections on a primary axis and on its mirror image (`None` when the axis
-/// has no mirror image: no joint is sided), as [`crate::segment::segment_sides`] takes them.
-type SideProjections = (Vec<f64>, Option<Vec<f64>>);
-
 /// Whether [`repetition_spans`] takes the recording whole without segmenting it: it lasts at
 /// most `single_rep_ratio` × the reference duration.
 fn taken_whole(
@@ -843,13 +839,8 @@ pub fn build_template_unidentified(
     let projections: Vec<Option<SideProjections>> = examples
         .par_iter()
         .map(|e| {
-            (e.label == Label::Correct).then(|| match learnt_mirror.as_ref() {
-                Some(other) if other.joints == axis.joints => {
-                    let (own, theirs) = project_both(e.prepared, &axis, other);
-                    (own, Some(theirs))
-                }
-                _ => (project(e.prepared, &axis), None),
-            })
+            (e.label == Label::Correct)
+                .then(|| project_sides(e.prepared, &axis, learnt_mirror.as_ref()))
         })
         .collect();
     let votes: f64 = examples
