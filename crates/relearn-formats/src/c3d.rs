@@ -88,8 +88,12 @@ impl Reader for C3dReader {
                     // A text file may start with "?P" by chance: a processor byte that is
                     // visible and wrong means it is not C3D.
                     Some(_) => 0,
-                    // The parameter block lies beyond the sniffed bytes.
-                    None => 80,
+                    // The parameter block lies beyond the sniffed bytes. Writers put it at
+                    // block 2 (the C3D User Guide's "usually 2"), so a block number that is a
+                    // visible character ("%PDF" has "P" at byte 1 and block 37) is taken for
+                    // C3D only when the file is named so.
+                    None if block < 0x20 || named_c3d => 80,
+                    None => 0,
                 }
             }
             // A file named .c3d that fails the magic test still goes to this reader (lowest
@@ -1288,6 +1292,10 @@ mod tests {
         let mut wrong = b.clone();
         wrong[515] = b'a';
         assert_eq!(C3dReader.sniff("x.csv", &wrong), 0);
+        // A PDF also has "P" at byte 1; its "parameter block" 37 lies beyond the sniffed head.
+        let pdf = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n";
+        assert_eq!(C3dReader.sniff("Description.pdf", pdf), 0);
+        assert_eq!(C3dReader.sniff("Description.c3d", pdf), 80);
     }
 
     #[test]

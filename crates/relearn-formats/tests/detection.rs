@@ -130,3 +130,27 @@ fn c3d_and_trc_files_are_not_claimed_by_skeleton_readers() {
     }
     assert!(checked >= 30, "{checked} C3D/TRC files checked");
 }
+
+/// The C3D reader claims no file of another kind in the data folders: IMU and EMG tables,
+/// MATLAB files, a PDF (whose "%PDF" has the C3D key byte "P" at offset 1: it was once taken
+/// for a C3D file whose processor byte was wrong, instead of for no recording at all).
+#[test]
+fn no_other_file_is_taken_for_c3d() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let mut checked = 0usize;
+    for path in files_under(&data) {
+        if path.components().any(|c| c.as_os_str() == "ui-prmd") {
+            continue;
+        }
+        let (name, head) = head_of(&path);
+        if name.to_ascii_lowercase().ends_with(".c3d") {
+            continue;
+        }
+        let score = reader_by_id("c3d").unwrap().sniff(&name, &head);
+        assert_eq!(score, 0, "c3d claims {path:?}");
+        checked += 1;
+    }
+    assert!(checked >= 300, "{checked} other files checked");
+}
