@@ -34,7 +34,14 @@ features"):
   (Hogan & Sternad 2009; Balasubramanian et al. 2015): incorrect executions might be jerkier;
 - ``timing``: the shape of the DTW warping path onto the reference, the repetition's time
   (fraction) at which it reaches each tenth of the reference's movement, minus that tenth:
-  incorrect executions might spend their time differently through the movement.
+  incorrect executions might spend their time differently through the movement;
+- ``proportions``: each angle's range of motion as a share of the repetition's movement (the
+  log of its excursion plus 1 degree, minus the mean of that log over the angle channels):
+  a person who moves everything more or less than others keeps the same proportions, so an
+  incorrect execution that changes how the joints share the movement (a squat that bends
+  the hips but not the knees) might be read whoever performs it;
+- ``proportions-only``: those proportions with the DTW distance and the duration ratio, in
+  place of the 355 features.
 """
 
 import argparse
@@ -94,6 +101,16 @@ def warp_timing(ref, curves):
     return np.array([j[i == round(q * last)].mean() / last - q for q in np.arange(1, 10) / 10])
 
 
+def proportions(aligned):
+    """Each angle's range of motion as a share of the repetition's movement: the log of the
+    channel's excursion (plus 1 degree) minus the mean of that log over the angle channels,
+    so that a person who moves everything more or less than others does not shift it."""
+    deg = [i for i, u in enumerate(pr.CHANNEL_UNITS) if u == "deg"]
+    exc = np.nan_to_num(pr.excursions(aligned[:, deg]))
+    lg = np.log(exc + 1.0)
+    return lg - lg.mean()
+
+
 def folds(data, m, extra=None):
     """Per left-out subject: (training rows, test rows, features of all 200 repetitions measured
     against the template of the training rows, with the `extra` features), and the labels
@@ -115,7 +132,12 @@ def folds(data, m, extra=None):
         ref = pr.build_reference([curves[i] for i in ok], durations[ok])
         wrong = [i for i in train if not correct[i]]
         ref["fault"] = np.nanmean(np.stack([pr.compare(ref, curves[i], durations[i])["z"] for i in wrong]), axis=0)
-        x = np.stack([pr.compare(ref, c, d)["features"] for c, d in zip(curves, durations)])
+        compared = [pr.compare(ref, c, d) for c, d in zip(curves, durations)]
+        x = np.stack([c["features"] for c in compared])
+        if extra == "proportions":
+            x = np.hstack([x, np.stack([proportions(c["aligned"]) for c in compared])])
+        elif extra == "proportions-only":
+            x = np.stack([np.concatenate((c["features"][-2:], proportions(c["aligned"]))) for c in compared])
         if extra == "smoothness":
             x = np.hstack([x, np.stack(smooth)])
         elif extra == "timing":
@@ -147,7 +169,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "ui-prmd"))
     ap.add_argument("--only", help="comma-separated classifiers: " + ", ".join(CLASSIFIERS))
-    ap.add_argument("--extra", choices=["smoothness", "timing"],
+    ap.add_argument("--extra", choices=["smoothness", "timing", "proportions", "proportions-only"],
                     help="add features of another kind (module documentation)")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.data, "Segmented Movements")):
