@@ -173,8 +173,18 @@ fn print_summary(t: &relearn_motion::template::Template) {
         relearn_motion::template::VerdictModel::Classifier { .. } => {
             outln!("  verdict: correct/incorrect model learnt from the examples")
         }
-        relearn_motion::template::VerdictModel::OneClass { limit, .. } => {
-            outln!("  verdict: distance from the correct examples (limit {limit:.2})")
+        relearn_motion::template::VerdictModel::OneClass {
+            limit, log_width, ..
+        } => {
+            outln!("  verdict: distance from the correct examples (limit {limit:.2})");
+            if log_width.is_some() && t.personalisation.is_none() {
+                outln!(
+                    "  note: with correct examples only, the verdict is the demonstrator's own \
+                     spread; other people's correct repetitions often lie beyond it. Add \
+                     incorrect examples, or label two or three of a patient's repetitions of \
+                     each kind and run `relearn template personalise`"
+                );
+            }
         }
     }
     if let Some(a) = t.training.training_accuracy {

@@ -821,3 +821,110 @@ fn a_recording_of_one_squat_stopped_or_started_at_the_bottom_is_cut_off() {
         }
     }
 }
+
+/// The template a clinic builds most often: one person's demonstration, correct repetitions
+/// only. It must call the demonstration's own repetitions correct, and most of the same
+/// person's next ones; a squat 30° shallower is incorrect. A patient with another style (a
+/// shallower correct squat, longer thighs) lies beyond the demonstrator's spread, and
+/// personalising with two labelled repetitions of each kind puts the threshold where that
+/// patient's own repetitions divide (the one-class probability is smooth, so the shift can
+/// move it).
+#[test]
+fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_patient() {
+    use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
+    use relearn_motion::score::{score_recording, Verdict};
+    use relearn_motion::template::{
+        build_template, Example, Label, TemplateSettings, VerdictModel,
+    };
+    let settings = TemplateSettings::default();
+    let squats = |reps: usize, depth: f64, thigh: f64, seed: u64| {
+        let s = SquatSimulation {
+            reps,
+            depth_deg: depth,
+            thigh_m: thigh,
+            variability: 0.05,
+            noise_m: 0.005,
+            seed,
+            ..SquatSimulation::default()
+        };
+        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+    };
+    let demo = squats(5, 100.0, 0.45, 1);
+    let template = build_template(
+        "squat",
+        &demonstration(std::slice::from_ref(&demo)),
+        &settings,
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            template.verdict,
+            VerdictModel::OneClass {
+                log_width: Some(_),
+                ..
+            }
+        ),
+        "{:?}",
+        template.verdict
+    );
+    let correct = |p: &relearn_motion::prepare::PreparedRecording| {
+        score_recording(&template, p)
+            .unwrap()
+            .reps
+            .iter()
+            .filter(|r| r.verdict == Verdict::Correct)
+            .count()
+    };
+    assert_eq!(correct(&demo), 5, "the demonstration's own repetitions");
+    let next = squats(5, 100.0, 0.45, 2);
+    assert!(
+        correct(&next) >= 4,
+        "the same person's next five: {}",
+        correct(&next)
+    );
+    assert_eq!(
+        correct(&squats(3, 70.0, 0.45, 3)),
+        0,
+        "30 degrees shallower"
+    );
+
+    // The patient: correct at 90°, faulty at 60°, longer thighs.
+    let patient = |r: u64| {
+        let faulty = r % 2 == 1;
+        (
+            faulty,
+            squats(1, if faulty { 60.0 } else { 90.0 }, 0.49, 500 + r),
+        )
+    };
+    let labelled: Vec<_> = (0..4u64).map(patient).collect();
+    let fresh: Vec<_> = (10..20u64).map(patient).collect();
+    let right = |t: &relearn_motion::template::Template| {
+        fresh
+            .iter()
+            .filter(|(faulty, p)| {
+                let v = score_recording(t, p).unwrap().reps[0].verdict;
+                (v == Verdict::Incorrect) == *faulty
+            })
+            .count()
+    };
+    let examples: Vec<Example<'_>> = labelled
+        .iter()
+        .map(|(faulty, p)| Example {
+            prepared: p,
+            label: if *faulty {
+                Label::Incorrect
+            } else {
+                Label::Correct
+            },
+            source: "patient".into(),
+        })
+        .collect();
+    let personal = personalise(&template, &examples, None, DEFAULT_PRIOR_SD_LOGIT).unwrap();
+    let (before, after) = (right(&template), right(&personal));
+    eprintln!("patient: right of 10 before {before}, after {after}");
+    assert!(
+        before <= 6,
+        "the style should fool the template: {before} of 10"
+    );
+    assert!(after >= 9, "after personalising: {after} of 10 right");
+}

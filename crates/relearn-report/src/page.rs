@@ -727,10 +727,19 @@ fn template_facts(o: &mut String, t: &Template) {
         VerdictModel::Classifier { .. } => {
             "a correct/incorrect model learnt from correct and incorrect examples".to_string()
         }
-        VerdictModel::OneClass { quantile, .. } => format!(
+        VerdictModel::OneClass {
+            quantile,
+            log_width,
+            ..
+        } => format!(
             "how far a repetition lies outside the correct examples' own spread ({:.0}th \
-             percentile limit)",
-            quantile * 100.0
+             percentile limit{})",
+            quantile * 100.0,
+            if log_width.is_some() {
+                ", each example measured against a reference built without it"
+            } else {
+                ""
+            }
         ),
     };
     o.push_str("<dl class=\"facts compact\">");
