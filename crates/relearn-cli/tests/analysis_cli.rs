@@ -1538,3 +1538,62 @@ fn a_person_who_steps_with_the_other_leg_has_whole_and_cut_repetitions_told_apar
         assert_eq!(reps[0].2.as_deref(), cut, "{name}: {reps:?}");
     }
 }
+
+/// A real recording that changes side: KERAAL's lateral trunk stretch
+/// (`G3-Kinect-ELK-P1T1-Unknown-C-0.txt`, 6.4 s) is a stretch to one side, then to the other.
+/// As a clinic's template of one correct example, it is two repetitions, and scoring the same
+/// recording finds both, the second compared with the mirrored demonstration, and calls both
+/// correct (the one-class limit is now the split-conformal rank of held-out deviations: with
+/// the 95th percentile of in-sample deviations one of the two was incorrect, and `template
+/// build` said "accuracy on its own examples 0.500").
+#[test]
+fn a_lateral_stretch_to_each_side_is_two_correct_repetitions_the_second_mirrored() {
+    let Some(data) = shared_data() else { return };
+    let file = data.join("keraal-sample/dataSampleKeraal/G3-Kinect-ELK-P1T1-Unknown-C-0.txt");
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = tmp.path().join("manifest.csv");
+    std::fs::write(
+        &manifest,
+        format!("path,label\n\"{}\",correct\n", file.display()),
+    )
+    .unwrap();
+    let template = tmp.path().join("stretch.json");
+    let built = relearn()
+        .args([
+            "template",
+            "build",
+            "--exercise",
+            "lateral stretch",
+            "--manifest",
+        ])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&template)
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&built.get_output().stdout).to_string();
+    assert!(said.contains("2 correct"), "{said}");
+    assert!(
+        said.contains("accuracy on its own examples 1.000"),
+        "{said}"
+    );
+    assert!(said.contains("template personalise"), "{said}");
+    let assert = relearn()
+        .args(["score", "--json", "--template"])
+        .arg(&template)
+        .arg(&file)
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let reps = line["reps"].as_array().unwrap();
+    let seen: Vec<(&str, bool)> = reps
+        .iter()
+        .map(|r| {
+            (
+                r["verdict"].as_str().unwrap(),
+                r["mirrored"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(seen, [("correct", false), ("correct", true)], "{line}");
+}
