@@ -149,6 +149,29 @@ pub fn personal_offset(log_odds: &[(f64, bool)], prior_sd: f64) -> f64 {
     b
 }
 
+/// How far, a priori, a patient's own deviation limit may lie from a one-class template's:
+/// one standard deviation is a factor of two (`ln 2` in log deviation; *Relearn default*).
+/// A one-class template's log-odds are `(ln limit − ln d) / log_width`, a scale set by how
+/// alike the demonstration's repetitions are, not by a fitted model as a classifier's are, so
+/// a prior in logits would mean a different thing for every template: for a demonstrator
+/// whose repetitions are much alike (`log_width` 0.1), 2.5 logits would hold the patient's
+/// limit within 28 % of the demonstrator's, where most of other people's correct repetitions
+/// lie beyond it (73 % on UI-PRMD: VALIDATION.md §4, "A clinic's small template: the
+/// verdict"). With it, personalising one-person templates with two labelled repetitions of
+/// each kind gives 0.802 on UI-PRMD, 0.783 with the prior of 2.5 logits.
+pub const ONE_CLASS_PRIOR_SD_LOG_LIMIT: f64 = std::f64::consts::LN_2;
+
+/// The prior SD of the personal shift in the template's logits: `prior_sd_logit`, and for a
+/// one-class template at least [`ONE_CLASS_PRIOR_SD_LOG_LIMIT`] `/ log_width`.
+pub fn prior_sd_for(template: &Template, prior_sd_logit: f64) -> f64 {
+    match &template.verdict {
+        crate::template::VerdictModel::OneClass {
+            log_width: Some(w), ..
+        } if *w > 0.0 => prior_sd_logit.max(ONE_CLASS_PRIOR_SD_LOG_LIMIT / w),
+        _ => prior_sd_logit,
+    }
+}
+
 /// A template personalised to one patient from their labelled repetitions (module docs).
 /// Every repetition found in an example carries the example's label. Errors: a template that
 /// is already personalised (personalise the original with all the labelled repetitions
@@ -232,6 +255,7 @@ pub fn personalise(
         )));
     }
     let agreement_before = agreement(examples, scored.iter().map(|(s, _)| s));
+    let prior_sd_logit = prior_sd_for(template, prior_sd_logit);
     let offset_logit = personal_offset(&labelled, prior_sd_logit);
 
     let mut out = template.clone();

@@ -920,6 +920,18 @@ fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_pat
         })
         .collect();
     let personal = personalise(&template, &examples, None, DEFAULT_PRIOR_SD_LOGIT).unwrap();
+    // The prior moves the patient's limit by a factor of two per SD, whatever the template's
+    // logit scale.
+    let VerdictModel::OneClass {
+        log_width: Some(w), ..
+    } = template.verdict
+    else {
+        panic!("one-class expected")
+    };
+    assert_eq!(
+        personal.personalisation.as_ref().unwrap().prior_sd_logit,
+        (std::f64::consts::LN_2 / w).max(DEFAULT_PRIOR_SD_LOGIT)
+    );
     let (before, after) = (right(&template), right(&personal));
     eprintln!("patient: right of 10 before {before}, after {after}");
     assert!(
