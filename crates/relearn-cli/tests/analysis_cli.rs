@@ -173,13 +173,7 @@ fn a_template_with_ratings_predicts_on_the_manifests_scale() {
         .arg(&t)
         .assert()
         .success();
-    let assert = relearn()
-        .args(["score", "--json", "--template"])
-        .arg(&t)
-        .arg(out.join("fault_knee_valgus.csv"))
-        .assert()
-        .success();
-    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let line = scored_line(&t, &out.join("fault_knee_valgus.csv"));
     for r in line["reps"].as_array().unwrap() {
         let rating = r["rating"].as_f64().unwrap();
         assert!(
@@ -563,13 +557,7 @@ fn template_personalise_writes_a_new_template_and_refuses_to_overwrite_or_repeat
     assert!(how["offset_logit"].as_f64().is_some_and(f64::is_finite));
     assert_eq!(how["examples"].as_array().map(Vec::len), Some(2));
     // Scores name the personalised template.
-    let scored = relearn()
-        .args(["score", "--json", "--template"])
-        .arg(&personal)
-        .arg(out.join("patient_squat.csv"))
-        .assert()
-        .success();
-    let line: serde_json::Value = serde_json::from_slice(&scored.get_output().stdout).unwrap();
+    let line = scored_line(&personal, &out.join("patient_squat.csv"));
     assert_eq!(line["template_id"], summary["id"]);
     relearn()
         .args(["score", "--template"])
@@ -1272,13 +1260,7 @@ fn a_recording_stopped_during_a_repetition_does_not_judge_that_repetition() {
     let file = tmp.path().join("stopped_early.csv");
     std::fs::write(&file, cut).unwrap();
     let template = out.join("squat.template.json");
-    let assert = relearn()
-        .args(["score", "--json", "--template"])
-        .arg(&template)
-        .arg(&file)
-        .assert()
-        .success();
-    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let line = scored_line(&template, &file);
     let reps = line["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 3, "{line}");
     let cut_offs: Vec<&serde_json::Value> = reps.iter().map(|r| &r["cut_off"]).collect();
@@ -1420,16 +1402,20 @@ fn mirrored_rows(head: &[String], rows: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The repetitions `relearn score --json` finds in `file`: (start s, end s, cut_off).
-fn scored_reps(template: &Path, file: &Path) -> Vec<(f64, f64, Option<String>)> {
+/// The JSON line of `relearn score --json --template TEMPLATE FILE`.
+fn scored_line(template: &Path, file: &Path) -> serde_json::Value {
     let assert = relearn()
         .args(["score", "--json", "--template"])
         .arg(template)
         .arg(file)
         .assert()
         .success();
-    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    line["reps"]
+    serde_json::from_slice(&assert.get_output().stdout).unwrap()
+}
+
+/// The repetitions `relearn score --json` finds in `file`: (start s, end s, cut_off).
+fn scored_reps(template: &Path, file: &Path) -> Vec<(f64, f64, Option<String>)> {
+    scored_line(template, file)["reps"]
         .as_array()
         .unwrap()
         .iter()
@@ -1578,13 +1564,7 @@ fn a_lateral_stretch_to_each_side_is_two_correct_repetitions_the_second_mirrored
         "{said}"
     );
     assert!(said.contains("template personalise"), "{said}");
-    let assert = relearn()
-        .args(["score", "--json", "--template"])
-        .arg(&template)
-        .arg(&file)
-        .assert()
-        .success();
-    let line: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let line = scored_line(&template, &file);
     let reps = line["reps"].as_array().unwrap();
     let seen: Vec<(&str, bool)> = reps
         .iter()

@@ -373,24 +373,34 @@ fn a_projection_angle_beyond_what_a_knee_shows_is_not_told_as_the_knee() {
 /// patient's correct squat reaches 80° (say, stiff ankles) and their faulty one 55°. Before
 /// personalising, the template calls their correct squats incorrect; two labelled
 /// repetitions of each kind shift the verdict so that their other squats are judged right.
+/// `reps` squats of one person (thigh length `thigh` m) to `depth` degrees of knee flexion,
+/// 5 % variable from one repetition to the next, with 5 mm of tracking noise (seeded),
+/// prepared as a template's default settings ask.
+fn person_squats(
+    reps: usize,
+    depth: f64,
+    thigh: f64,
+    seed: u64,
+) -> relearn_motion::prepare::PreparedRecording {
+    let s = SquatSimulation {
+        reps,
+        depth_deg: depth,
+        thigh_m: thigh,
+        variability: 0.05,
+        noise_m: 0.005,
+        seed,
+        ..SquatSimulation::default()
+    };
+    prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+}
+
 #[test]
 fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_style() {
     use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
     use relearn_motion::score::{score_recording, Verdict};
     use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
     let settings = TemplateSettings::default();
-    let squat = |depth: f64, thigh: f64, seed: u64| {
-        let s = SquatSimulation {
-            reps: 1,
-            depth_deg: depth,
-            thigh_m: thigh,
-            variability: 0.05,
-            noise_m: 0.005,
-            seed,
-            ..SquatSimulation::default()
-        };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
-    };
+    let squat = |depth: f64, thigh: f64, seed: u64| person_squats(1, depth, thigh, seed);
     // The population: three people, four squats each way.
     let mut population = Vec::new();
     for (k, thigh) in [0.41, 0.45, 0.49].into_iter().enumerate() {
@@ -837,18 +847,7 @@ fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_pat
         build_template, Example, Label, TemplateSettings, VerdictModel,
     };
     let settings = TemplateSettings::default();
-    let squats = |reps: usize, depth: f64, thigh: f64, seed: u64| {
-        let s = SquatSimulation {
-            reps,
-            depth_deg: depth,
-            thigh_m: thigh,
-            variability: 0.05,
-            noise_m: 0.005,
-            seed,
-            ..SquatSimulation::default()
-        };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
-    };
+    let squats = person_squats;
     let demo = squats(5, 100.0, 0.45, 1);
     let template = build_template(
         "squat",
