@@ -155,9 +155,10 @@ pub fn run(cmd: TemplateCommand) -> Result<()> {
 fn print_summary(t: &relearn_motion::template::Template) {
     outln!("template {} ({})", t.short_id(), t.exercise);
     outln!(
-        "  built by relearn {} from {} examples ({} correct, {} incorrect, {} rated repetitions)",
+        "  built by relearn {} from {} example{} ({} correct, {} incorrect, {} rated repetitions)",
         t.program_version,
         t.examples.len(),
+        if t.examples.len() == 1 { "" } else { "s" },
         t.training.correct,
         t.training.incorrect,
         t.training.rated
