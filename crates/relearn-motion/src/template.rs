@@ -1369,8 +1369,9 @@ pub fn overall_deviation(cmp: &Comparison) -> f64 {
 /// many (leave one out), beyond it ten-fold cross-fitting keeps the cost at ten references.
 const HELD_OUT_FOLDS: usize = 10;
 
-/// Smallest [`VerdictModel::OneClass`] `log_width`: a deviation 10 % beyond the limit is one
-/// logit (p = 0.27), however alike the examples are (*Relearn default*).
+/// Smallest [`VerdictModel::OneClass`] `log_width`: a deviation 10 % beyond the limit is
+/// about one logit below one half (p ≈ 0.28), however alike the examples are (*Relearn
+/// default*).
 const MIN_LOG_WIDTH: f64 = 0.1;
 
 /// Each correct repetition's [`overall_deviation`] from a reference built from the others
@@ -1458,6 +1459,17 @@ pub fn one_class_model(held_out: &[f64], quantile: f64) -> VerdictModel {
     }
 }
 
+/// The one-class probability of a correct verdict for a repetition of deviation `d`:
+/// `σ((ln limit − ln d) / log_width)`, one half at the limit; 0 for a deviation that could
+/// not be measured.
+fn one_class_probability(limit: f64, log_width: f64, d: f64) -> f64 {
+    if d.is_finite() {
+        crate::models::sigmoid((limit.ln() - d.ln()) / log_width)
+    } else {
+        0.0
+    }
+}
+
 /// Probability-like score (0-1) that a repetition is correct, from the template's verdict
 /// model, shifted by the template's personalisation when it has one. For the one-class model:
 /// `σ((ln limit − ln d) / log_width)` of the repetition's deviation `d` (0.5 at the limit);
@@ -1479,13 +1491,7 @@ fn model_probability(t: &Template, cmp: &Comparison) -> f64 {
             limit,
             log_width: Some(w),
             ..
-        } if *limit > 0.0 && *w > 0.0 => {
-            let d = overall_deviation(cmp);
-            if !d.is_finite() {
-                return 0.0;
-            }
-            crate::models::sigmoid((limit.ln() - d.ln()) / w)
-        }
+        } if *limit > 0.0 && *w > 0.0 => one_class_probability(*limit, *w, overall_deviation(cmp)),
         VerdictModel::OneClass { typical, limit, .. } => {
             let d = overall_deviation(cmp);
             if !d.is_finite() {
@@ -1545,9 +1551,8 @@ fn phase_words(exercise: &str, reference: &Reference, primary: &[f64]) -> PhaseW
 mod tests {
     use super::*;
 
-    /// A template written before `reference_rounds` existed (built with two rounds) reads as
-    /// two and writes the same settings back, so that its identity still matches; a new
-    /// template's one round is written.
+    /// The one-class limit ([`one_class_model`]) and probability ([`one_class_probability`])
+    /// on known deviations.
     #[test]
     fn the_one_class_limit_is_the_conformal_rank_of_the_held_out_deviations() {
         let limit_and_width = |devs: &[f64]| match one_class_model(devs, 0.95) {
@@ -1568,19 +1573,16 @@ mod tests {
         let (limit, width) = limit_and_width(&[2.0, 2.0, f64::NAN, 2.0]);
         assert_eq!((limit, width), (2.0, MIN_LOG_WIDTH));
         // The probability is one half at the limit, and falls with the deviation.
-        let t = |d: f64| {
-            let VerdictModel::OneClass {
-                limit, log_width, ..
-            } = one_class_model(&[1.0, 1.5, 2.0], 0.95)
-            else {
-                unreachable!()
-            };
-            crate::models::sigmoid((limit.ln() - d.ln()) / log_width.unwrap())
-        };
+        let (limit, width) = limit_and_width(&[1.0, 1.5, 2.0]);
+        let t = |d: f64| one_class_probability(limit, width, d);
         assert!((t(2.0) - 0.5).abs() < 1e-12);
         assert!(t(1.0) > 0.8 && t(4.0) < 0.2, "{} {}", t(1.0), t(4.0));
+        assert!(t(0.0) == 1.0 && t(f64::NAN) == 0.0);
     }
 
+    /// A template written before `reference_rounds` existed (built with two rounds) reads as
+    /// two and writes the same settings back, so that its identity still matches; a new
+    /// template's one round is written.
     #[test]
     fn reference_rounds_keep_older_templates_identity() {
         let new = TemplateSettings::default();
