@@ -20,7 +20,9 @@
 //!   safeguarded by bisection). The prior keeps a handful of repetitions from moving the
 //!   threshold further than their evidence supports. σ = [`DEFAULT_PRIOR_SD_LOGIT`] = 2.5 logits, the weakly informative scale for
 //!   a logistic coefficient of Gelman, Jakulin, Pittau & Su (2008), *Ann. Appl. Stat.*
-//!   2(4):1360-1383 (*Relearn default*, not fitted on any data set).
+//!   2(4):1360-1383 (*Relearn default*, not fitted on any data set). A one-class template's
+//!   logits have a scale of their own; its prior is at least [`ONE_CLASS_PRIOR_SD_LOG_LIMIT`]
+//!   `/ log_width` ([`prior_sd_for`]).
 //! - **Rules the patient's correct repetitions break stop deciding** the verdict (they are
 //!   still reported), with the same share as for the demonstration
 //!   ([`TemplateSettings::rule_decisive_share`](crate::template::TemplateSettings)): the
