@@ -1367,12 +1367,12 @@ pub fn overall_deviation(cmp: &Comparison) -> f64 {
 /// How many groups the correct repetitions of a one-class template are split into for their
 /// held-out deviations ([`held_out_deviations`]): each repetition is its own group up to this
 /// many (leave one out), beyond it ten-fold cross-fitting keeps the cost at ten references.
-const HELD_OUT_FOLDS: usize = 10;
+pub const HELD_OUT_FOLDS: usize = 10;
 
 /// Smallest [`VerdictModel::OneClass`] `log_width`: a deviation 10 % beyond the limit is
 /// about one logit below one half (p ≈ 0.28), however alike the examples are (*Relearn
 /// default*).
-const MIN_LOG_WIDTH: f64 = 0.1;
+pub const MIN_LOG_WIDTH: f64 = 0.1;
 
 /// Each correct repetition's [`overall_deviation`] from a reference built from the others
 /// (leave one out up to [`HELD_OUT_FOLDS`] repetitions, that many folds beyond: repetition
@@ -1385,7 +1385,7 @@ const MIN_LOG_WIDTH: f64 = 0.1;
 /// person's first five correct repetitions called 82 % of that person's next five incorrect,
 /// and the demonstration's own worst repetition too; from held-out deviations, 13 % and none
 /// (VALIDATION.md §4, "A clinic's small template: the verdict").
-fn held_out_deviations(
+pub fn held_out_deviations(
     channels: &[Channel],
     correct: &[&RepCurves],
     points: usize,
