@@ -674,10 +674,14 @@ MIN_EXAMPLES_FOR_DISTANCE = 20  # resemblance.rs
 
 def is_unlike(t, distance, off_axis):
     """resemblance.rs ExerciseFences::is_unlike: beyond the distance fence (learnt from at least
-    20 repetitions) or the off-axis fence (never below one half)."""
+    20 repetitions) or the off-axis fence (never below the share at which less than half as
+    much of the movement lies along the axis as in the median example)."""
     d, o = t["resemblance"], t["off_axis"]
     far = d is not None and d["examples"] >= MIN_EXAMPLES_FOR_DISTANCE and distance > d["fence"]
-    off = o is not None and off_axis is not None and off_axis > max(o["fence"], OFF_AXIS_FLOOR)
+    off = False
+    if o is not None and off_axis is not None:
+        typical = min(max(o["median"], 0.0), 1.0) if math.isfinite(o["median"]) else 0.0
+        off = off_axis > max(o["fence"], OFF_AXIS_FLOOR + (1.0 - OFF_AXIS_FLOOR) * typical)
     return bool(far or off)
 
 

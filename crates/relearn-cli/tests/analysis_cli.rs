@@ -1577,3 +1577,43 @@ fn a_lateral_stretch_to_each_side_is_two_correct_repetitions_the_second_mirrored
         .collect();
     assert_eq!(seen, [("correct", false), ("correct", true)], "{line}");
 }
+
+/// A second real data set for a clinic's template: KIMORE's sample recording (one person
+/// raising one arm, then the other, 47 s). Its first 28.4 s (six repetitions, one arm each)
+/// demonstrate; the remaining four repetitions are the same person later in the session. None
+/// of them may be called another exercise (the demonstration moves about half off its primary
+/// axis by design, as the two arms take turns: the off-axis fence's floor is relative to that,
+/// `resemblance::ExerciseFences::off_axis_fence`), and the one-class verdict calls at least
+/// three of them correct (with in-sample deviations it called none).
+#[test]
+fn a_person_s_later_repetitions_are_read_by_a_template_of_their_first_ones() {
+    let Some(data) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (head, rows) = uiprmd_as_csv(tmp.path(), &data.join("kimore-sample-stgcn/input.csv"));
+    let untimed: Vec<&str> = rows.iter().map(|r| r.split_once(',').unwrap().1).collect();
+    // 28.43 s at 30 Hz: the end of the sixth repetition.
+    let (first, later) = untimed.split_at(853);
+    let demo = tmp.path().join("first.csv");
+    let patient = tmp.path().join("later.csv");
+    write_timed(&demo, &head, first, 30.0);
+    write_timed(&patient, &head, later, 30.0);
+    let manifest = tmp.path().join("manifest.csv");
+    std::fs::write(&manifest, "path,label\nfirst.csv,correct\n").unwrap();
+    let template = tmp.path().join("arm raise.json");
+    relearn()
+        .args(["template", "build", "--exercise", "arm raise", "--manifest"])
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&template)
+        .assert()
+        .success();
+    let line = scored_line(&template, &patient);
+    let reps = line["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 4, "{line}");
+    assert!(
+        reps.iter().all(|r| r["unlike_exercise"].is_null()),
+        "{line}"
+    );
+    let correct = reps.iter().filter(|r| r["verdict"] == "correct").count();
+    assert!(correct >= 3, "{correct} of 4 correct: {line}");
+}
