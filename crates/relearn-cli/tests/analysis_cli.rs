@@ -166,13 +166,7 @@ fn a_template_with_ratings_predicts_on_the_manifests_scale() {
         "path,label\ndemonstration_1.csv,correct\ndemonstration_2.csv,correct\ndemonstration_1.csv,9\ndemonstration_2.csv,8.5\ndemonstration_3.csv,9.5\nfault_knee_valgus.csv,4\nfault_shallow_trunk_lean.csv,2\n",
     )
     .unwrap();
-    relearn()
-        .args(["template", "build", "--exercise", "squat", "--manifest"])
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&t)
-        .assert()
-        .success();
+    built_template(&manifest, "squat", &t);
     let line = scored_line(&t, &out.join("fault_knee_valgus.csv"));
     for r in line["reps"].as_array().unwrap() {
         let rating = r["rating"].as_f64().unwrap();
@@ -374,19 +368,7 @@ fn rules_for_standing_movements_are_not_applied_to_a_seated_exercise() {
         .collect();
     std::fs::write(&manifest, format!("path,label\n{lines}")).unwrap();
     let out = dir.path().join("t.json");
-    relearn()
-        .args([
-            "template",
-            "build",
-            "--exercise",
-            "seated stretches",
-            "--manifest",
-        ])
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    built_template(&manifest, "seated stretches", &out);
     let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let r = rule(&t, "pelvic_drop");
     assert_eq!(r["enabled"], false, "{r}");
@@ -1062,19 +1044,7 @@ fn a_template_from_one_persons_few_repetitions_does_not_call_other_people_anothe
     }
     std::fs::write(&manifest, rows).unwrap();
     let template = tmp.path().join("squat.json");
-    relearn()
-        .args([
-            "template",
-            "build",
-            "--exercise",
-            "deep squat",
-            "--manifest",
-        ])
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&template)
-        .assert()
-        .success();
+    built_template(&manifest, "deep squat", &template);
     relearn()
         .args(["template", "show"])
         .arg(&template)
@@ -1402,6 +1372,19 @@ fn mirrored_rows(head: &[String], rows: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// `relearn template build --exercise EXERCISE --manifest MANIFEST --out OUT`, which must
+/// succeed; what it printed.
+fn built_template(manifest: &Path, exercise: &str, out: &Path) -> String {
+    let assert = relearn()
+        .args(["template", "build", "--exercise", exercise, "--manifest"])
+        .arg(manifest)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout).to_string()
+}
+
 /// The JSON line of `relearn score --json --template TEMPLATE FILE`.
 fn scored_line(template: &Path, file: &Path) -> serde_json::Value {
     let assert = relearn()
@@ -1458,19 +1441,7 @@ fn a_person_who_steps_with_the_other_leg_has_whole_and_cut_repetitions_told_apar
     }
     std::fs::write(tmp.path().join("manifest.csv"), manifest).unwrap();
     let template = tmp.path().join("hurdle.json");
-    relearn()
-        .args([
-            "template",
-            "build",
-            "--exercise",
-            "hurdle step",
-            "--manifest",
-        ])
-        .arg(tmp.path().join("manifest.csv"))
-        .arg("--out")
-        .arg(&template)
-        .assert()
-        .success();
+    built_template(&tmp.path().join("manifest.csv"), "hurdle step", &template);
     let s07: Vec<(Vec<String>, Vec<String>)> = (1..=5)
         .map(|e| uiprmd_as_csv(tmp.path(), &file("Segmented Movements", 7, e, "")))
         .collect();
@@ -1544,20 +1515,7 @@ fn a_lateral_stretch_to_each_side_is_two_correct_repetitions_the_second_mirrored
     )
     .unwrap();
     let template = tmp.path().join("stretch.json");
-    let built = relearn()
-        .args([
-            "template",
-            "build",
-            "--exercise",
-            "lateral stretch",
-            "--manifest",
-        ])
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&template)
-        .assert()
-        .success();
-    let said = String::from_utf8_lossy(&built.get_output().stdout).to_string();
+    let said = built_template(&manifest, "lateral stretch", &template);
     assert!(said.contains("2 correct"), "{said}");
     assert!(
         said.contains("accuracy on its own examples 1.000"),
@@ -1600,13 +1558,7 @@ fn a_person_s_later_repetitions_are_read_by_a_template_of_their_first_ones() {
     let manifest = tmp.path().join("manifest.csv");
     std::fs::write(&manifest, "path,label\nfirst.csv,correct\n").unwrap();
     let template = tmp.path().join("arm raise.json");
-    relearn()
-        .args(["template", "build", "--exercise", "arm raise", "--manifest"])
-        .arg(&manifest)
-        .arg("--out")
-        .arg(&template)
-        .assert()
-        .success();
+    built_template(&manifest, "arm raise", &template);
     let line = scored_line(&template, &patient);
     let reps = line["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 4, "{line}");

@@ -373,6 +373,42 @@ fn a_projection_angle_beyond_what_a_knee_shows_is_not_told_as_the_knee() {
 /// patient's correct squat reaches 80° (say, stiff ankles) and their faulty one 55°. Before
 /// personalising, the template calls their correct squats incorrect; two labelled
 /// repetitions of each kind shift the verdict so that their other squats are judged right.
+/// Labelled examples from (faulty, recording) pairs.
+fn labelled_as<'a>(
+    squats: &'a [(bool, relearn_motion::prepare::PreparedRecording)],
+    source: &str,
+) -> Vec<relearn_motion::template::Example<'a>> {
+    use relearn_motion::template::{Example, Label};
+    squats
+        .iter()
+        .map(|(faulty, p)| Example {
+            prepared: p,
+            label: if *faulty {
+                Label::Incorrect
+            } else {
+                Label::Correct
+            },
+            source: source.into(),
+        })
+        .collect()
+}
+
+/// How many of the (faulty, recording) pairs template `t` gives the right verdict on its
+/// first repetition.
+fn verdicts_right(
+    t: &relearn_motion::template::Template,
+    squats: &[(bool, relearn_motion::prepare::PreparedRecording)],
+) -> usize {
+    use relearn_motion::score::{score_recording, Verdict};
+    squats
+        .iter()
+        .filter(|(faulty, p)| {
+            let v = score_recording(t, p).unwrap().reps[0].verdict;
+            (v == Verdict::Incorrect) == *faulty
+        })
+        .count()
+}
+
 /// `reps` squats of one person (thigh length `thigh` m) to `depth` degrees of knee flexion,
 /// 5 % variable from one repetition to the next, with 5 mm of tracking noise (seeded),
 /// prepared as a template's default settings ask.
@@ -397,8 +433,8 @@ fn person_squats(
 #[test]
 fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_style() {
     use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
-    use relearn_motion::score::{score_recording, Verdict};
-    use relearn_motion::template::{build_template, Example, Label, TemplateSettings};
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
     let settings = TemplateSettings::default();
     let squat = |depth: f64, thigh: f64, seed: u64| person_squats(1, depth, thigh, seed);
     // The population: three people, four squats each way.
@@ -410,24 +446,6 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
             population.push((faulty, squat(depth, thigh, 100 * k as u64 + r)));
         }
     }
-    /// Labelled examples from (faulty, recording) pairs.
-    fn labelled_as<'a>(
-        squats: &'a [(bool, relearn_motion::prepare::PreparedRecording)],
-        source: &str,
-    ) -> Vec<Example<'a>> {
-        squats
-            .iter()
-            .map(|(faulty, p)| Example {
-                prepared: p,
-                label: if *faulty {
-                    Label::Incorrect
-                } else {
-                    Label::Correct
-                },
-                source: source.into(),
-            })
-            .collect()
-    }
     let template =
         build_template("squat", &labelled_as(&population, "population"), &settings).unwrap();
     // The patient: correct at 80°, faulty at 55°.
@@ -437,15 +455,7 @@ fn personalising_with_two_labelled_repetitions_of_each_kind_fixes_a_personal_sty
     };
     let labelled: Vec<_> = (0..4u64).map(|r| patient(r, 900 + r)).collect();
     let fresh: Vec<_> = (0..10u64).map(|r| patient(r, 950 + r)).collect();
-    let right = |t: &relearn_motion::template::Template| {
-        fresh
-            .iter()
-            .filter(|(faulty, p)| {
-                let v = score_recording(t, p).unwrap().reps[0].verdict;
-                (v == Verdict::Incorrect) == *faulty
-            })
-            .count()
-    };
+    let right = |t: &relearn_motion::template::Template| verdicts_right(t, &fresh);
     let before = right(&template);
     let patient_examples = labelled_as(&labelled, "patient");
     let personal = personalise(
@@ -843,9 +853,7 @@ fn a_recording_of_one_squat_stopped_or_started_at_the_bottom_is_cut_off() {
 fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_patient() {
     use relearn_motion::personalise::{personalise, DEFAULT_PRIOR_SD_LOGIT};
     use relearn_motion::score::{score_recording, Verdict};
-    use relearn_motion::template::{
-        build_template, Example, Label, TemplateSettings, VerdictModel,
-    };
+    use relearn_motion::template::{build_template, TemplateSettings, VerdictModel};
     let settings = TemplateSettings::default();
     let squats = person_squats;
     let demo = squats(5, 100.0, 0.45, 1);
@@ -897,27 +905,8 @@ fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_pat
     };
     let labelled: Vec<_> = (0..4u64).map(patient).collect();
     let fresh: Vec<_> = (10..20u64).map(patient).collect();
-    let right = |t: &relearn_motion::template::Template| {
-        fresh
-            .iter()
-            .filter(|(faulty, p)| {
-                let v = score_recording(t, p).unwrap().reps[0].verdict;
-                (v == Verdict::Incorrect) == *faulty
-            })
-            .count()
-    };
-    let examples: Vec<Example<'_>> = labelled
-        .iter()
-        .map(|(faulty, p)| Example {
-            prepared: p,
-            label: if *faulty {
-                Label::Incorrect
-            } else {
-                Label::Correct
-            },
-            source: "patient".into(),
-        })
-        .collect();
+    let right = |t: &relearn_motion::template::Template| verdicts_right(t, &fresh);
+    let examples = labelled_as(&labelled, "patient");
     let personal = personalise(&template, &examples, None, DEFAULT_PRIOR_SD_LOGIT).unwrap();
     // The prior moves the patient's limit by a factor of two per SD, whatever the template's
     // logit scale.
