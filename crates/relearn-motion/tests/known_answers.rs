@@ -252,7 +252,7 @@ fn a_repetition_on_the_other_side_is_scored_against_the_mirrored_demonstration()
             seed,
             ..SquatSimulation::default()
         };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+        prepared(&s)
     };
     let demo: Vec<_> = (1..8).map(|s| sim([25.0, 0.0], 25.0, s)).collect();
     let examples = demonstration(&demo);
@@ -314,7 +314,7 @@ fn a_projection_angle_beyond_what_a_knee_shows_is_not_told_as_the_knee() {
             seed,
             ..SquatSimulation::default()
         };
-        prepare(simulate_squat(&s).unwrap().0, &settings.prepare).unwrap()
+        prepared(&s)
     };
     // Each difference with the demonstrated value at its phase.
     let deviations = |demonstrated: f64, performed: f64| {
@@ -373,6 +373,12 @@ fn a_projection_angle_beyond_what_a_knee_shows_is_not_told_as_the_knee() {
 /// patient's correct squat reaches 80° (say, stiff ankles) and their faulty one 55°. Before
 /// personalising, the template calls their correct squats incorrect; two labelled
 /// repetitions of each kind shift the verdict so that their other squats are judged right.
+/// A simulated recording, prepared as a template's default settings ask
+/// (`TemplateSettings::default().prepare` is `PrepareSettings::default()`).
+fn prepared(s: &SquatSimulation) -> relearn_motion::prepare::PreparedRecording {
+    prepare(simulate_squat(s).unwrap().0, &PrepareSettings::default()).unwrap()
+}
+
 /// Labelled examples from (faulty, recording) pairs.
 fn labelled_as<'a>(
     squats: &'a [(bool, relearn_motion::prepare::PreparedRecording)],
@@ -427,7 +433,7 @@ fn person_squats(
         seed,
         ..SquatSimulation::default()
     };
-    prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+    prepared(&s)
 }
 
 #[test]
@@ -510,7 +516,7 @@ fn noisy_squats(
         seed,
         ..SquatSimulation::default()
     };
-    prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+    prepared(&s)
 }
 
 /// A template demonstrated on six steady recordings (3 mm of noise) of `reps` squats each.
@@ -589,7 +595,7 @@ fn a_recording_at_another_frame_rate_is_compared_by_the_noise_its_scores_see() {
             rate_hz,
             ..SquatSimulation::default()
         };
-        prepare(simulate_squat(&s).unwrap().0, &PrepareSettings::default()).unwrap()
+        prepared(&s)
     };
     let slow = at(15.0);
     assert!(
