@@ -21,9 +21,17 @@ incorrect files, pooled over s06-s10 and within each of them (averaged), and, wi
 ``--personalise K`` (2), the accuracy on each of s06-s10's remaining 20 - 2K files when the
 template is personalised (`relearn template personalise`) with that person's first K correct
 and first K incorrect files, beside the accuracy on the same files without personalising.
-Counts are added over the five demonstrators. Standard library only; about 5 minutes.
+Counts are added over the five demonstrators. Standard library only; about 20 s.
+
+With ``--reasons``, a second table says why other people's correct repetitions are called
+incorrect: for each movement, how many of s06-s10's correct files are, how many of those
+break a fault rule that decides the verdict in that template (the others are the model's
+verdict alone), and how many files break each rule (the ``deviations`` with
+``"source": "rule"``, deciding or not).
 """
 import argparse
+import collections
+import json
 import os
 import subprocess
 import tempfile
@@ -48,6 +56,37 @@ def first_rep(line):
     return rep["score"], rep["verdict"] == "correct"
 
 
+def reasons_table(relearn, data, work, n):
+    """The ``--reasons`` table (module docstring)."""
+    print("\n| movement | others' correct files | called incorrect | of which a deciding rule broken "
+          "| of which by the model alone | rules they break (files; deciding or not) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    every, sums = collections.Counter(), [0, 0, 0, 0]
+    for m in range(1, 11):
+        broken = collections.Counter()
+        row = [0, 0, 0, 0]  # files, called incorrect, by a rule, by the model
+        for demo in TRAIN:
+            correct = [e for e in files(data, m, [demo]) if e[1] == "correct"]
+            template = build_template(relearn, work, f"m{m:02d}_{demo}", correct[:n])
+            with open(template) as f:
+                deciding = {r["id"] for r in json.load(f)["rules"] if r["enabled"] and r.get("decides_verdict", True)}
+            theirs = [e for e in files(data, m, TEST) if e[1] == "correct"]
+            for line in score(relearn, template, [p for p, _ in theirs]):
+                rep = line["reps"][0]
+                rules = {d["rule"] for d in rep["deviations"] if d["source"] == "rule"}
+                broken.update(rules)
+                row[0] += 1
+                if rep["verdict"] == "incorrect":
+                    row[1] += 1
+                    row[2 if rules & deciding else 3] += 1
+        every += broken
+        sums = [a + b for a, b in zip(sums, row)]
+        rules = ", ".join(f"{k} {v}" for k, v in broken.most_common())
+        print(f"| m{m:02d} {NAMES[m - 1]} | {row[0]} | {row[1]} | {row[2]} | {row[3]} | {rules} |", flush=True)
+    rules = ", ".join(f"{k} {v}" for k, v in every.most_common())
+    print(f"| all | {sums[0]} | {sums[1]} | {sums[2]} | {sums[3]} | {rules} |")
+
+
 def personalised(relearn, work, template, entries):
     """`relearn template personalise` of ``template`` with ``entries`` ((path, label) pairs)."""
     manifest = os.path.join(work, "patient.csv")
@@ -66,6 +105,8 @@ def main():
     ap.add_argument("--examples", type=int, default=5, help="the demonstrator's first N files of each kind")
     ap.add_argument("--with-incorrect", action="store_true", help="the demonstrator's first N incorrect files too")
     ap.add_argument("--personalise", type=int, default=2, help="K labelled files of each kind per scored person")
+    ap.add_argument("--reasons", action="store_true",
+                    help="then the rules other people's correct files break, and their deviation / limit")
     args = ap.parse_args()
     n, k = args.examples, args.personalise
     work = tempfile.mkdtemp(prefix="relearn-small-template-")
@@ -118,6 +159,8 @@ def main():
     share = lambda a, b: f"{a / b:.3f}" if b else "-"
     print(f"| all | {share(t[0], t[1])} | {share(t[2], t[3])} | {share(t[4], t[5])} | {share(t[6], t[7])} | | "
           f"| {share(t[8], t[10])} | {share(t[9], t[10])} |")
+    if args.reasons:
+        reasons_table(args.relearn, args.data, work, n)
 
 
 if __name__ == "__main__":

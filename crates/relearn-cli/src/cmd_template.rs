@@ -269,11 +269,15 @@ fn print_summary(t: &relearn_motion::template::Template) {
         );
     }
     for r in &t.rules {
-        match (&r.note, r.enabled) {
-            (Some(n), true) => outln!("  rule on : {} ({n})", r.name),
-            (None, true) => outln!("  rule on : {}", r.name),
-            (Some(n), false) => outln!("  rule off: {} ({n})", r.name),
-            (None, false) => outln!("  rule off: {}", r.name),
+        // "rule on" decides the verdict when broken; "reported" only tells the difference.
+        let state = match (r.enabled, r.decides_verdict) {
+            (true, true) => "rule on ",
+            (true, false) => "reported",
+            (false, _) => "rule off",
+        };
+        match &r.note {
+            Some(n) => outln!("  {state}: {} ({n})", r.name),
+            None => outln!("  {state}: {}", r.name),
         }
     }
 }

@@ -368,17 +368,37 @@ pub fn default_rules() -> Vec<FaultRule> {
             },
             "clinical-spec.md §6 and §5.3: |SI| > 10 % (Relearn default; Robinson 1987 [121])",
         ),
-        rule(
-            "tempo",
-            "Tempo (phase durations against the demonstration)",
-            Check::Tempo {
-                max_percent: 20.0,
-                min_phase_s: 0.3,
-            },
-            "clinical-spec.md §6: phase duration outside ±20 % of the target (Relearn default)",
-        ),
+        // Reported, not deciding: see [`TEMPO_NOTE`].
+        FaultRule {
+            decides_verdict: false,
+            note: Some(TEMPO_NOTE.into()),
+            ..rule(
+                "tempo",
+                "Tempo (phase durations against the demonstration)",
+                Check::Tempo {
+                    max_percent: 20.0,
+                    min_phase_s: 0.3,
+                },
+                "clinical-spec.md §6: phase duration outside ±20 % of the target (Relearn \
+                 default)",
+            )
+        },
     ]
 }
+
+/// Why the default tempo rule reports without deciding the verdict (*Relearn default*).
+///
+/// Its target is the demonstration's own pace, and a clinician demonstrating a squat at their
+/// pace has not prescribed that pace: a patient who squats well but a little slower is told
+/// so ("the return phase takes 1.3 s, 22 % longer than the demonstration") and not that the
+/// squat was incorrect. When the pace is part of the exercise (a slow eccentric phase), the
+/// clinician sets `decides_verdict` to `true` in the rules given to `template build --rules`.
+/// Measured on UI-PRMD with one person's five correct repetitions as the template
+/// (`validation/small_template.py`): the tempo rule fired on 56 % of other people's correct
+/// repetitions, and deciding on it cost 3 points of their repetitions called correct
+/// against 1 point of incorrect ones caught (VALIDATION.md §4, "The tempo rule").
+pub const TEMPO_NOTE: &str = "by default reported without deciding the verdict, as a \
+     demonstration's pace is not a prescription; set decides_verdict to true to prescribe it";
 
 /// A rule broken by a repetition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

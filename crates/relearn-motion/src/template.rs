@@ -1248,7 +1248,9 @@ pub fn build_template_unidentified(
                 broken[k],
                 correct_reps.len()
             ));
-        } else if broken[k] as f64 > settings.rule_decisive_share * correct_reps.len() as f64 {
+        } else if rule.decides_verdict
+            && broken[k] as f64 > settings.rule_decisive_share * correct_reps.len() as f64
+        {
             rule.decides_verdict = false;
             rule.note = Some(format!(
                 "reported but not deciding the verdict: the demonstration breaks it in {} of {} \

@@ -934,3 +934,77 @@ fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_pat
     );
     assert!(after >= 9, "after personalising: {after} of 10 right");
 }
+
+/// A patient who squats like the demonstration but 40 % slower is told the tempo and judged
+/// on the squat: the same verdicts as the same squats at the demonstrated pace, because the
+/// demonstration's pace is not a prescription (`faults::TEMPO_NOTE`). When the clinician
+/// prescribes it (the tempo rule's `decides_verdict` set to true, as `template build
+/// --rules` puts a clinician's rules in the template), the slower squats are incorrect.
+#[test]
+fn a_slower_squat_is_told_its_tempo_and_judged_on_its_form_unless_the_tempo_is_prescribed() {
+    use relearn_motion::score::{score_recording, Verdict};
+    use relearn_motion::template::{build_template, Template, TemplateSettings};
+    let demo = person_squats(5, 100.0, 0.45, 1);
+    let template = build_template(
+        "squat",
+        &demonstration(std::slice::from_ref(&demo)),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    let tempo = template.rules.iter().find(|r| r.id == "tempo").unwrap();
+    assert!(tempo.enabled && !tempo.decides_verdict, "{tempo:?}");
+    // The same three squats (one seed) lasting 3 s, as demonstrated, or 4.2 s.
+    let squats = |rep_duration_s: f64| {
+        prepared(&SquatSimulation {
+            reps: 3,
+            depth_deg: 100.0,
+            thigh_m: 0.45,
+            variability: 0.05,
+            noise_m: 0.005,
+            rep_duration_s,
+            seed: 7,
+            ..SquatSimulation::default()
+        })
+    };
+    // Each repetition's verdict, and whether it was told its tempo.
+    let judged = |t: &Template, p: &relearn_motion::prepare::PreparedRecording| {
+        let scored = score_recording(t, p).unwrap();
+        scored
+            .reps
+            .iter()
+            .map(|r| {
+                let told = r.deviations.iter().any(|d| {
+                    d.rule.as_deref() == Some("tempo")
+                        && d.direction == "slower"
+                        && d.message.contains("longer than the demonstration")
+                });
+                (r.verdict, told)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (paced, slow) = (squats(3.0), squats(4.2));
+    let at_pace = judged(&template, &paced);
+    assert_eq!(at_pace.len(), 3);
+    assert!(at_pace.iter().all(|(_, told)| !told), "{at_pace:?}");
+    assert!(
+        at_pace
+            .iter()
+            .filter(|(v, _)| *v == Verdict::Correct)
+            .count()
+            >= 2,
+        "{at_pace:?}"
+    );
+    let slower = judged(&template, &slow);
+    assert!(slower.iter().all(|(_, told)| *told), "{slower:?}");
+    let verdicts = |j: &[(Verdict, bool)]| j.iter().map(|(v, _)| *v).collect::<Vec<_>>();
+    assert_eq!(verdicts(&slower), verdicts(&at_pace));
+    let mut prescribed = template.clone();
+    for r in prescribed.rules.iter_mut().filter(|r| r.id == "tempo") {
+        r.decides_verdict = true;
+    }
+    assert_eq!(
+        verdicts(&judged(&prescribed, &slow)),
+        [Verdict::Incorrect; 3]
+    );
+    assert_eq!(verdicts(&judged(&prescribed, &paced)), verdicts(&at_pace));
+}

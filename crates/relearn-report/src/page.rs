@@ -704,10 +704,12 @@ fn rules_table(o: &mut String, rules: &[FaultRule]) {
         } else {
             format!("{:.0}-{:.0} %", r.window_pct[0], r.window_pct[1])
         };
-        let applied = match (&r.enabled, &r.note) {
-            (true, _) => "yes".to_string(),
-            (false, Some(n)) => format!("no: {n}"),
-            (false, None) => "no".to_string(),
+        let applied = match (r.enabled, r.decides_verdict, &r.note) {
+            (true, true, _) => "yes".to_string(),
+            (true, false, Some(n)) => format!("reported, not deciding the verdict: {n}"),
+            (true, false, None) => "reported, not deciding the verdict".to_string(),
+            (false, _, Some(n)) => format!("no: {n}"),
+            (false, _, None) => "no".to_string(),
         };
         let _ = writeln!(
             o,

@@ -411,3 +411,25 @@ fn a_noise_matched_recording_says_so_in_the_header() {
     // A steady recording has no such line.
     assert!(!rendered().html.contains("Noise matching"));
 }
+
+/// The rules table says which rules decide the verdict and which are only reported: the
+/// tempo rule is reported by default (the demonstration's pace is not a prescription).
+#[test]
+fn rules_table_tells_a_deciding_rule_from_a_reported_one() {
+    let html = &rendered().html;
+    let table = &html[html.find("<table class=\"rules\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let row = |name: &str| {
+        let at = table
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} not in {table}"));
+        let row = &table[at..];
+        row[..row.find("</tr>").unwrap()].to_string()
+    };
+    let tempo = row("Tempo (phase durations");
+    assert!(
+        tempo.contains("reported, not deciding the verdict: by default"),
+        "{tempo}"
+    );
+    assert!(row("Knee valgus").contains("<td>yes</td>"));
+}
