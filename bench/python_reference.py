@@ -94,7 +94,8 @@ prepares each file again):
     probability -> score, verdict, confidence; tempo phases; the fault rules (knee valgus at
     peak knee flexion when the knee flexes 30 deg, trunk lateral lean, lumbar flexion, pelvic drop, shoulder elevation
     before 60 deg arm elevation, insufficient depth, knee and hip asymmetry, tempo); a rule
-    that the demonstration (almost) never breaks decides the verdict when it fires;
+    that the demonstration (almost) never breaks decides the verdict when it fires (the tempo
+    rule never decides: it is reported);
     differences from the demonstration (|z| >= 2 and at least 5 deg / 2 cm / 5 %; no knee
     projection angle where the demonstration's is beyond +-30 deg) as messages; one JSON line per file, with the set's summary (repetitions, judged, correct,
     mean score).
@@ -1380,8 +1381,10 @@ def cmd_template(args):
     # what is reported as a difference (5 % of leg length) is no finding.
     if depth_ref is not None and (1.0 - 0.8) * depth_ref < MIN_REPORTABLE["%leg"]:
         rules_on["insufficient_depth"] = False
-    # A rule broken by at most 5 % of the correct repetitions decides the verdict.
-    rules_decide = {r: len(broken.get(r, ())) <= 0.05 * n_correct for r in RULES}
+    # A rule broken by at most 5 % of the correct repetitions decides the verdict, except the
+    # tempo, which is reported without deciding (faults.rs TEMPO_NOTE: the demonstration's
+    # pace is not a prescription).
+    rules_decide = {r: r != "tempo" and len(broken.get(r, ())) <= 0.05 * n_correct for r in RULES}
     accuracy = None
     if model:
         pred = np.array([probability(model, c["features"]) >= 0.5 for c in cmps])

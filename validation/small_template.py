@@ -3,11 +3,13 @@
 repetitions, other people are scored (VALIDATION.md §4, "A clinic's small template: the
 verdict").
 
-    python3 validation/small_template.py [--examples 5] [--with-incorrect] [--personalise 2]
+    python3 validation/small_template.py [--examples 5] [--demonstrators 1] [--with-incorrect] [--personalise 2] [--reasons]
 
 For each UI-PRMD movement, each of s01-s05 in turn is the demonstrator: the template is that
 person's first N correct files (``--examples``, 5), and their first N incorrect ones too with
-``--with-incorrect``. Scored with it (`relearn score`; a file's verdict is its first
+``--with-incorrect``. With ``--demonstrators D`` (1), each template is D people's first N
+files (each of s01-s05 with the D - 1 next ones), as when a clinic records two or three of
+its staff demonstrating; "own" columns are then those people's files. Scored with it (`relearn score`; a file's verdict is its first
 repetition's):
 
 - *own examples*: the N files the template was built from;
@@ -54,6 +56,13 @@ def first_rep(line):
     """(score, verdict is correct) of a scored file's first repetition."""
     rep = line["reps"][0]
     return rep["score"], rep["verdict"] == "correct"
+
+
+def demonstrator_groups(count):
+    """Who demonstrates, in turn: each of s01-s05 with the ``count - 1`` next ones (s05 is
+    followed by s01), so that five templates are built and every person demonstrates in
+    ``count`` of them."""
+    return [[TRAIN[(i + j) % len(TRAIN)] for j in range(count)] for i in range(len(TRAIN))]
 
 
 def reasons_table(relearn, data, work, n):
@@ -105,6 +114,8 @@ def main():
     ap.add_argument("--examples", type=int, default=5, help="the demonstrator's first N files of each kind")
     ap.add_argument("--with-incorrect", action="store_true", help="the demonstrator's first N incorrect files too")
     ap.add_argument("--personalise", type=int, default=2, help="K labelled files of each kind per scored person")
+    ap.add_argument("--demonstrators", type=int, default=1, choices=range(1, len(TRAIN) + 1),
+                    help="people whose first N files make each template (1: one person demonstrates)")
     ap.add_argument("--reasons", action="store_true",
                     help="then the rules other people's correct files break, and their deviation / limit")
     args = ap.parse_args()
@@ -118,13 +129,17 @@ def main():
     for m in range(1, 11):
         row = [0] * 12  # own ok, own n, next ok, next n, oc ok, oc n, oi ok, oi n, pers ok, plain ok, pers n, -
         pooled, within = [], []
-        for demo in TRAIN:
-            mine = files(args.data, m, [demo])
-            correct = [e for e in mine if e[1] == "correct"]
-            chosen = correct[:n] + ([e for e in mine if e[1] == "incorrect"][:n] if args.with_incorrect else [])
-            template = build_template(args.relearn, work, f"m{m:02d}_{demo}", chosen)
-            own = [first_rep(x)[1] for x in score(args.relearn, template, [p for p, _ in correct[:n]])]
-            nxt = [first_rep(x)[1] for x in score(args.relearn, template, [p for p, _ in correct[n:]])]
+        for group in demonstrator_groups(args.demonstrators):
+            firsts, rests, chosen = [], [], []
+            for demo in group:
+                mine = files(args.data, m, [demo])
+                correct = [e for e in mine if e[1] == "correct"]
+                firsts += correct[:n]
+                rests += correct[n:]
+                chosen += correct[:n] + ([e for e in mine if e[1] == "incorrect"][:n] if args.with_incorrect else [])
+            template = build_template(args.relearn, work, f"m{m:02d}_{'_'.join(group)}", chosen)
+            own = [first_rep(x)[1] for x in score(args.relearn, template, [p for p, _ in firsts])]
+            nxt = [first_rep(x)[1] for x in score(args.relearn, template, [p for p, _ in rests])]
             row[0] += sum(own); row[1] += len(own); row[2] += sum(nxt); row[3] += len(nxt)
             oc_all, oi_all = [], []
             for s in TEST:

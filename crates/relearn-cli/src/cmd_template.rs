@@ -180,10 +180,11 @@ fn print_summary(t: &relearn_motion::template::Template) {
             outln!("  verdict: distance from the correct examples (limit {limit:.2})");
             if log_width.is_some() && t.personalisation.is_none() {
                 outln!(
-                    "  note: with correct examples only, the verdict is the demonstrator's own \
-                     spread; other people's correct repetitions often lie beyond it. Add \
-                     incorrect examples, or label two or three of a patient's repetitions of \
-                     each kind and run `relearn template personalise`"
+                    "  note: with correct examples only, the verdict is the demonstrators' own \
+                     spread; other people's correct repetitions often lie beyond it, the more \
+                     so with one demonstrator. Add correct repetitions of a second and third \
+                     person, or incorrect examples, or label two or three of a patient's \
+                     repetitions of each kind and run `relearn template personalise`"
                 );
             }
         }

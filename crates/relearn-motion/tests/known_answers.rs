@@ -1008,3 +1008,54 @@ fn a_slower_squat_is_told_its_tempo_and_judged_on_its_form_unless_the_tempo_is_p
     );
     assert_eq!(verdicts(&judged(&prescribed, &paced)), verdicts(&at_pace));
 }
+
+/// A second demonstrator teaches a template of correct repetitions how differently people
+/// squat correctly: a third person's correct squats, between the two demonstrators' styles
+/// (105° and 85° of knee flexion, thighs of 43 and 49 cm), are called correct more often by
+/// the template of both than by either one's, and a squat 35° shallower stays incorrect (VALIDATION.md §4, "Two or three demonstrators").
+#[test]
+fn a_second_demonstrator_widens_what_a_template_of_correct_squats_accepts() {
+    use relearn_motion::score::{score_recording, Verdict};
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let first = person_squats(5, 105.0, 0.43, 1);
+    let second = person_squats(5, 85.0, 0.49, 2);
+    let one = |p: &relearn_motion::prepare::PreparedRecording| {
+        build_template(
+            "squat",
+            &demonstration(std::slice::from_ref(p)),
+            &TemplateSettings::default(),
+        )
+        .unwrap()
+    };
+    let both = build_template(
+        "squat",
+        &demonstration(&[first.clone(), second.clone()]),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    let third = person_squats(6, 95.0, 0.46, 3);
+    let shallow = person_squats(3, 60.0, 0.46, 4);
+    let called = |t: &relearn_motion::template::Template,
+                  p: &relearn_motion::prepare::PreparedRecording,
+                  v: Verdict| {
+        score_recording(t, p)
+            .unwrap()
+            .reps
+            .iter()
+            .filter(|r| r.verdict == v)
+            .count()
+    };
+    let (by_first, by_second, by_both) = (
+        called(&one(&first), &third, Verdict::Correct),
+        called(&one(&second), &third, Verdict::Correct),
+        called(&both, &third, Verdict::Correct),
+    );
+    eprintln!("third person's 6 correct squats called correct: {by_first}, {by_second}, {by_both}");
+    // (With other seeds for the third person: 0-1 by the first alone, 1-5 by the second
+    // alone, 6 by both.)
+    assert!(
+        by_both >= 5 && by_both > by_first + 2 && by_both >= by_second,
+        "{by_first}, {by_second}, {by_both}"
+    );
+    assert_eq!(called(&both, &shallow, Verdict::Incorrect), 3);
+}
