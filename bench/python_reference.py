@@ -587,7 +587,10 @@ def compute_measures(pos, leg_m):
         out[:, col[f"{s}_hip_flexion"]] = plane_angle(-thigh, -fwd, -thigh[:, 2]) + trunk_flex
         outward = lat if s == "right" else -lat
         out[:, col[f"{s}_knee_medial_displacement"]] = dot(ankle - knee, outward) * 100.0
-        out[:, col[f"{s}_hip_abduction"]] = plane_angle(-thigh, -outward, -thigh[:, 2])
+        # measures.rs thigh_out_of_sagittal_plane: the flexion-first (Grood & Suntay) abduction.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = dot(thigh, outward) / np.linalg.norm(thigh, axis=-1)
+        out[:, col[f"{s}_hip_abduction"]] = np.degrees(np.arcsin(np.clip(share, -1.0, 1.0)))
         d = pos[:, HIP[OTHER[s]]] - hip
         out[:, col[f"{s}_pelvic_drop"]] = np.degrees(np.arctan2(d[:, 2], np.abs(dot(d, lat))))
         out[:, col[f"{s}_shoulder_elevation"]] = subtract_start(

@@ -28,8 +28,11 @@ pub enum MeasureKind {
     /// Hip flexion (trunk-thigh): 180° − the angle between trunk (mid-hip → mid-shoulder) and
     /// thigh (hip → knee) in the sagittal plane; upright standing 0°, sitting ≈ 90° (§6, [142]).
     HipFlexion,
-    /// Hip abduction: angle of the thigh from vertical in the frontal plane, + = away from the
-    /// midline (*Relearn definition*; normal hip adduction values in §6 from Weeks 2015 [145]).
+    /// Hip abduction: angle between the thigh and the body's sagittal plane, + = away from
+    /// the midline: the abduction of the flexion-first joint coordinate system (Grood &
+    /// Suntay 1983; Wu et al. 2002), which Weeks 2015 [145] reports as 3-D hip adduction in
+    /// §6. Equal to the thigh's angle from vertical in the frontal plane while the thigh lies
+    /// in that plane (see `thigh_out_of_sagittal_plane`).
     HipAbduction,
     /// Trunk flexion: angle of the trunk from vertical in the sagittal plane, + = forward (§6).
     TrunkFlexion,
@@ -444,6 +447,29 @@ fn plane_angle(v: Vec3, towards: Vec3, up: Vec3) -> f64 {
     }
 }
 
+/// Hip abduction (+) or adduction (−) in degrees: the angle between the thigh (`thigh`, hip
+/// to knee) and the body's sagittal plane, `asin(thigh · outward / |thigh|)`. This is the
+/// abduction of the flexion-first joint coordinate system (Grood & Suntay 1983, *J. Biomech.
+/// Eng.* 105:136; the hip as recommended by Wu et al. 2002, *J. Biomech.* 35:543): after
+/// flexing about the mediolateral axis, abducting about the floating axis by φ puts a share
+/// sin φ of the thigh's length along the mediolateral axis, whatever the flexion. Unlike the
+/// thigh's angle in the frontal plane, it stays defined when the thigh points forward (the
+/// bottom of a deep squat, a seated person), where the frontal-plane projection is a few
+/// centimetres long and its angle swings by tens of degrees for a knee that moves by one
+/// or two. With the thigh in the frontal plane (standing, or a frontal 2-D view) the two
+/// are equal.
+fn thigh_out_of_sagittal_plane(thigh: Vec3, outward: Vec3) -> f64 {
+    let len = thigh.norm();
+    if len < 1e-12 {
+        f64::NAN
+    } else {
+        (thigh.dot(outward) / len)
+            .clamp(-1.0, 1.0)
+            .asin()
+            .to_degrees()
+    }
+}
+
 /// 180° − the included angle at `b` between `a − b` and `c − b`.
 fn flexion(a: Vec3, b: Vec3, c: Vec3) -> f64 {
     (a - b).angle_deg(c - b).map_or(f64::NAN, |ang| 180.0 - ang)
@@ -598,7 +624,7 @@ fn measure_at(rec: &Recording, f: usize, m: Measure, bf: &BodyFrame) -> Option<f
         }
         HipAbduction => {
             let thigh = lm(on(Landmark::LeftKnee))? - lm(on(Landmark::LeftHip))?;
-            plane_angle(-thigh, -bf.outward(side), bf.up)
+            thigh_out_of_sagittal_plane(thigh, bf.outward(side))
         }
         TrunkFlexion => trunk_flexion()?,
         TrunkLateralLean => plane_angle(trunk()?, bf.lateral, bf.up),
@@ -732,6 +758,28 @@ mod tests {
             Side::Left,
         );
         assert!((v - 20.0).abs() < 1e-9, "{v}");
+    }
+
+    #[test]
+    fn hip_abduction_is_the_thigh_out_of_the_sagittal_plane_whatever_the_flexion() {
+        let f = frame();
+        // Right side: outward is +x. A thigh 10° out of the sagittal plane reads 10°,
+        // hanging down or pointing forward (the bottom of a deep squat), where the thigh's
+        // frontal-plane projection angle reads 90°.
+        let ten = 10f64.to_radians();
+        let down = Vec3::new(ten.sin(), 0.0, -ten.cos());
+        let forward = Vec3::new(ten.sin(), ten.cos(), 0.0);
+        for thigh in [down, forward, forward * 0.45] {
+            let a = thigh_out_of_sagittal_plane(thigh, f.outward(Side::Right));
+            assert!((a - 10.0).abs() < 1e-9, "{a}");
+            let b = thigh_out_of_sagittal_plane(thigh, f.outward(Side::Left));
+            assert!((b + 10.0).abs() < 1e-9, "{b}");
+        }
+        assert!((plane_angle(-forward, -f.outward(Side::Right), f.up) - 90.0).abs() < 1e-9);
+        // Hanging in the frontal plane, the two definitions agree.
+        let frontal = plane_angle(-down, -f.outward(Side::Right), f.up);
+        assert!((frontal - 10.0).abs() < 1e-9, "{frontal}");
+        assert!(thigh_out_of_sagittal_plane(Vec3::new(0.0, 0.0, 0.0), f.lateral).is_nan());
     }
 
     #[test]

@@ -889,12 +889,14 @@ fn a_demonstration_of_correct_repetitions_only_judges_the_demonstrator_and_a_pat
             .count()
     };
     assert_eq!(correct(&demo), 5, "the demonstration's own repetitions");
-    let next = squats(5, 100.0, 0.45, 2);
-    assert!(
-        correct(&next) >= 4,
-        "the same person's next five: {}",
-        correct(&next)
-    );
+    // The same person's next repetitions: five held-out deviations promise 5/6 of them within
+    // the limit on average, so ten recordings of five are checked (on one recording of five,
+    // three is as likely as five).
+    let next: usize = (2..12)
+        .map(|seed| correct(&squats(5, 100.0, 0.45, seed)))
+        .sum();
+    eprintln!("the same person's next 50: {next} correct");
+    assert!(next >= 38, "the same person's next 50: {next} correct");
     assert_eq!(
         correct(&squats(3, 70.0, 0.45, 3)),
         0,
