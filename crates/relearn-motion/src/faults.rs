@@ -114,7 +114,8 @@ pub struct FaultRule {
     /// measurement that is too noisy for the limit informs without deciding.
     #[serde(default = "default_true")]
     pub decides_verdict: bool,
-    /// Why a rule was switched off for a template, or a clinician's note.
+    /// Why a rule was switched off or does not decide the verdict for a template (the reason
+    /// only: `template show` and the report say which of the two), or a clinician's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -397,8 +398,8 @@ pub fn default_rules() -> Vec<FaultRule> {
 /// (`validation/small_template.py`): the tempo rule fired on 56 % of other people's correct
 /// repetitions, and deciding on it cost 3 points of their repetitions called correct
 /// against 1 point of incorrect ones caught (VALIDATION.md §4, "The tempo rule").
-pub const TEMPO_NOTE: &str = "by default reported without deciding the verdict, as a \
-     demonstration's pace is not a prescription; set decides_verdict to true to prescribe it";
+pub const TEMPO_NOTE: &str = "a demonstration's pace is not a prescription: set \
+     decides_verdict to true to prescribe it";
 
 /// A rule broken by a repetition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -275,7 +275,7 @@ pub fn personalise(
         if broken > 0 && broken as f64 > share * correct_reps as f64 {
             rule.decides_verdict = false;
             rule.note = Some(format!(
-                "reported but not deciding the verdict for this patient: {broken} of \
+                "for this patient: {broken} of \
                  {correct_reps} repetitions the clinician labelled correct break it"
             ));
             rules_not_deciding.push(rule.id.clone());

@@ -1253,8 +1253,8 @@ pub fn build_template_unidentified(
         {
             rule.decides_verdict = false;
             rule.note = Some(format!(
-                "reported but not deciding the verdict: the demonstration breaks it in {} of {} \
-                 correct repetitions (measurement too noisy for this limit)",
+                "the demonstration breaks it in {} of {} correct repetitions: the measurement \
+                 is too noisy for this limit",
                 broken[k],
                 correct_reps.len()
             ));

@@ -428,7 +428,7 @@ fn rules_table_tells_a_deciding_rule_from_a_reported_one() {
     };
     let tempo = row("Tempo (phase durations");
     assert!(
-        tempo.contains("reported, not deciding the verdict: by default"),
+        tempo.contains("reported, not deciding the verdict: a demonstration&#39;s pace"),
         "{tempo}"
     );
     assert!(row("Knee valgus").contains("<td>yes</td>"));
