@@ -1014,7 +1014,8 @@ fn a_slower_squat_is_told_its_tempo_and_judged_on_its_form_unless_the_tempo_is_p
 /// A second demonstrator teaches a template of correct repetitions how differently people
 /// squat correctly: a third person's correct squats, between the two demonstrators' styles
 /// (105° and 85° of knee flexion, thighs of 43 and 49 cm), are called correct more often by
-/// the template of both than by either one's, and a squat 35° shallower stays incorrect (VALIDATION.md §4, "Two or three demonstrators").
+/// the template of both than by either one's, and a squat 35° shallower stays incorrect
+/// (VALIDATION.md §4, "Two or three demonstrators").
 #[test]
 fn a_second_demonstrator_widens_what_a_template_of_correct_squats_accepts() {
     use relearn_motion::score::{score_recording, Verdict};
