@@ -1,5 +1,5 @@
 //! Standard output that never panics: `println!` panics when the reader of a pipe has gone
-//! away (`relearn analyze FILE | head`). Every command prints through [`outln!`] instead; a
+//! away (`relearn analyze FILE | head`). Every command prints through `outln!` instead; a
 //! closed pipe ends the program quietly with success, as Unix tools do.
 
 use std::io::Write;

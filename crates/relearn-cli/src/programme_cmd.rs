@@ -21,7 +21,7 @@ pub enum ProgrammeCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print the default settings as TOML, ready to paste into a scenario's [settings].
+    /// Print the default settings as TOML, ready to paste into a scenario's `[settings]`.
     Settings,
     /// Print the red-flag screening questions (clinical-spec §3.2; free to ship).
     RedFlags,

@@ -1,6 +1,6 @@
 //! Butterworth filters as second-order sections, applied forward and backward (zero phase).
 //!
-//! Defaults follow `clinical-spec.md` §5.1 (Winter 2009 [97]): a 2nd-order low-pass applied
+//! Defaults follow `clinical-spec.md` §5.1 (Winter 2009 \[97\]): a 2nd-order low-pass applied
 //! forward and backward, cut-off 6 Hz for markers and video keypoints, with the dual-pass
 //! correction `C = (2^(1/n) − 1)^(1/(2·order))` so that the −3 dB point of the combined filter
 //! is the requested cut-off (n = 2 passes, order 2: C = 0.802), applied to the pre-warped
@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Default low-pass cut-off for marker and keypoint kinematics: 6 Hz (`clinical-spec.md`
-/// §5.1, Winter 2009 [97]).
+/// §5.1, Winter 2009 \[97\]).
 pub const KINEMATICS_CUTOFF_HZ: f64 = 6.0;
 
 /// Default Butterworth order per pass: 2 (forward-backward gives an effective 4th order;
@@ -62,7 +62,7 @@ pub struct Butterworth {
 }
 
 /// Winter's dual-pass correction factor `C = (2^(1/passes) − 1)^(1/(2·order))`
-/// (`clinical-spec.md` §5.1; Winter 2009 [97]). For order 2 and 2 passes, C = 0.802.
+/// (`clinical-spec.md` §5.1; Winter 2009 \[97\]). For order 2 and 2 passes, C = 0.802.
 pub fn dual_pass_correction(order: usize, passes: usize) -> f64 {
     (2f64.powf(1.0 / passes as f64) - 1.0).powf(1.0 / (2.0 * order as f64))
 }
@@ -138,7 +138,7 @@ impl Butterworth {
     ///
     /// The correction is applied to the pre-warped frequency, `tan(π·f_design/fs) =
     /// tan(π·fc/fs) / C` (Robertson & Dowling 2003, J Electromyogr Kinesiol 13:569; Winter
-    /// 2009 [97] gives the same for the digital filter). The spec's `fc_design = fc / C` is its
+    /// 2009 \[97\] gives the same for the digital filter). The spec's `fc_design = fc / C` is its
     /// limit for a rate far above the cut-off: at 100 Hz the two differ by 0.3 %, but at 30 Hz
     /// `fc / C` puts the −3 dB point at 6.45 Hz instead of 6, and at 15 Hz at 7.48 Hz, next to
     /// the Nyquist frequency, where the filter removes almost nothing. With the pre-warped
@@ -348,7 +348,7 @@ pub struct ResidualAnalysis {
     pub chosen_cutoff_hz: f64,
 }
 
-/// Winter's residual analysis (`clinical-spec.md` §5.1, Winter 2009 [97]): for candidate
+/// Winter's residual analysis (`clinical-spec.md` §5.1, Winter 2009 \[97\]): for candidate
 /// cut-offs 1 … fs/4 Hz in 1 Hz steps, the RMS difference between raw and filtered signal;
 /// a straight line is fitted to the upper half of the candidates (where the residual is
 /// noise); the chosen cut-off is where the residual curve equals the line's intercept at 0 Hz.

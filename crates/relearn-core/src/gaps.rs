@@ -1,7 +1,7 @@
 //! Gap filling of missing samples (`clinical-spec.md` §5.1).
 //!
 //! Interior gaps no longer than the limit are filled with a natural cubic spline through the
-//! valid samples around the gap (Howarth & Callaghan 2010 [98]: interpolation error grows with
+//! valid samples around the gap (Howarth & Callaghan 2010 \[98\]: interpolation error grows with
 //! gap length, and cubic splines do best among the tested methods); gaps of at most
 //! [`LINEAR_MAX_FRAMES`] may use linear interpolation when the caller asks. Longer gaps, and
 //! gaps at either end (which would need extrapolation), stay missing and are reported so the

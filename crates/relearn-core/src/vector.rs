@@ -7,7 +7,7 @@
 const PARTIAL_SUMS: usize = 8;
 
 /// Squared Euclidean distance between two equal-length vectors without missing values
-/// (vectorised; the sum is taken in [`PARTIAL_SUMS`] interleaved parts, so its last bits may
+/// (vectorised; the sum is taken in `PARTIAL_SUMS` interleaved parts, so its last bits may
 /// differ from a left-to-right sum).
 #[inline]
 pub fn squared_distance(a: &[f64], b: &[f64]) -> f64 {

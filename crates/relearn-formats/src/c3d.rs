@@ -17,8 +17,8 @@
 //!
 //! Wrapping it would have needed a validating pre-parser as large as a reader, so this module
 //! reads the format directly from the C3D user guide (c3d.org): 512-byte blocks; a header block;
-//! a parameter section of groups and typed parameters ([`parameters`]); 3-D and analog frames.
-//! Numbers are decoded per processor in [`numbers`] (VAX F-floating for DEC).
+//! a parameter section of groups and typed parameters (`parameters`); 3-D and analog frames.
+//! Numbers are decoded per processor in `numbers` (VAX F-floating for DEC).
 //!
 //! # What is read
 //!
@@ -39,7 +39,7 @@
 //!   (raw - `OFFSET`) x `SCALE` x `GEN_SCALE`, labels and units from `ANALOG:LABELS`/`UNITS`.
 //! - **Events** from the `EVENT` group (`LABELS`, `CONTEXTS`, `TIMES` as minutes and seconds),
 //!   in seconds from the recording's first frame.
-//! - **Up axis**: see [`stated_up_axis`].
+//! - **Up axis**: see `stated_up_axis`.
 //!
 //! Files with neither markers nor analog channels (ezc3d's `C3DRotationExample.c3d` holds only a
 //! `ROTATION` group) are rejected: there is nothing Relearn can analyse in them.

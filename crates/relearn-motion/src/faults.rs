@@ -248,7 +248,7 @@ pub fn switch_off_without_arm_raise(rules: &mut [FaultRule], typical_deg: f64) -
 
 /// Knee flexion the knee must reach for the knee valgus rule to be checked: 30° (*Relearn
 /// default*). The frontal-plane projection angle is defined at peak knee flexion of squatting
-/// and landing tasks (`clinical-spec.md` §6; Willson & Davis 2008 [132], Munro 2012 [133]),
+/// and landing tasks (`clinical-spec.md` §6; Willson & Davis 2008 \[132\], Munro 2012 \[133\]),
 /// in which the knee flexes 45° or more. A knee that stays nearly straight (a standing
 /// shoulder exercise) has no such peak: its projection angle there is static alignment and
 /// tracking error, and on UI-PRMD it flipped shoulder-exercise verdicts with the frame rate

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Largest frontal-plane projection angle of a demonstration, either way, at which a
 /// difference from it is still told as the knee drifting in or out: 30° (*Relearn default*).
 /// The single-leg squats of `clinical-spec.md` §6 average 8.4 ± 5.1° in controls and
-/// 16.8 ± 5.4° with patellofemoral pain (Herrington 2014 [162]); 30° lies more than two
+/// 16.8 ± 5.4° with patellofemoral pain (Herrington 2014 \[162\]); 30° lies more than two
 /// standard deviations beyond the painful knees' mean, so a correct demonstration there is
 /// not showing the knee ([`Measure::describes_the_joint_at`]).
 pub const FPPA_DESCRIBES_THE_KNEE_DEG: f64 = 30.0;
@@ -23,25 +23,25 @@ pub const FPPA_DESCRIBES_THE_KNEE_DEG: f64 = 30.0;
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
     /// Knee flexion: 180° − the 3-D included angle at the knee between (hip − knee) and
-    /// (ankle − knee); 0 = straight, + = flexion (§6; Winter 2009 [97], Grood & Suntay [143]).
+    /// (ankle − knee); 0 = straight, + = flexion (§6; Winter 2009 \[97\], Grood & Suntay \[143\]).
     KneeFlexion,
     /// Hip flexion (trunk-thigh): 180° − the angle between trunk (mid-hip → mid-shoulder) and
-    /// thigh (hip → knee) in the sagittal plane; upright standing 0°, sitting ≈ 90° (§6, [142]).
+    /// thigh (hip → knee) in the sagittal plane; upright standing 0°, sitting ≈ 90° (§6, \[142\]).
     HipFlexion,
     /// Hip abduction: angle between the thigh and the body's sagittal plane, + = away from
     /// the midline: the abduction of the flexion-first joint coordinate system (Grood &
-    /// Suntay 1983; Wu et al. 2002), which Weeks 2015 [145] reports as 3-D hip adduction in
+    /// Suntay 1983; Wu et al. 2002), which Weeks 2015 \[145\] reports as 3-D hip adduction in
     /// §6. Equal to the thigh's angle from vertical in the frontal plane while the thigh lies
     /// in that plane (see `thigh_out_of_sagittal_plane`).
     HipAbduction,
     /// Trunk flexion: angle of the trunk from vertical in the sagittal plane, + = forward (§6).
     TrunkFlexion,
     /// Trunk lateral lean: angle of the trunk from vertical in the frontal plane, + = toward
-    /// the right (§6; Crossley 2011 [137]).
+    /// the right (§6; Crossley 2011 \[137\]).
     TrunkLateralLean,
     /// Knee frontal-plane projection angle (dynamic valgus): 180° − the angle at the knee in
     /// the frontal plane, + = valgus (knee medial to the hip-ankle line) (§6; Willson & Davis
-    /// 2008 [132], Munro 2012 [133]). Defined for a weight-bearing leg (squats, single-leg
+    /// 2008 \[132\], Munro 2012 \[133\]). Defined for a weight-bearing leg (squats, single-leg
     /// squats, landings): not computed on a frame where this side's ankle is at least
     /// [`crate::posture::ONE_LEG_FOOT_HEIGHT_M`] above the other (the raised leg of a leg
     /// raise or a hurdle step, whose knee is in no valgus or varus, VALIDATION.md §4).
@@ -49,12 +49,12 @@ pub enum MeasureKind {
     /// Knee medial displacement: horizontal distance of the knee centre inside the ankle
     /// centre along the pelvis's mediolateral axis, in cm, + = knee medial to (inside) the
     /// ankle (*Relearn definition*: the knee-over-foot alignment that the visual rating of
-    /// medial knee displacement judges, Ressman 2020 [136]; a frontal-plane measure that,
+    /// medial knee displacement judges, Ressman 2020 \[136\]; a frontal-plane measure that,
     /// unlike the projection angle, stays defined when the thigh points forward at the bottom
     /// of a deep squat, where the projected thigh is short and its angle meaningless).
     KneeMedialDisplacement,
     /// Contralateral pelvic drop: angle of the hip line to the horizontal in the frontal
-    /// plane, + = this side lower (§6; Bramah 2018 [138]).
+    /// plane, + = this side lower (§6; Bramah 2018 \[138\]).
     PelvicDrop,
     /// Shoulder elevation: vertical rise of the shoulder centre relative to the upper trunk
     /// (or mid-hip) from the start, in cm, + = elevation (§6, *Relearn definition*).
@@ -71,7 +71,7 @@ pub enum MeasureKind {
     SquatDepth,
     /// Lumbar flexion: sagittal angle between the upper (mid-spine → upper trunk) and lower
     /// (pelvis → mid-spine) spine segments, change from the start, + = flexion (§6; Esola 1996
-    /// [139]). Needs pelvis, mid-spine and upper-trunk landmarks (Kinect, UI-PRMD).
+    /// \[139\]). Needs pelvis, mid-spine and upper-trunk landmarks (Kinect, UI-PRMD).
     LumbarFlexion,
 }
 
@@ -476,7 +476,7 @@ fn flexion(a: Vec3, b: Vec3, c: Vec3) -> f64 {
 }
 
 /// Knee frontal-plane projection angle (degrees, + = valgus) from hip, knee and ankle in a
-/// body frame (`clinical-spec.md` §6, Willson & Davis 2008 [132]).
+/// body frame (`clinical-spec.md` §6, Willson & Davis 2008 \[132\]).
 pub fn fppa_deg(hip: Vec3, knee: Vec3, ankle: Vec3, frame: &BodyFrame, side: Side) -> f64 {
     let proj = |p: Vec3| Vec3::new(p.dot(frame.lateral), 0.0, p.dot(frame.up));
     let (h, k, a) = (proj(hip), proj(knee), proj(ankle));

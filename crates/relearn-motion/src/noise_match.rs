@@ -11,7 +11,7 @@
 //!
 //! 1. **Filter down to the examples' noise.** For white noise the power a low-pass filter lets
 //!    through is proportional to its cut-off (its spectrum is flat, the assumption of Winter's
-//!    residual analysis, 2009 [97]), so the recording filtered at `fc · (m / n)²` passes as much noise as the examples
+//!    residual analysis, 2009 \[97\]), so the recording filtered at `fc · (m / n)²` passes as much noise as the examples
 //!    did at the template's cut-off `fc` (`m` the examples' median noise, `n` the
 //!    recording's). The cut-off is never set below [`matched_cutoff_floor_hz`] (four times the
 //!    demonstration's repetition rate, [`NoiseMatchSettings`]), which keeps the movement itself: a smooth repetition

@@ -19,7 +19,7 @@
 //!
 //! Contralateral pelvic drop is defined against a stance side: the line from the stance-side
 //! hip to the other hip, "+ = non-stance side lower" (`clinical-spec.md` §6; Bramah 2018
-//! [138] measured it in the stance phase of running). With both feet on the floor there is
+//! \[138\] measured it in the stance phase of running). With both feet on the floor there is
 //! no stance side, and the hip line's tilt is standing posture and tracking error: on
 //! UI-PRMD a tilt of 5.4° in a standing shoulder scaption was reported as "left pelvic drop
 //! reaches 5.4 degrees" and failed every correct repetition of one subject (VALIDATION.md §4,

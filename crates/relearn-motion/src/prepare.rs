@@ -10,14 +10,14 @@
 //!    ([`remove_tracking_spikes`], `relearn_core::spikes`; a *Relearn default*, §5.1 has no
 //!    such step), before gap filling so that it bridges them like any short dropout.
 //! 4. Interior gaps up to 10 frames and 0.1 s are filled with a cubic spline; longer gaps stay
-//!    missing and are reported (§5.1, Howarth & Callaghan 2010 [98]).
+//!    missing and are reported (§5.1, Howarth & Callaghan 2010 \[98\]).
 //! 5. Each joint coordinate is low-passed with a 2nd-order Butterworth, forward and backward,
-//!    6 Hz by default, with Winter's dual-pass correction (§5.1, Winter 2009 [97]).
+//!    6 Hz by default, with Winter's dual-pass correction (§5.1, Winter 2009 \[97\]).
 //! 6. Measures are computed from the filtered positions in the body frame (§6).
 //!
 //! What the filter removes is kept as an estimate of the tracker's noise
 //! ([`PreparedRecording::noise_mm`]): rehabilitation movements have almost nothing above the
-//! 6 Hz cut-off (Winter 2009 [97], the reason for the cut-off), so the residual is mostly
+//! 6 Hz cut-off (Winter 2009 \[97\], the reason for the cut-off), so the residual is mostly
 //! jitter. Templates compare it with their examples' (`template.rs`, `score.rs`): a recording
 //! much noisier than the demonstration's changes verdicts (VALIDATION.md §4, "Noise").
 

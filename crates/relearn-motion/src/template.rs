@@ -523,7 +523,7 @@ fn spans_of(p: &PreparedRecording, reps: &[crate::segment::Repetition]) -> Vec<R
         .collect()
 }
 
-/// Whether a recording taken whole as one repetition ([`taken_whole`]) was started or
+/// Whether a recording taken whole as one repetition (`taken_whole`) was started or
 /// stopped during the movement. Such a recording is short, and one of its ends lies inside
 /// the movement, so it cannot be told apart by the segmentation, which sees one repetition in
 /// it either way. Two signs together, both against the demonstration:
@@ -635,7 +635,7 @@ fn too_small_to_fall_short_of(
 
 /// A repetition's primary signal (its projection on the primary axis, smoothed and
 /// normalised: 0 = rest, 1 = turning point) and, when `off_axis` asks for it, the share of its
-/// movement off the primary axis or its mirror image `mirrored` ([`off_axis_share`]; `None`
+/// movement off the primary axis or its mirror image `mirrored` (`off_axis_share`; `None`
 /// when not asked for or when it cannot be measured). A repetition that is the whole
 /// recording (recorded on its own) has both from one computation of its posture rows
 /// ([`crate::segment::project_and_share`]), with the same values as each computed alone.

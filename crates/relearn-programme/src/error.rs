@@ -56,7 +56,7 @@ pub enum Error {
         message: String,
     },
     /// The scenario parses but is inconsistent (unknown exercise, cue or axis, dates out of
-    /// order...). `location` is a TOML path such as `exercises[1].axes[0]`.
+    /// order...). `location` is a TOML path such as `exercises\[1\].axes\[0\]`.
     #[error("{location}: {message}")]
     ScenarioInvalid {
         /// TOML path of the offending value.

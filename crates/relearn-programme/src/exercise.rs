@@ -68,7 +68,7 @@ impl ExerciseLevel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProgressionAxis {
-    /// Body weight → external load; default step +5 % (Ratamess 2009 [144]).
+    /// Body weight → external load; default step +5 % (Ratamess 2009 \[144\]).
     Load,
     /// Sets × repetitions or hold time; +1 set or +2 reps or +5 s hold.
     Volume,
@@ -77,16 +77,16 @@ pub enum ProgressionAxis {
     /// Partial → full range, 25 % of target range per step.
     Range,
     /// Wide → narrow → semi-tandem → tandem → single leg; firm → foam; eyes open → closed
-    /// (Sherrington 2017 [94]).
+    /// (Sherrington 2017 \[94\]).
     BaseOfSupport,
     /// Single-joint → multi-joint → whole-body; one plane → multiplanar.
     Complexity,
-    /// Blocked → serial → random (Porter & Magill 2010 [89]); driven by the §4.4 rule at
+    /// Blocked → serial → random (Porter & Magill 2010 \[89\]); driven by the §4.4 rule at
     /// programme level, see [`crate::practice`].
     PracticeStructure,
     /// Clinic → home → work or sport; predictable → unpredictable.
     Context,
-    /// Single task → simple dual task → complex dual task (Silsupadol 2009 [153]).
+    /// Single task → simple dual task → complex dual task (Silsupadol 2009 \[153\]).
     Attention,
     /// Faded → bandwidth → summary → self-controlled → none; driven by the feedback policy,
     /// see [`crate::feedback`].
@@ -152,7 +152,7 @@ impl AxisState {
 }
 
 /// Load steps from a starting load: each step adds `step_pct` percent of the previous load
-/// (§7.2 load axis; default +5 %, Ratamess 2009 [144]), until `max_kg`. Labels in kg with one
+/// (§7.2 load axis; default +5 %, Ratamess 2009 \[144\]), until `max_kg`. Labels in kg with one
 /// decimal.
 pub fn load_steps(start_kg: f64, max_kg: f64, step_pct: f64) -> Vec<String> {
     let mut steps = Vec::new();
@@ -181,7 +181,7 @@ pub fn range_steps(step_pct: f64) -> Vec<String> {
     steps
 }
 
-/// Attentional focus of a cue (spec §4.1; Wulf 2013 [69]).
+/// Attentional focus of a cue (spec §4.1; Wulf 2013 \[69\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Focus {

@@ -2,9 +2,9 @@
 //! (KR or KP) and which message from the cue library; error-estimation prompts, the minimum
 //! delay, withdrawal of concurrent (live) feedback, and no feedback during retention probes.
 //!
-//! Schedules (§4.2): every trial, faded (Winstein & Schmidt 1990 [72]), bandwidth (Sherwood
-//! 1988 [74]), summary (Schmidt 1990 [78]), average (Yao 1994 [80]), self-controlled
-//! (Chiviacowsky & Wulf 2002 [81], 2005 [82]), none. Deterministic for a given seed: the
+//! Schedules (§4.2): every trial, faded (Winstein & Schmidt 1990 \[72\]), bandwidth (Sherwood
+//! 1988 \[74\]), summary (Schmidt 1990 \[78\]), average (Yao 1994 \[80\]), self-controlled
+//! (Chiviacowsky & Wulf 2002 \[81\], 2005 \[82\]), none. Deterministic for a given seed: the
 //! faded schedule spreads its feedback trials with an accumulator whose starting phase comes
 //! from the seeded [`SplitMix64`], so the realised frequency equals the scheduled one to
 //! within one trial.
@@ -91,7 +91,7 @@ impl Default for FeedbackPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FeedbackSettings {
-    /// Faded schedule start frequency: 1.0 (*Relearn default*, Winstein & Schmidt 1990 [72]).
+    /// Faded schedule start frequency: 1.0 (*Relearn default*, Winstein & Schmidt 1990 \[72\]).
     pub faded_start: f64,
     /// Faded schedule end frequency: 0.25.
     pub faded_end: f64,
@@ -99,28 +99,28 @@ pub struct FeedbackSettings {
     pub faded_sessions: u32,
     /// ... or this many repetitions, whichever first: 200.
     pub faded_reps: u32,
-    /// Bandwidth, percent of the target value or fault threshold: 10 (Sherwood 1988 [74]).
+    /// Bandwidth, percent of the target value or fault threshold: 10 (Sherwood 1988 \[74\]).
     pub bandwidth_pct: f64,
     /// Bandwidth for fine tasks, percent: 5 (§4.2).
     pub fine_bandwidth_pct: f64,
     /// Summary feedback block length N: 5 for multi-joint tasks (Schmidt, Lange & Young 1990
-    /// [78]).
+    /// \[78\]).
     pub summary_n: u32,
-    /// Average feedback block length N: 5 (Yao 1994 [80]).
+    /// Average feedback block length N: 5 (Yao 1994 \[80\]).
     pub average_n: u32,
     /// Self-controlled feedback switches on after this many sessions of a skill: 2 (§4.2).
     pub self_controlled_after_sessions: u32,
-    /// Ask the learner to estimate the error before showing KR/KP (Liu & Wrisberg 1997 [84];
-    /// Swinnen 1990 [85]): on.
+    /// Ask the learner to estimate the error before showing KR/KP (Liu & Wrisberg 1997 \[84\];
+    /// Swinnen 1990 \[85\]): on.
     pub error_estimation: bool,
     /// Minimum delay after the end of the repetition before terminal feedback, s: 2
-    /// (*Relearn default* after Swinnen 1990 [85]).
+    /// (*Relearn default* after Swinnen 1990 \[85\]).
     pub min_delay_s: f64,
     /// After the first session, live feedback on at most this share of sets: 0.5 (*Relearn
-    /// default*, guidance hypothesis, Salmoni 1984 [67]).
+    /// default*, guidance hypothesis, Salmoni 1984 \[67\]).
     pub concurrent_max_share: f64,
     /// Simulation only: probability that a learner asks for feedback after a successful
-    /// synthesised trial: 0.3 (*Relearn default*; learners ask mostly after good trials [81]).
+    /// synthesised trial: 0.3 (*Relearn default*; learners ask mostly after good trials \[81\]).
     pub synthetic_request_probability: f64,
 }
 

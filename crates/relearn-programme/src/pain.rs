@@ -2,7 +2,7 @@
 //! the selectable variants of §2.3, the week-to-week rule and the "two reds in a row" review.
 //!
 //! The model lets a person keep exercising while symptoms stay inside agreed limits
-//! (Thomeé 1997 [55]; Silbernagel 2007 [56]). Pain is always compared with the person's own
+//! (Thomeé 1997 \[55\]; Silbernagel 2007 \[56\]). Pain is always compared with the person's own
 //! pre-exercise level, never with zero.
 
 use chrono::NaiveDate;
@@ -45,10 +45,10 @@ impl PainScale {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RecoveryRule {
-    /// By the next morning (Silbernagel 2007 [56]), **default**.
+    /// By the next morning (Silbernagel 2007 \[56\]), **default**.
     #[default]
     NextMorning,
-    /// Back to the pre-exercise level within 24 h (GLA:D materials, Skou & Roos 2017 [59];
+    /// Back to the pre-exercise level within 24 h (GLA:D materials, Skou & Roos 2017 \[59\];
     /// wording *unverified*).
     #[serde(rename = "within_24h")]
     Within24h,
@@ -59,15 +59,15 @@ pub enum RecoveryRule {
 #[serde(default, deny_unknown_fields)]
 pub struct PainSettings {
     /// Maximum acceptable pain during exercise, 0-10: options 2, 3, 4, 5; default 5
-    /// (Silbernagel 2007 [56]; 2 = upper end of Thomeé's safe zone [55]).
+    /// (Silbernagel 2007 \[56\]; 2 = upper end of Thomeé's safe zone \[55\]).
     pub ceiling: f64,
-    /// Upper bound of the green zone, 0-10: options 0, 1, 2, 3; default 2 (Thomeé 1997 [55]).
+    /// Upper bound of the green zone, 0-10: options 0, 1, 2, 3; default 2 (Thomeé 1997 \[55\]).
     pub green_upper: f64,
     /// Recovery rule.
     pub recovery_rule: RecoveryRule,
-    /// Week-to-week rule on/off; default on (Silbernagel 2007 [56]).
+    /// Week-to-week rule on/off; default on (Silbernagel 2007 \[56\]).
     pub weekly_rule: bool,
-    /// Return-to-sport mode (Silbernagel & Crossley 2015 [57]): the same monitoring rules are
+    /// Return-to-sport mode (Silbernagel & Crossley 2015 \[57\]): the same monitoring rules are
     /// applied to logged sport sessions as well as exercise sessions; default off.
     pub return_to_sport_mode: bool,
     /// Rating scale.

@@ -1,4 +1,4 @@
-//! Programme phases (spec §7.3, after Fitts & Posner [154]): acquisition, consolidation,
+//! Programme phases (spec §7.3, after Fitts & Posner \[154\]): acquisition, consolidation,
 //! maintenance and relapse prevention, with their exit criteria, default practice and
 //! feedback, and the scheduled re-tests and tapering contacts.
 

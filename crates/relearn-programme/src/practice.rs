@@ -1,6 +1,6 @@
 //! Practice structure (spec §4.4): blocked → serial → random as skill improves (Porter &
-//! Magill 2010 [89]), stepping back when success falls below 50 % (challenge-point
-//! framework, Guadagnoli & Lee 2004 [90]).
+//! Magill 2010 \[89\]), stepping back when success falls below 50 % (challenge-point
+//! framework, Guadagnoli & Lee 2004 \[90\]).
 
 use serde::{Deserialize, Serialize};
 
@@ -11,12 +11,12 @@ use crate::rng::SplitMix64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PracticeStructure {
-    /// All repetitions of A, then B, then C (Shea & Morgan 1979 [87]).
+    /// All repetitions of A, then B, then C (Shea & Morgan 1979 \[87\]).
     #[default]
     Blocked,
-    /// A-B-C-A-B-C, predictable (Lee & Magill 1983 [88]).
+    /// A-B-C-A-B-C, predictable (Lee & Magill 1983 \[88\]).
     Serial,
-    /// Unpredictable order, no immediate repeats (contextual interference, [87]).
+    /// Unpredictable order, no immediate repeats (contextual interference, \[87\]).
     Random,
 }
 

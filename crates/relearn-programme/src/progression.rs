@@ -16,7 +16,7 @@ use crate::session::SessionKind;
 #[serde(default, deny_unknown_fields)]
 pub struct ProgressionSettings {
     /// Advance when success is at least this share: 0.80 (consistent with Guadagnoli & Lee
-    /// 2004 [90] and the ≈ 85 % optimum of Wilson 2019 [91]).
+    /// 2004 \[90\] and the ≈ 85 % optimum of Wilson 2019 \[91\]).
     pub advance_success: f64,
     /// Step back when success is below this share: 0.50.
     pub step_back_below: f64,
@@ -34,7 +34,7 @@ pub struct ProgressionSettings {
     /// Volume factor applied when a step back has no changed axis to undo (§2.2 "or reduce
     /// volume"; the 50 % of the flare-up plan, §7.3): 0.5.
     pub volume_reduction_factor: f64,
-    /// Load axis step when steps are generated, percent: 5 (Ratamess 2009 [144]).
+    /// Load axis step when steps are generated, percent: 5 (Ratamess 2009 \[144\]).
     pub load_step_pct: f64,
     /// Range axis step when steps are generated, percent of target range: 25 (§7.2).
     pub range_step_pct: f64,

@@ -2,7 +2,7 @@
 //! FREE to ship, rule 5), the escalation levels of §3.1 and the combination rules.
 //!
 //! Relearn uses red flags only to escalate to a clinician; it never diagnoses (IFOMPT
-//! framework, Finucane 2020 [61]; NICE NG59 [60]).
+//! framework, Finucane 2020 \[61\]; NICE NG59 \[60\]).
 
 use std::collections::BTreeSet;
 

@@ -503,7 +503,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 impl Scenario {
     /// Parse a scenario. Syntax and shape errors carry the line and column; consistency
-    /// errors carry the TOML path (e.g. `events[4].exercises[0]`).
+    /// errors carry the TOML path (e.g. `events\[4\].exercises\[0\]`).
     pub fn from_toml_str(text: &str) -> Result<Self> {
         let scenario: Scenario = toml::from_str(text).map_err(|e| {
             let (line, column) = e

@@ -124,7 +124,7 @@ impl ExerciseLog {
     /// shuffle; a success gets an error inside ±80 % of the bandwidth, a failure either one of
     /// the logged faults (round robin) or an error of 1.5-3 × the bandwidth; after a success
     /// the learner asks for feedback with probability `request_probability` (learners ask
-    /// mostly after good trials, Chiviacowsky & Wulf 2002 [81]).
+    /// mostly after good trials, Chiviacowsky & Wulf 2002 \[81\]).
     pub fn trials_or_synthesised(
         &self,
         rng: &mut SplitMix64,
@@ -200,7 +200,7 @@ impl SessionKind {
 }
 
 /// What activity the session was: an exercise session or a sport session (monitored only in
-/// return-to-sport mode, spec §2.3, Silbernagel & Crossley 2015 [57]).
+/// return-to-sport mode, spec §2.3, Silbernagel & Crossley 2015 \[57\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Activity {

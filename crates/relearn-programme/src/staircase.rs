@@ -1,9 +1,9 @@
 //! The within-session challenge-point staircase (spec §4.5): with a k-down / 1-up rule the
 //! difficulty rises after k consecutive successes and falls after one failure, so it
-//! converges where the success probability p satisfies p^k = 0.5 (Levitt 1971 [92]).
+//! converges where the success probability p satisfies p^k = 0.5 (Levitt 1971 \[92\]).
 //! 3-down/1-up (79.4 %) is the default because it matches the 80 % advancement criterion;
 //! 2-down/1-up (70.7 %) is the high-challenge variant. Practical target 70-85 % success
-//! (Guadagnoli & Lee 2004 [90]; Wilson 2019 [91]).
+//! (Guadagnoli & Lee 2004 \[90\]; Wilson 2019 \[91\]).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ impl StaircaseRule {
         }
     }
 
-    /// Success rate the rule converges on: 0.5^(1/k) (Levitt 1971 [92]).
+    /// Success rate the rule converges on: 0.5^(1/k) (Levitt 1971 \[92\]).
     pub fn target_success(self) -> f64 {
         0.5f64.powf(1.0 / f64::from(self.successes_to_harden()))
     }

@@ -31,8 +31,8 @@ pub(crate) struct MeasureFigure {
 
 /// Smallest y span of a measure's chart in its unit, so that a flat but noisy signal looks
 /// flat: 10° (against errors of 2-5° for marker-based systems and an SEM of about 9-10° for
-/// depth cameras, `clinical-spec.md` §6 measurement-error table, McGinley 2009 [146], Ressman
-/// 2020 [136]), 4 cm, 10 % of leg length (*Relearn defaults*).
+/// depth cameras, `clinical-spec.md` §6 measurement-error table, McGinley 2009 \[146\], Ressman
+/// 2020 \[136\]), 4 cm, 10 % of leg length (*Relearn defaults*).
 fn min_span(unit: Unit) -> f64 {
     match unit {
         Unit::Degrees => 10.0,

@@ -23,16 +23,16 @@ fn check_positive(instrument: &'static str, what: &str, value: f64) -> Result<()
 }
 
 /// 5xSTS: age band (lowest, highest age) and the time above which performance is worse than
-/// average, s (Bohannon 2006 meta-analysis [30]).
+/// average, s (Bohannon 2006 meta-analysis \[30\]).
 pub const FIVE_STS_AGE_NORMS: [(u32, u32, f64); 3] =
     [(60, 69, 11.4), (70, 79, 12.6), (80, 89, 14.8)];
 
-/// 5xSTS upper limit of normal in healthy adults (mean age 39), s (Klukowska 2021 [35]);
-/// applied below age 60, where [30] has no band.
+/// 5xSTS upper limit of normal in healthy adults (mean age 39), s (Klukowska 2021 \[35\]);
+/// applied below age 60, where \[30\] has no band.
 pub const FIVE_STS_HEALTHY_ADULT_ULN_S: f64 = 12.39;
 
 /// 5xSTS severity bands in lumbar degenerative disease, upper bound of each band, s
-/// (Klukowska 2020 [34]): none ≤ 10.4, mild ≤ 15.2, moderate ≤ 22.0, severe above.
+/// (Klukowska 2020 \[34\]): none ≤ 10.4, mild ≤ 15.2, moderate ≤ 22.0, severe above.
 pub const FIVE_STS_LUMBAR_BANDS: [(f64, &str); 3] =
     [(10.4, "none"), (15.2, "mild"), (22.0, "moderate")];
 
@@ -95,7 +95,7 @@ pub fn score_five_times_sit_to_stand(
     Ok(s)
 }
 
-/// TUG age norms: (lowest age, highest age, mean s, upper 95 % CI s) (Bohannon 2006 [36]).
+/// TUG age norms: (lowest age, highest age, mean s, upper 95 % CI s) (Bohannon 2006 \[36\]).
 pub const TUG_AGE_NORMS: [(u32, u32, f64, f64); 3] = [
     (60, 69, 8.1, 9.0),
     (70, 79, 9.2, 10.2),
@@ -103,7 +103,7 @@ pub const TUG_AGE_NORMS: [(u32, u32, f64, f64); 3] = [
 ];
 
 /// Timed Up and Go (§1.11). Lower = better; above the upper CI of the age band = worse than
-/// average [36].
+/// average \[36\].
 pub fn score_timed_up_and_go(
     seconds: f64,
     person: &PersonFacts,
@@ -189,7 +189,7 @@ const fn norm(
 }
 
 /// 30 s chair stand normal ranges, 7183 community-dwelling adults aged 60-94 (Rikli & Jones
-/// 1999 [41]; §1.12 table).
+/// 1999 \[41\]; §1.12 table).
 pub const CHAIR_STAND_NORMS: [ChairStandNorm; 7] = [
     norm(60, 64, (12, 17), (14, 19), (14, 19)),
     norm(65, 69, (11, 16), (12, 18), (13, 18)),
@@ -201,7 +201,7 @@ pub const CHAIR_STAND_NORMS: [ChairStandNorm; 7] = [
 ];
 
 /// 30-second chair stand (§1.12). Higher = better; below the lower bound of the age and sex
-/// range = below average (Rikli & Jones 1999 [41]; CDC STEADI [39]).
+/// range = below average (Rikli & Jones 1999 \[41\]; CDC STEADI \[39\]).
 pub fn score_chair_stand(
     stands: u32,
     person: &PersonFacts,
@@ -253,7 +253,7 @@ pub fn score_chair_stand(
 }
 
 /// Single-leg stance means, best of 3, s: (lowest age, highest age, eyes open, eyes closed)
-/// (Springer 2007 [42]; values *unverified*).
+/// (Springer 2007 \[42\]; values *unverified*).
 pub const SLS_AGE_NORMS: [(u32, u32, f64, f64); 6] = [
     (18, 39, 43.5, 9.4),
     (40, 49, 40.4, 7.3),
@@ -264,7 +264,7 @@ pub const SLS_AGE_NORMS: [(u32, u32, f64, f64); 6] = [
 ];
 
 /// Single-leg stance (§1.13): best of up to 3 trials, each capped at 45 s (Springer 2007
-/// [42]); eyes-open stance below 5 s flags injurious-fall risk (Vellas 1997 [43]).
+/// \[42\]); eyes-open stance below 5 s flags injurious-fall risk (Vellas 1997 \[43\]).
 pub fn score_single_leg_stance(
     trials_s: &[f64],
     eyes: Eyes,
@@ -317,11 +317,11 @@ pub fn score_single_leg_stance(
 }
 
 /// Gait speed bands (§1.14): household < 0.4, limited community 0.4-0.8, community > 0.8 m/s
-/// (Perry 1995 [44]; Fritz & Lusardi 2009 [45]).
+/// (Perry 1995 \[44\]; Fritz & Lusardi 2009 \[45\]).
 pub const GAIT_SPEED_AMBULATION_BANDS_M_S: (f64, f64) = (0.4, 0.8);
-/// Gait speed below which older adults are at increased risk of adverse outcomes, m/s [45].
+/// Gait speed below which older adults are at increased risk of adverse outcomes, m/s \[45\].
 pub const GAIT_SPEED_ADVERSE_RISK_BELOW_M_S: f64 = 0.6;
-/// Gait speed associated with better survival, m/s (Studenski 2011 [47]).
+/// Gait speed associated with better survival, m/s (Studenski 2011 \[47\]).
 pub const GAIT_SPEED_BETTER_SURVIVAL_AT_M_S: f64 = 1.0;
 
 /// Comfortable gait speed (§1.14). Higher = better.
@@ -358,7 +358,7 @@ pub fn gait_speed_from_walk(distance_m: f64, seconds: f64) -> Result<f64> {
 }
 
 /// Berg Balance Scale (§1.15): 14 tasks 0-4, sum 0-56; not scored if any task is missing.
-/// Fall risk below 45 (Berg 1992 [49]); bands 0-20, 21-40, 41-56 (*unverified*).
+/// Fall risk below 45 (Berg 1992 \[49\]); bands 0-20, 21-40, 41-56 (*unverified*).
 pub fn score_berg(items: &[Option<u8>], settings: &BergSettings) -> Result<MeasureScore> {
     if items.len() != 14 {
         return Err(Error::WrongItemCount {
@@ -406,7 +406,7 @@ pub fn score_berg(items: &[Option<u8>], settings: &BergSettings) -> Result<Measu
     Ok(s)
 }
 
-/// Functional Reach means, cm: (lowest age, highest age, men, women) (Duncan 1990 [53]).
+/// Functional Reach means, cm: (lowest age, highest age, men, women) (Duncan 1990 \[53\]).
 pub const FRT_AGE_NORMS: [(u32, u32, f64, f64); 3] = [
     (20, 40, 42.5, 37.1),
     (41, 69, 37.8, 35.1),
@@ -414,7 +414,7 @@ pub const FRT_AGE_NORMS: [(u32, u32, f64, f64); 3] = [
 ];
 
 /// Functional Reach Test (§1.16). ≤ 15.2 cm high fall risk, 15.3-25.4 cm moderate
-/// (Duncan 1992 [54]).
+/// (Duncan 1992 \[54\]).
 pub fn score_functional_reach(
     reach_cm: f64,
     person: &PersonFacts,

@@ -38,7 +38,7 @@ fn check_range(instrument: &'static str, answers: &[Option<u8>], min: u8, max: u
 }
 
 /// NPRS (§1.1): the number given, 0-10, no imputation; severity band per the chosen scheme;
-/// 0 = "recovered" (Kamper 2010 [12]).
+/// 0 = "recovered" (Kamper 2010 \[12\]).
 pub fn score_nprs(value: f64, settings: &NprsSettings) -> Result<MeasureScore> {
     if !(0.0..=10.0).contains(&value) {
         return Err(Error::AnswerOutOfRange {
@@ -177,13 +177,13 @@ pub fn score_rmdq(answers: &[Option<bool>], settings: &RmdqSettings) -> Result<M
 }
 
 /// The ODI section score when a patient marked two statements in one section: the higher
-/// one (§1.4, Fairbank & Pynsent 2000 [13]).
+/// one (§1.4, Fairbank & Pynsent 2000 \[13\]).
 pub fn odi_section_from_marks(marks: &[u8]) -> Option<u8> {
     marks.iter().copied().max()
 }
 
 /// ODI v2.1a (§1.4): `sum / (5 × answered sections) × 100`; one missing section allowed
-/// (denominator 45), two or more not scored (*Relearn default*). Bands of [13].
+/// (denominator 45), two or more not scored (*Relearn default*). Bands of \[13\].
 pub fn score_odi(sections: &[Option<u8>], settings: &OdiSettings) -> Result<MeasureScore> {
     check_count("ODI", sections, 10)?;
     check_range("ODI", sections, 0, 5)?;
@@ -246,7 +246,7 @@ fn sum_with_person_mean(
 
 /// TSK-17 (§1.5): items 1-4; items 4, 8, 12 and 16 reverse-scored (5 − response); sum 17-68;
 /// up to 2 missing items replaced by the person's mean (*Relearn default*). > 37 = high
-/// kinesiophobia (Vlaeyen 1995 [16]).
+/// kinesiophobia (Vlaeyen 1995 \[16\]).
 pub fn score_tsk17(answers: &[Option<u8>], settings: &TskSettings) -> Result<MeasureScore> {
     check_count("TSK-17", answers, 17)?;
     check_range("TSK-17", answers, 1, 4)?;
@@ -299,7 +299,7 @@ pub fn score_tsk11(answers: &[Option<u8>], settings: &TskSettings) -> Result<Mea
     Ok(s)
 }
 
-/// PCS subscales (Sullivan 1995 [18], manual [19]): item numbers.
+/// PCS subscales (Sullivan 1995 \[18\], manual \[19\]): item numbers.
 pub const PCS_RUMINATION: [usize; 4] = [8, 9, 10, 11];
 /// PCS magnification items.
 pub const PCS_MAGNIFICATION: [usize; 3] = [6, 7, 13];
@@ -309,7 +309,7 @@ pub const PCS_HELPLESSNESS: [usize; 6] = [1, 2, 3, 4, 5, 12];
 /// PCS (§1.6): 13 items 0-4; total 0-52 and three subscales. A subscale with at most 1
 /// missing item gets it replaced by the mean of its answered items; otherwise that subscale
 /// and the total are not scored (*Relearn default*). Total ≥ 30 is clinically relevant
-/// (Sullivan manual [19]).
+/// (Sullivan manual \[19\]).
 pub fn score_pcs(answers: &[Option<u8>], settings: &PcsSettings) -> Result<MeasureScore> {
     check_count("PCS", answers, 13)?;
     check_range("PCS", answers, 0, 4)?;
@@ -369,9 +369,9 @@ pub fn score_pcs(answers: &[Option<u8>], settings: &PcsSettings) -> Result<Measu
     Ok(s)
 }
 
-/// FABQ physical-activity items (Waddell 1993 [21]).
+/// FABQ physical-activity items (Waddell 1993 \[21\]).
 pub const FABQ_PA_ITEMS: [usize; 4] = [2, 3, 4, 5];
-/// FABQ work items (Waddell 1993 [21]).
+/// FABQ work items (Waddell 1993 \[21\]).
 pub const FABQ_W_ITEMS: [usize; 7] = [6, 7, 9, 10, 11, 12, 15];
 
 /// FABQ (§1.7): 16 items 0-6; FABQ-PA = items 2-5 (0-24), FABQ-W = items 6, 7, 9, 10, 11,
@@ -445,7 +445,7 @@ pub fn score_fabq(answers: &[Option<u8>], settings: &FabqSettings) -> Result<Mea
     Ok(s)
 }
 
-/// STarT Back risk group (§1.8, Hill 2008 [26]).
+/// STarT Back risk group (§1.8, Hill 2008 \[26\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StartBackRisk {

@@ -46,10 +46,10 @@ pub struct MeasureSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum NprsBands {
-    /// 0 none, 1-4 mild, 5-6 moderate, 7-10 severe: Serlin 1995 [4] (**default**).
+    /// 0 none, 1-4 mild, 5-6 moderate, 7-10 severe: Serlin 1995 \[4\] (**default**).
     #[default]
     Serlin,
-    /// ≤ 5 mild, 6-7 moderate, ≥ 8 severe: Boonstra 2016 [5], chronic MSK pain clinics.
+    /// ≤ 5 mild, 6-7 moderate, ≥ 8 severe: Boonstra 2016 \[5\], chronic MSK pain clinics.
     Boonstra,
 }
 
@@ -57,11 +57,11 @@ pub enum NprsBands {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NprsSettings {
-    /// MCID, points: 2 (Farrar 2001 [1]; Childs 2005 [2]; Ostelo 2008 [3]).
+    /// MCID, points: 2 (Farrar 2001 \[1\]; Childs 2005 \[2\]; Ostelo 2008 \[3\]).
     pub mcid_points: f64,
-    /// MCID, percent of baseline: 30 % (Farrar 2001 [1]); either criterion satisfies.
+    /// MCID, percent of baseline: 30 % (Farrar 2001 \[1\]); either criterion satisfies.
     pub mcid_percent: f64,
-    /// MDC, points: 2 (Childs 2005 [2]).
+    /// MDC, points: 2 (Childs 2005 \[2\]).
     pub mdc_points: f64,
     /// Severity bands.
     pub bands: NprsBands,
@@ -82,10 +82,10 @@ impl Default for NprsSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PsfsSettings {
-    /// MCID on the mean score: 1.4 points (Maughan & Lewis 2010 [7], **default**); 2 points is
-    /// the mixed-MSK variant of Horn 2012 [8] (*unverified*).
+    /// MCID on the mean score: 1.4 points (Maughan & Lewis 2010 \[7\], **default**); 2 points is
+    /// the mixed-MSK variant of Horn 2012 \[8\] (*unverified*).
     pub mcid_mean: f64,
-    /// MCID for a single activity: 3 points (Horn 2012 [8], *unverified*).
+    /// MCID for a single activity: 3 points (Horn 2012 \[8\], *unverified*).
     pub mcid_single_activity: f64,
 }
 
@@ -102,10 +102,10 @@ impl Default for PsfsSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RmdqMcidRule {
-    /// 5 points or 30 % (Ostelo 2008 [3], **default**).
+    /// 5 points or 30 % (Ostelo 2008 \[3\], **default**).
     #[default]
     Consensus,
-    /// By baseline, acute LBP (Stratford 1998 [11]).
+    /// By baseline, acute LBP (Stratford 1998 \[11\]).
     StratfordByBaseline,
 }
 
@@ -117,14 +117,14 @@ pub struct RmdqSettings {
     pub max_unanswered: usize,
     /// MCID rule.
     pub mcid_rule: RmdqMcidRule,
-    /// MCID, points: 5 (Ostelo 2008 [3]).
+    /// MCID, points: 5 (Ostelo 2008 \[3\]).
     pub mcid_points: f64,
-    /// MCID, percent: 30 (Ostelo 2008 [3]).
+    /// MCID, percent: 30 (Ostelo 2008 \[3\]).
     pub mcid_percent: f64,
-    /// MDC90, points: the spec gives 4-5 depending on the baseline (Stratford 1996 [159])
+    /// MDC90, points: the spec gives 4-5 depending on the baseline (Stratford 1996 \[159\])
     /// without the mapping; the conservative 5 is used.
     pub mdc90_points: f64,
-    /// "Recovered" at or below this score: 2 (Kamper 2010 [12]).
+    /// "Recovered" at or below this score: 2 (Kamper 2010 \[12\]).
     pub recovered_at_most: f64,
 }
 
@@ -145,15 +145,15 @@ impl Default for RmdqSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OdiSettings {
-    /// Most missing sections still scored: 1 (Fairbank & Pynsent 2000 [13]; 2 or more not
+    /// Most missing sections still scored: 1 (Fairbank & Pynsent 2000 \[13\]; 2 or more not
     /// scored is a *Relearn default*).
     pub max_missing_sections: usize,
-    /// MCID, points: 10 (Ostelo 2008 [3], **default**); 17 is the SEM-based variant of
-    /// Maughan & Lewis 2010 [7].
+    /// MCID, points: 10 (Ostelo 2008 \[3\], **default**); 17 is the SEM-based variant of
+    /// Maughan & Lewis 2010 \[7\].
     pub mcid_points: f64,
-    /// MCID, percent: 30 (Ostelo 2008 [3]).
+    /// MCID, percent: 30 (Ostelo 2008 \[3\]).
     pub mcid_percent: f64,
-    /// MDC90, points: 10 (Davidson & Keating 2002 [14]).
+    /// MDC90, points: 10 (Davidson & Keating 2002 \[14\]).
     pub mdc90_points: f64,
 }
 
@@ -176,14 +176,14 @@ pub struct TskSettings {
     pub max_missing_17: usize,
     /// TSK-11: most missing items replaced by the person's mean: 1 (*Relearn default*).
     pub max_missing_11: usize,
-    /// TSK-11 MCID, points: 4 (Woby 2005 [17]).
+    /// TSK-11 MCID, points: 4 (Woby 2005 \[17\]).
     pub mcid_tsk11: f64,
     /// TSK-17 MCID, points: not established (*unverified*); the Italian-TSK variant of
-    /// Monticone 2016 [160] is 5.5 points or 18 %, and may be set here once verified.
+    /// Monticone 2016 \[160\] is 5.5 points or 18 %, and may be set here once verified.
     pub mcid_tsk17: Option<f64>,
-    /// TSK-17 relative MIC, percent (Monticone 2016 [160] variant: 18); unset by default.
+    /// TSK-17 relative MIC, percent (Monticone 2016 \[160\] variant: 18); unset by default.
     pub mcid_percent_tsk17: Option<f64>,
-    /// TSK-17 score above which kinesiophobia is high: 37 (Vlaeyen 1995 [16]).
+    /// TSK-17 score above which kinesiophobia is high: 37 (Vlaeyen 1995 \[16\]).
     pub high_kinesiophobia_above: f64,
 }
 
@@ -204,10 +204,10 @@ impl Default for TskSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PcsMcidRule {
-    /// 38 % reduction of the total (Scott 2014 [20], *unverified*; the spec's MCID row).
+    /// 38 % reduction of the total (Scott 2014 \[20\], *unverified*; the spec's MCID row).
     #[default]
     ScottPercent,
-    /// 8 points, or 11 points when the baseline is above 30 (Monticone 2022 [161], variant).
+    /// 8 points, or 11 points when the baseline is above 30 (Monticone 2022 \[161\], variant).
     MonticoneByBaseline,
 }
 
@@ -218,9 +218,9 @@ pub struct PcsSettings {
     /// Most missing items per subscale replaced by the subscale mean: 1 (*Relearn default*).
     pub max_missing_per_subscale: usize,
     /// Total at or above which catastrophizing is clinically relevant: 30 (Sullivan manual
-    /// [19]).
+    /// \[19\]).
     pub clinically_relevant_at: f64,
-    /// MDC, points: 7.73 (Monticone 2022 [161]).
+    /// MDC, points: 7.73 (Monticone 2022 \[161\]).
     pub mdc_points: f64,
     /// MCID rule.
     pub mcid_rule: PcsMcidRule,
@@ -244,14 +244,14 @@ impl Default for PcsSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FabqSettings {
-    /// FABQ-W above which return to work is at high risk: 34 (Fritz & George 2002 [22]).
+    /// FABQ-W above which return to work is at high risk: 34 (Fritz & George 2002 \[22\]).
     pub work_high_risk_above: f64,
-    /// FABQ-W below which the risk is low: 29 (Fritz & George 2002 [22]).
+    /// FABQ-W below which the risk is low: 29 (Fritz & George 2002 \[22\]).
     pub work_low_risk_below: f64,
-    /// FABQ-PA above which fear-avoidance about activity is elevated: 14 (George 2008 [23]).
+    /// FABQ-PA above which fear-avoidance about activity is elevated: 14 (George 2008 \[23\]).
     pub physical_activity_elevated_above: f64,
     /// FABQ-W below which the manipulation prediction-rule criterion is met: 19 (Flynn 2002
-    /// [24]).
+    /// \[24\]).
     pub work_manipulation_rule_below: f64,
 }
 
@@ -270,7 +270,7 @@ impl Default for FabqSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PromisSettings {
-    /// MCID, T-score points: 4 (*Relearn default*, mid-point of 2-6, Terwee 2021 [158]);
+    /// MCID, T-score points: 4 (*Relearn default*, mid-point of 2-6, Terwee 2021 \[158\]);
     /// configurable 2-6.
     pub mcid: f64,
 }
@@ -285,12 +285,12 @@ impl Default for PromisSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SitToStandSettings {
-    /// Fall risk at or above, s: 12 (Tiedemann 2008 [31], **default**).
+    /// Fall risk at or above, s: 12 (Tiedemann 2008 \[31\], **default**).
     pub fall_risk_at: f64,
-    /// Recurrent falls above, s: 15 (Buatois 2008 [32]).
+    /// Recurrent falls above, s: 15 (Buatois 2008 \[32\]).
     pub recurrent_falls_above: f64,
     /// Upper limit of normal in lumbar degenerative disease, s: 10.35 (Staartjes & Schröder
-    /// 2018 [33]).
+    /// 2018 \[33\]).
     pub lumbar_upper_limit_s: f64,
 }
 
@@ -308,13 +308,13 @@ impl Default for SitToStandSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TugSettings {
-    /// Fall-risk screen at or above, s: 12 (CDC STEADI [39], **default screen**).
+    /// Fall-risk screen at or above, s: 12 (CDC STEADI \[39\], **default screen**).
     pub fall_risk_screen_at: f64,
-    /// High fall risk at or above, s: 13.5 (Shumway-Cook 2000 [38]).
+    /// High fall risk at or above, s: 13.5 (Shumway-Cook 2000 \[38\]).
     pub high_fall_risk_at: f64,
-    /// Freely mobile below, s: 10 (Podsiadlo 1991 [37], *unverified* wording).
+    /// Freely mobile below, s: 10 (Podsiadlo 1991 \[37\], *unverified* wording).
     pub freely_mobile_below: f64,
-    /// Dependent at or above, s: 30 ([37], *unverified* wording).
+    /// Dependent at or above, s: 30 (\[37\], *unverified* wording).
     pub dependent_at: f64,
 }
 
@@ -333,7 +333,7 @@ impl Default for TugSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ChairStandMaleNorms {
-    /// Rikli & Jones 1999 [41] (**default**).
+    /// Rikli & Jones 1999 \[41\] (**default**).
     #[default]
     Rikli1999,
     /// 2013 manual (*unverified*).
@@ -346,7 +346,7 @@ pub enum ChairStandMaleNorms {
 pub struct ChairStandSettings {
     /// Male norm column.
     pub male_norms: ChairStandMaleNorms,
-    /// Fewer stands than this: lower functional ability, 8 (Rikli & Jones 1999 [41]).
+    /// Fewer stands than this: lower functional ability, 8 (Rikli & Jones 1999 \[41\]).
     pub low_function_below: u32,
 }
 
@@ -363,9 +363,9 @@ impl Default for ChairStandSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SingleLegStanceSettings {
-    /// Injurious-fall risk flag below, s (eyes open): 5 (Vellas 1997 [43]).
+    /// Injurious-fall risk flag below, s (eyes open): 5 (Vellas 1997 \[43\]).
     pub fall_risk_below_s: f64,
-    /// Trial cap, s: 45 (Springer 2007 [42]).
+    /// Trial cap, s: 45 (Springer 2007 \[42\]).
     pub max_trial_s: f64,
 }
 
@@ -382,9 +382,9 @@ impl Default for SingleLegStanceSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GaitSpeedSettings {
-    /// Substantial meaningful change (**default MCID**), m/s: 0.10 (Perera 2006 [46]).
+    /// Substantial meaningful change (**default MCID**), m/s: 0.10 (Perera 2006 \[46\]).
     pub mcid_m_s: f64,
-    /// Small meaningful change, m/s: 0.05 (Perera 2006 [46]); used as the detectable-change
+    /// Small meaningful change, m/s: 0.05 (Perera 2006 \[46\]); used as the detectable-change
     /// floor for plateau detection.
     pub small_change_m_s: f64,
 }
@@ -402,10 +402,10 @@ impl Default for GaitSpeedSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BergMdcRule {
-    /// MDC95 by baseline (Donoghue & Stokes 2009 [51], **default**).
+    /// MDC95 by baseline (Donoghue & Stokes 2009 \[51\], **default**).
     #[default]
     ByBaseline,
-    /// 6.5 points overall (Romero 2011 [52], variant).
+    /// 6.5 points overall (Romero 2011 \[52\], variant).
     Overall,
 }
 
@@ -413,12 +413,12 @@ pub enum BergMdcRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BergSettings {
-    /// Fall risk below this score: 45 (Berg 1992 [49], **default**); the variant "≤ 49"
-    /// (Shumway-Cook 1997 [50], *unverified*) is 50 here.
+    /// Fall risk below this score: 45 (Berg 1992 \[49\], **default**); the variant "≤ 49"
+    /// (Shumway-Cook 1997 \[50\], *unverified*) is 50 here.
     pub fall_risk_below: f64,
     /// MDC rule.
     pub mdc_rule: BergMdcRule,
-    /// Overall MDC95 for [`BergMdcRule::Overall`]: 6.5 (Romero 2011 [52]).
+    /// Overall MDC95 for [`BergMdcRule::Overall`]: 6.5 (Romero 2011 \[52\]).
     pub mdc_overall: f64,
 }
 
@@ -436,9 +436,9 @@ impl Default for BergSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FunctionalReachSettings {
-    /// High fall risk at or below, cm: 15.2 (6 in; Duncan 1992 [54]).
+    /// High fall risk at or below, cm: 15.2 (6 in; Duncan 1992 \[54\]).
     pub high_risk_at_most_cm: f64,
-    /// Moderate fall risk at or below, cm: 25.4 (10 in; Duncan 1992 [54]).
+    /// Moderate fall risk at or below, cm: 25.4 (10 in; Duncan 1992 \[54\]).
     pub moderate_risk_at_most_cm: f64,
 }
 
@@ -451,7 +451,7 @@ impl Default for FunctionalReachSettings {
     }
 }
 
-/// RMDQ MCID by baseline, acute LBP (Stratford 1998 [11]): (lowest baseline, highest
+/// RMDQ MCID by baseline, acute LBP (Stratford 1998 \[11\]): (lowest baseline, highest
 /// baseline, MCID points). The published bands overlap; where two apply, the larger MCID is
 /// used (the conservative reading).
 pub const RMDQ_STRATFORD_MCID: [(f64, f64, f64); 5] = [
@@ -462,7 +462,7 @@ pub const RMDQ_STRATFORD_MCID: [(f64, f64, f64); 5] = [
     (17.0, 24.0, 8.0),
 ];
 
-/// Berg MDC95 by baseline (Donoghue & Stokes 2009 [51]): (lowest, highest, MDC points).
+/// Berg MDC95 by baseline (Donoghue & Stokes 2009 \[51\]): (lowest, highest, MDC points).
 pub const BERG_MDC_BY_BASELINE: [(f64, f64, f64); 4] = [
     (45.0, 56.0, 4.0),
     (35.0, 44.0, 5.0),
