@@ -760,6 +760,9 @@ fn template_facts(o: &mut String, t: &Template) {
         ),
     );
     fact(o, "Verdict from", &model);
+    if let Some(caution) = one_class_caution(t) {
+        fact(o, "Caution", caution);
+    }
     fact(
         o,
         "Typical repetition",
@@ -779,6 +782,26 @@ fn template_facts(o: &mut String, t: &Template) {
         ),
     );
     o.push_str("</dl>\n");
+}
+
+/// What a clinician should know about the verdicts of a template of correct examples only
+/// that was not personalised: they are strict with people other than the demonstrators
+/// (VALIDATION.md §4, "A clinic's small template: the verdict" and "Two or three
+/// demonstrators"). `None` for other templates.
+fn one_class_caution(t: &Template) -> Option<&'static str> {
+    let one_class = matches!(
+        t.verdict,
+        VerdictModel::OneClass {
+            log_width: Some(_),
+            ..
+        }
+    );
+    (one_class && t.personalisation.is_none()).then_some(
+        "this template holds correct repetitions only, and another person's correct movement \
+         often lies beyond the demonstrators' spread: read an \"incorrect\" verdict with its \
+         differences, and personalise the template with a few of this patient's labelled \
+         repetitions (relearn template personalise)",
+    )
 }
 
 fn details(o: &mut String, input: &ReportInput<'_>) {

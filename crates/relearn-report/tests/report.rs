@@ -433,3 +433,24 @@ fn rules_table_tells_a_deciding_rule_from_a_reported_one() {
     );
     assert!(row("Knee valgus").contains("<td>yes</td>"));
 }
+
+/// A template of correct examples only, not personalised, comes with a caution in the
+/// template facts: its verdicts are strict with people other than the demonstrators. A
+/// template with incorrect examples has none.
+#[test]
+fn a_correct_only_template_is_shown_with_a_caution_about_other_people() {
+    let facts = |t: &relearn_motion::template::Template| {
+        let p = common::valgus_patient(2);
+        let a = common::analysis(&p, Some(t));
+        let html = render_analysis_html(&ReportInput::new(&p, &a).with_template(t));
+        let at = html.find("Verdict from").expect("template facts");
+        html[at..at + html[at..].find("</dl>").unwrap()].to_string()
+    };
+    let one_class = common::squat_template_with(false);
+    let shown = facts(&one_class);
+    assert!(
+        shown.contains("Caution") && shown.contains("personalise the template"),
+        "{shown}"
+    );
+    assert!(!facts(&common::squat_template()).contains("Caution"));
+}

@@ -20,6 +20,12 @@ pub fn prepared(sim: &SquatSimulation, path: &str) -> PreparedRecording {
 /// A squat template from three valgus-free recordings (correct) and two faulty ones
 /// (incorrect: a knee valgus, a trunk lateral lean).
 pub fn squat_template() -> Template {
+    squat_template_with(true)
+}
+
+/// The squat template of [`squat_template`], with its two faulty recordings or, without
+/// them, from the three correct ones only (a one-class template).
+pub fn squat_template_with(incorrect_examples: bool) -> Template {
     let base = SquatSimulation {
         reps: 4,
         variability: 0.05,
@@ -61,7 +67,7 @@ pub fn squat_template() -> Template {
             source: p.recording.source.path.clone(),
         })
         .collect();
-    for p in [&valgus, &lean] {
+    for p in [&valgus, &lean].into_iter().filter(|_| incorrect_examples) {
         examples.push(Example {
             prepared: p,
             label: Label::Incorrect,
