@@ -9,8 +9,8 @@ For each UI-PRMD movement, each of s01-s05 in turn is the demonstrator: the temp
 person's first N correct files (``--examples``, 5), and their first N incorrect ones too with
 ``--with-incorrect``. With ``--demonstrators D`` (1), each template is D people's first N
 files (each of s01-s05 with the D - 1 next ones), as when a clinic records two or three of
-its staff demonstrating; "own" columns are then those people's files. Scored with it (`relearn score`; a file's verdict is its first
-repetition's):
+its staff demonstrating; "own" columns are then those people's files. Scored with it
+(`relearn score`; a file's verdict is its first repetition's):
 
 - *own examples*: the N files the template was built from;
 - *own next*: the same person's other correct files (e.g. e06-e10): the same person on the
@@ -65,8 +65,9 @@ def demonstrator_groups(count):
     return [[TRAIN[(i + j) % len(TRAIN)] for j in range(count)] for i in range(len(TRAIN))]
 
 
-def reasons_table(relearn, data, work, n):
-    """The ``--reasons`` table (module docstring)."""
+def reasons_table(relearn, data, work, n, groups):
+    """The ``--reasons`` table (module docstring), for the templates of ``groups``
+    ([`demonstrator_groups`])."""
     print("\n| movement | others' correct files | called incorrect | of which a deciding rule broken "
           "| of which by the model alone | rules they break (files; deciding or not) |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -74,9 +75,11 @@ def reasons_table(relearn, data, work, n):
     for m in range(1, 11):
         broken = collections.Counter()
         row = [0, 0, 0, 0]  # files, called incorrect, by a rule, by the model
-        for demo in TRAIN:
-            correct = [e for e in files(data, m, [demo]) if e[1] == "correct"]
-            template = build_template(relearn, work, f"m{m:02d}_{demo}", correct[:n])
+        for group in groups:
+            correct = []
+            for demo in group:
+                correct += [e for e in files(data, m, [demo]) if e[1] == "correct"][:n]
+            template = build_template(relearn, work, f"m{m:02d}_{'_'.join(group)}", correct)
             with open(template) as f:
                 deciding = {r["id"] for r in json.load(f)["rules"] if r["enabled"] and r.get("decides_verdict", True)}
             theirs = [e for e in files(data, m, TEST) if e[1] == "correct"]
@@ -117,7 +120,7 @@ def main():
     ap.add_argument("--demonstrators", type=int, default=1, choices=range(1, len(TRAIN) + 1),
                     help="people whose first N files make each template (1: one person demonstrates)")
     ap.add_argument("--reasons", action="store_true",
-                    help="then the rules other people's correct files break, and their deviation / limit")
+                    help="then the rules other people's correct files break, and whether one that decides was among them")
     args = ap.parse_args()
     n, k = args.examples, args.personalise
     work = tempfile.mkdtemp(prefix="relearn-small-template-")
@@ -175,7 +178,7 @@ def main():
     print(f"| all | {share(t[0], t[1])} | {share(t[2], t[3])} | {share(t[4], t[5])} | {share(t[6], t[7])} | | "
           f"| {share(t[8], t[10])} | {share(t[9], t[10])} |")
     if args.reasons:
-        reasons_table(args.relearn, args.data, work, n)
+        reasons_table(args.relearn, args.data, work, n, demonstrator_groups(args.demonstrators))
 
 
 if __name__ == "__main__":
