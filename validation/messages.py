@@ -4,12 +4,15 @@ UI-PRMD (VALIDATION.md §4, "Hip abduction at the bottom of a squat").
 
     python3 validation/messages.py [--measure hip_abduction] [--by-measure] [--movements 1,2,5] [--relearn BIN]
 
+Used for VALIDATION.md §4, "Hip abduction at the bottom of a squat" and "Differences told
+only when held".
+
 For each movement, each subject's 20 files are scored (`relearn score --json`) with the
 template of the other nine subjects' files (`relearn template build`, as `relearn eval
 uiprmd` does), and the differences from the demonstration told on its repetitions
 (`deviations` with `"source": "template"`) are gathered. Printed per movement: for the
 measures whose id ends with ``--measure`` (all measures when not given), how many
-differences were told, on how many of the correct repetitions, and their size (median and
+differences were told, on how many of the correct and of the incorrect repetitions, and their size (median and
 largest, in the measure's unit); with ``--by-measure``, one row per measure (left and right
 together). Standard library only; about 20 s for all ten movements.
 """
@@ -40,12 +43,12 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="relearn-messages-")
     print(f"| movement | differences told ({args.measure or 'all measures'}) | correct repetitions told one "
-          "| median size | largest size | unit |")
-    print("| --- | --- | --- | --- | --- | --- |")
+          "| incorrect repetitions told one | median size | largest size | unit |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for m in (int(x) for x in args.movements.split(",")):
         # Per measure kind (the side dropped when --by-measure): sizes, correct files told one.
-        sizes, told_correct, units = {}, {}, {}
-        n_correct = 0
+        sizes, told_correct, told_incorrect, units = {}, {}, {}, {}
+        n_correct = n_incorrect = 0
         for s in SUBJECTS:
             others = files(args.data, m, [o for o in SUBJECTS if o != s])
             template = build_template(args.relearn, work, f"m{m:02d}_no_{s}", others)
@@ -57,18 +60,23 @@ def main():
                         if d["source"] == "template" and d["measure"].endswith(args.measure):
                             key = kind(d["measure"]) if args.by_measure else args.measure or "all"
                             sizes.setdefault(key, []).append(abs(d["size"]))
-                            units[key] = d["unit"]
+                            units[key] = d["unit"] if args.by_measure or args.measure else "mixed"
                             told.add(key)
                 if label == "correct":
                     n_correct += 1
                     for key in told:
                         told_correct[key] = told_correct.get(key, 0) + 1
+                else:
+                    n_incorrect += 1
+                    for key in told:
+                        told_incorrect[key] = told_incorrect.get(key, 0) + 1
         for key in sorted(sizes) or [args.measure or "all"]:
             v = sizes.get(key, [])
             med = f"{statistics.median(v):.1f}" if v else "-"
             top = f"{max(v):.1f}" if v else "-"
             name = f"m{m:02d} {key}" if args.by_measure else f"m{m:02d}"
-            print(f"| {name} | {len(v)} | {told_correct.get(key, 0)} of {n_correct} | {med} | {top} "
+            print(f"| {name} | {len(v)} | {told_correct.get(key, 0)} of {n_correct} "
+                  f"| {told_incorrect.get(key, 0)} of {n_incorrect} | {med} | {top} "
                   f"| {units.get(key, '')} |", flush=True)
 
 

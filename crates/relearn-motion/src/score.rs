@@ -873,13 +873,12 @@ fn template_deviations(
                 .is_none_or(|m| measure.describes_the_joint_at(m + start)),
             Channel::Joint { .. } => true,
         };
-        let Some((i, z)) = col
+        let held: Vec<f64> = col
             .iter()
             .enumerate()
-            .filter(|(i, z)| z.is_finite() && tellable(*i))
-            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .map(|(i, z)| (i, *z))
-        else {
+            .map(|(i, z)| if z.is_finite() && tellable(i) { *z } else { 0.0 })
+            .collect();
+        let Some((i, z)) = largest_held_difference(&held, held_points(t)) else {
             continue;
         };
         if z.abs() < t.settings.deviation_z {
@@ -954,6 +953,45 @@ fn template_deviations(
         .collect()
 }
 
+/// How many consecutive points of the template's normalised curves span
+/// [`crate::template::TemplateSettings::deviation_min_held_s`] of the demonstration (at
+/// least 1, at most all of them).
+fn held_points(t: &Template) -> usize {
+    let p = t.reference.points.max(2);
+    let span = t.settings.deviation_min_held_s / t.reference.duration_s * (p - 1) as f64;
+    if span.is_finite() && span > 0.0 {
+        (span.ceil() as usize).saturating_add(1).min(p)
+    } else {
+        1
+    }
+}
+
+/// The point and z of the largest difference held over `w` consecutive points of `z` (a
+/// channel's z-scores along the movement, 0 where nothing may be told): over every run of
+/// `w` points whose z-scores all have one sign, the point of the smallest |z|; of these, the
+/// one with the largest |z|. With `w` = 1 this is the point of the largest |z|. `None` when
+/// no run holds one sign.
+fn largest_held_difference(z: &[f64], w: usize) -> Option<(usize, f64)> {
+    let w = w.max(1);
+    let mut best: Option<(usize, f64)> = None;
+    for start in 0..z.len().saturating_sub(w - 1) {
+        let run = &z[start..start + w];
+        let positive = run[0] > 0.0;
+        if run.iter().any(|&v| v == 0.0 || (v > 0.0) != positive) {
+            continue;
+        }
+        let (j, v) = run
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .map(|(j, v)| (start + j, *v))?;
+        if best.is_none_or(|(_, b)| v.abs() > b.abs()) {
+            best = Some((j, v));
+        }
+    }
+    best
+}
+
 /// The phase, in percent of the movement, of point `i` of a `points`-point normalised curve,
 /// to a tenth of a percent (finer than any recording resolves, and free of floating-point
 /// residue such as 28.999999999999996 in the JSON output).
@@ -987,6 +1025,21 @@ mod tests {
         );
         // Equal to three decimals: the usual rounding.
         assert_eq!(words(10.0001, 10.0, Unit::Percent).0, "10 %");
+    }
+
+    #[test]
+    fn the_largest_difference_held_is_the_level_a_whole_run_keeps() {
+        let z = [0.5, 1.0, 9.0, 1.0, 0.0, 3.0, 2.5, 2.8, -4.0, -4.5];
+        // One point: the largest |z|.
+        assert_eq!(largest_held_difference(&z, 1), Some((2, 9.0)));
+        // Three points: the spike of 9 is held at 1; 3.0, 2.5, 2.8 hold 2.5.
+        assert_eq!(largest_held_difference(&z, 3), Some((6, 2.5)));
+        // Two points: -4.0, -4.5 hold -4.0 (a change of sign ends a run).
+        assert_eq!(largest_held_difference(&z, 2), Some((8, -4.0)));
+        // No run of one sign that long; nothing to tell in an empty curve.
+        assert_eq!(largest_held_difference(&z, 5), None);
+        assert_eq!(largest_held_difference(&[], 3), None);
+        assert_eq!(largest_held_difference(&[0.0; 4], 1), None);
     }
 
     #[test]

@@ -106,6 +106,18 @@ pub struct TemplateSettings {
     /// |z| from which a difference from the demonstration is reported (2 = outside the
     /// 95 % band of normal variability).
     pub deviation_z: f64,
+    /// Shortest time, in seconds of the demonstration, that a difference from it must be
+    /// held beyond [`Self::deviation_z`] to be told, and the size told is the one held that
+    /// long (0.2 s; *Relearn default*). A depth camera's tracking failures last one to four
+    /// frames (up to 0.13 s at 30 Hz) and the zero-phase low-pass spreads them to under
+    /// 0.2 s: a raised leg's ankle folded back onto the knee for three frames read "the knee
+    /// bends 126 degrees further at the top" on a correct straight-leg raise. The patterns
+    /// a clinician coaches (a knee drifting in at the bottom, a trunk leaning through a lift)
+    /// last longer. Validated in VALIDATION.md §4 ("Differences told only when held").
+    /// Not written when at its default, so that templates built before it existed keep
+    /// their identity (they read it as the default).
+    #[serde(default = "deviation_min_held_s", skip_serializing_if = "is_deviation_min_held_s")]
+    pub deviation_min_held_s: f64,
     /// A rule decides the verdict for a template only when at most this share of its correct
     /// repetitions break it (0.05); above, it is reported but does not decide.
     pub rule_decisive_share: f64,
@@ -139,6 +151,17 @@ pub struct TemplateSettings {
         skip_serializing_if = "crate::noise_match::NoiseMatchSettings::is_default"
     )]
     pub noise_match: crate::noise_match::NoiseMatchSettings,
+}
+
+/// The default [`TemplateSettings::deviation_min_held_s`].
+fn deviation_min_held_s() -> f64 {
+    0.2
+}
+
+/// Whether [`TemplateSettings::deviation_min_held_s`] is left out when written (its default).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_deviation_min_held_s(seconds: &f64) -> bool {
+    *seconds == deviation_min_held_s()
 }
 
 /// The default [`TemplateSettings::partly_recorded_ratio`].
@@ -176,6 +199,7 @@ impl Default for TemplateSettings {
             single_rep_ratio: 1.6,
             partly_recorded_ratio: partly_recorded_ratio(),
             deviation_z: 2.0,
+            deviation_min_held_s: deviation_min_held_s(),
             rule_off_share: 0.5,
             rules_decide_verdict: true,
             rule_decisive_share: 0.05,
