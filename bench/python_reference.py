@@ -87,7 +87,10 @@ prepares each file again):
     +-4, per channel RMS z, mean z and fault-direction projection, overall projection, per
     channel range-of-motion z (``compare::channel_excursions``), DTW distance, log duration
     ratio (355 features for UI-PRMD); a repetition performed on the other side is compared
-    mirrored (``compare.rs`` ``mirror_curve``, ``orient_to_one_side``); L2-regularised (100),
+    mirrored (``compare.rs`` ``mirror_curve``, ``orient_to_one_side``; a scored repetition
+    when its mirror image is 1.5 times closer, or, in a one-sided demonstration, closer by
+    half the demonstration's own left-right difference: ``Aligner::is_other_side``,
+    ``SideAsymmetry``); L2-regularised (100),
     class-balanced logistic regression fitted by IRLS (Newton) in NumPy on standardised
     features.
 11. Scoring (``relearn-motion/src/score.rs::score_recording``, ``faults.rs``, ``tempo.rs``):
@@ -232,6 +235,7 @@ def _mirror_map():
 
 MIRROR_INDEX, MIRROR_SIGN = _mirror_map()
 MIRROR_CLOSER = 1.5  # compare.rs MIRROR_CLOSER
+MIRROR_SHARE = 0.5  # compare.rs MIRROR_SHARE
 
 
 def mirror(curves):
@@ -1036,8 +1040,13 @@ def excursions(curves):
 def compare(ref, curves, duration_s):
     rep = shift_start(curves)
     image = mirror(rep)
-    mirrored = sq_dist(ref["mean_scaled"], image / ref["scale"]) * MIRROR_CLOSER < \
-        sq_dist(ref["mean_scaled"], rep / ref["scale"])
+    plain = sq_dist(ref["mean_scaled"], rep / ref["scale"])
+    other = sq_dist(ref["mean_scaled"], image / ref["scale"])
+    # compare.rs Aligner::is_other_side: the ratio, or, in a one-sided demonstration, more
+    # than half of its own left-right difference (SideAsymmetry).
+    sides = ref.get("sides")
+    mirrored = other * MIRROR_CLOSER < plain or (
+        sides is not None and sides[0] > sides[1] and plain - other > MIRROR_SHARE * sides[0])
     if mirrored:
         rep = image
     warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
@@ -1090,6 +1099,16 @@ def orient_to_one_side(curves):
     med = int(np.argmin(d.sum(axis=1)))
     return [mirror(c) if dab[med, i] * MIRROR_CLOSER < daa[med, i] else c
             for i, c in enumerate(curves)]
+
+
+def side_asymmetry(ref, correct):
+    """compare.rs Aligner::side_asymmetry: (the demonstration's squared scaled distance from
+    its mirror image, the correct examples' median distance from it on their nearer side)."""
+    ms, scale = ref["mean_scaled"], ref["scale"]
+    own = sq_dist(ms, mirror(ref["mean"]) / scale)
+    nearer = [min(sq_dist(ms, shift_start(c) / scale), sq_dist(ms, mirror(shift_start(c)) / scale))
+              for c in correct]
+    return own, float(np.median(nearer))
 
 
 def build_reference(curves, durations):
@@ -1319,6 +1338,7 @@ def cmd_template(args):
     durs = np.array([(sp[1] - sp[0]) / RATE_HZ for _, sp in reps])
     is_c = rep_labels == "correct"
     ref = build_reference([c for c, ok in zip(curves, is_c) if ok], durs[is_c])
+    ref["sides"] = side_asymmetry(ref, [c for c, ok in zip(curves, is_c) if ok])
     inc = [c for c, lab in zip(curves, rep_labels) if lab == "incorrect"]
     if inc:
         zs = np.stack([compare(ref, c, d)["z"] for c, d in zip(inc, durs[rep_labels == "incorrect"])])
@@ -1397,6 +1417,7 @@ def cmd_template(args):
             "duration": ref["duration"], "start_posture": ref["start_posture"].tolist(),
             "fault": None if ref["fault"] is None else ref["fault"].tolist(),
             "exc_mean": ref["exc_mean"].tolist(), "exc_sd": ref["exc_sd"].tolist(),
+            "sides": list(ref["sides"]),
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
@@ -1417,6 +1438,7 @@ def load_template(path):
            "start_posture": np.array(t["start_posture"]),
            "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
+    ref["sides"] = t.get("sides")
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
     return t, ref, model
 

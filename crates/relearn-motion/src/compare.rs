@@ -147,7 +147,54 @@ pub struct Reference {
     /// The sign each channel takes in its mirror image (see [`Reference::mirror_index`]).
     #[serde(default)]
     pub mirror_sign: Vec<f64>,
+    /// How far the demonstration lies from its own mirror image, against how far its correct
+    /// examples lie from it ([`SideAsymmetry`]): whether a repetition's side can be told
+    /// from how much of that asymmetry it shows. Absent when repetitions are not mirrored,
+    /// and in templates written before it existed (their repetitions are mirrored by
+    /// [`MIRROR_CLOSER`] alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sides: Option<SideAsymmetry>,
 }
+
+/// How one-sided a demonstration is, in squared distances on the scaled curves (the
+/// distance [`Aligner::align`] decides the side with, before DTW).
+///
+/// Let `a` be the demonstration minus its mirror image. A repetition `x` with mirror image
+/// `x'` is closer to the demonstration as performed than mirrored by `d(x) − d(x') =
+/// −⟨a, x − x'⟩`: the projection of its own left-right difference on the demonstration's,
+/// which is `−|a|²` for a repetition just like the demonstration and `+|a|²` for its mirror
+/// image, whatever else differs. So the side of a repetition that moves unlike the
+/// demonstration (an incorrect one, often far from it) still shows, where a ratio of the
+/// two distances ([`MIRROR_CLOSER`]) drowns it in what both share. A repetition is taken
+/// as mirrored when it is closer mirrored by more than half of `|a|²`
+/// ([`MIRROR_SHARE`], halfway between the two sides), provided the demonstration is
+/// one-sided: `|a|²` ([`SideAsymmetry::mirror`]) beyond the median distance of its correct
+/// examples from it ([`SideAsymmetry::examples`]). Symmetric movements (a squat, sit to
+/// stand) have a demonstration closer to its mirror image than its own examples are to it;
+/// their repetitions' left-right differences are the person's, not a side, and only the
+/// ratio test applies (VALIDATION.md §4, "The other side").
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SideAsymmetry {
+    /// Squared distance between the demonstration and its mirror image, `|a|²`.
+    pub mirror: f64,
+    /// Median squared distance of the correct examples from the demonstration, each on its
+    /// nearer side.
+    pub examples: f64,
+}
+
+impl SideAsymmetry {
+    /// Whether the demonstration is one-sided enough for a repetition's side to be told by
+    /// [`MIRROR_SHARE`] (see [`SideAsymmetry`]).
+    pub fn one_sided(&self) -> bool {
+        self.mirror > self.examples
+    }
+}
+
+/// Share of the demonstration's own left-right difference by which a repetition must be
+/// closer to its mirror image than to it, in a one-sided demonstration, to be compared
+/// mirrored: 0.5, halfway between the demonstration (closer as performed by all of it) and
+/// its mirror image (closer mirrored by all of it) ([`SideAsymmetry`]).
+pub const MIRROR_SHARE: f64 = 0.5;
 
 /// The mirror image of a `points × channels` curve: channel `k` takes the values of channel
 /// `index[k]` times `sign[index[k]]`.
@@ -553,9 +600,10 @@ impl Aligner<'_> {
         let mirror_image;
         let mut mirrored = false;
         let rep = if !r.mirror_index.is_empty() && rep.values.len() == r.mean.len() {
-            if self.mirror_distance(&rep.values) * MIRROR_CLOSER
-                < squared_distance_skipping_missing(&a, &b)
-            {
+            if self.is_other_side(
+                squared_distance_skipping_missing(&a, &b),
+                self.mirror_distance(&rep.values),
+            ) {
                 let image = mirror_curve(&rep.values, &r.mirror_index, &r.mirror_sign);
                 mirrored = true;
                 b = scaled(&image, &self.inverse_scale);
@@ -612,6 +660,49 @@ impl Aligner<'_> {
             phase_map,
             mirrored,
             duration_s: rep.duration_s,
+        })
+    }
+
+    /// Whether a repetition at squared distance `plain` from the reference as performed and
+    /// `image` as its mirror image was performed on the other side: its image is closer by
+    /// [`MIRROR_CLOSER`], or, in a one-sided demonstration, by more than [`MIRROR_SHARE`] of
+    /// the demonstration's own left-right difference ([`SideAsymmetry`]).
+    fn is_other_side(&self, plain: f64, image: f64) -> bool {
+        image * MIRROR_CLOSER < plain
+            || self
+                .reference
+                .sides
+                .is_some_and(|s| s.one_sided() && plain - image > MIRROR_SHARE * s.mirror)
+    }
+
+    /// The [`SideAsymmetry`] of the reference, its examples' distances measured on
+    /// `correct` (the correct examples' curves, as performed); `None` when repetitions are
+    /// not mirrored or there is no example.
+    pub fn side_asymmetry(&self, correct: &[&RepCurves]) -> Option<SideAsymmetry> {
+        let r = self.reference;
+        if r.mirror_index.is_empty() || correct.is_empty() {
+            return None;
+        }
+        let c = r.channels.len();
+        let distances: Vec<f64> = correct
+            .iter()
+            .filter(|rep| rep.values.len() == r.mean.len())
+            .map(|rep| {
+                let mut values = rep.values.clone();
+                if r.features.relative_to_start {
+                    subtract_start_posture(&mut values, rep.points, c);
+                }
+                let plain = squared_distance_skipping_missing(
+                    &self.scaled_mean,
+                    &scaled(&values, &self.inverse_scale),
+                );
+                plain.min(self.mirror_distance(&values))
+            })
+            .collect();
+        let examples = relearn_core::stats::median(&distances)?;
+        Some(SideAsymmetry {
+            mirror: self.mirror_distance(&r.mean),
+            examples,
         })
     }
 
@@ -794,6 +885,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         excursion_sd: Vec::new(),
         mirror_index: Vec::new(),
         mirror_sign: Vec::new(),
+        sides: None,
     };
     if let Some((index, sign)) = mirror {
         reference.mirror_index = index;

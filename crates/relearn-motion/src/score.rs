@@ -873,10 +873,21 @@ fn template_deviations(
                 .is_none_or(|m| measure.describes_the_joint_at(m + start)),
             Channel::Joint { .. } => true,
         };
+        // Nothing is held beyond the band where nothing leaves it (most channels of most
+        // repetitions): a shortcut with the same result.
+        if !col.iter().any(|z| z.abs() >= t.settings.deviation_z) {
+            continue;
+        }
         let held: Vec<f64> = col
             .iter()
             .enumerate()
-            .map(|(i, z)| if z.is_finite() && tellable(i) { *z } else { 0.0 })
+            .map(|(i, z)| {
+                if z.is_finite() && tellable(i) {
+                    *z
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let Some((i, z)) = largest_held_difference(&held, held_points(t)) else {
             continue;

@@ -116,7 +116,10 @@ pub struct TemplateSettings {
     /// last longer. Validated in VALIDATION.md §4 ("Differences told only when held").
     /// Not written when at its default, so that templates built before it existed keep
     /// their identity (they read it as the default).
-    #[serde(default = "deviation_min_held_s", skip_serializing_if = "is_deviation_min_held_s")]
+    #[serde(
+        default = "deviation_min_held_s",
+        skip_serializing_if = "is_deviation_min_held_s"
+    )]
     pub deviation_min_held_s: f64,
     /// A rule decides the verdict for a template only when at most this share of its correct
     /// repetitions break it (0.05); above, it is reported but does not decide.
@@ -1018,6 +1021,12 @@ pub fn build_template_unidentified(
         off_axis_and_signals,
     );
     let mut reference = reference?;
+    // How one-sided the demonstration is, against its correct examples (as performed), so
+    // that every alignment below tells a repetition's side the same way as scoring will.
+    reference.sides = {
+        let correct: Vec<&RepCurves> = curves.iter().filter_map(|(_, _, c)| c.as_ref()).collect();
+        reference.aligner().side_asymmetry(&correct)
+    };
     // A template of correct examples only judges by resemblance to them: each correct
     // repetition's deviation is measured against a reference built without it, before the
     // curves are consumed by the alignments below.

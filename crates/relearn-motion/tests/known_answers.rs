@@ -1071,7 +1071,6 @@ fn a_second_demonstrator_widens_what_a_template_of_correct_squats_accepts() {
 /// size (VALIDATION.md §4, "Differences told only when held").
 #[test]
 fn a_few_frames_of_lost_tracking_are_not_told_as_the_knee_but_a_held_difference_is() {
-    use relearn_core::Vec3;
     use relearn_motion::score::score_recording;
     use relearn_motion::template::{build_template, TemplateSettings};
     let demo: Vec<_> = (1..7).map(|s| noisy_squats(3, 0.003, s)).collect();
@@ -1094,7 +1093,10 @@ fn a_few_frames_of_lost_tracking_are_not_told_as_the_knee_but_a_held_difference_
     for &(start, end) in &truth.reps {
         let bottom = (start + end) / 2;
         for f in bottom - 2..bottom + 2 {
-            let (h, k) = (rec.positions.get(f, hip).unwrap(), rec.positions.get(f, knee).unwrap());
+            let (h, k) = (
+                rec.positions.get(f, hip).unwrap(),
+                rec.positions.get(f, knee).unwrap(),
+            );
             rec.positions.set(f, ankle, k + (h - k) * 0.8);
         }
     }
@@ -1129,4 +1131,78 @@ fn a_few_frames_of_lost_tracking_are_not_told_as_the_knee_but_a_held_difference_
     let told = knee_told(&template, &shallow);
     eprintln!("25 degrees shallower, told: {told:.1?}");
     assert!(told.iter().all(|&d| (15.0..=30.0).contains(&d)), "{told:?}");
+}
+
+/// A demonstration on one side (the left knee 25° in and the trunk leaning 25° right at the
+/// bottom) and a patient who squats on the other side, less deep, with a shorter thigh and a
+/// tracker ten times as noisy: far from the demonstration either way, so the ratio of the
+/// two distances (`MIRROR_CLOSER`) does not tell the side, but the demonstration's own
+/// left-right difference shows, mirrored, in the patient's, and the repetition is compared
+/// with the mirrored demonstration (`SideAsymmetry`). A symmetric demonstration is not
+/// one-sided, and its repetitions are compared as performed (VALIDATION.md §4, "The other
+/// side").
+#[test]
+fn an_unlike_repetition_on_the_other_side_is_still_compared_with_the_mirrored_demonstration() {
+    use relearn_motion::prepare::PreparedRecording;
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, Template, TemplateSettings};
+    let demo_squat = |valgus: [f64; 2], lean: f64, seed: u64| {
+        prepared(&SquatSimulation {
+            reps: 1,
+            valgus_deg: valgus,
+            lateral_lean_deg: lean,
+            seed,
+            ..SquatSimulation::default()
+        })
+    };
+    let unlike_squat = |valgus: [f64; 2], lean: f64| {
+        prepared(&SquatSimulation {
+            reps: 1,
+            valgus_deg: valgus,
+            lateral_lean_deg: lean,
+            depth_deg: 60.0,
+            thigh_m: 0.35,
+            noise_m: 0.03,
+            seed: 99,
+            ..SquatSimulation::default()
+        })
+    };
+    let mirrored =
+        |t: &Template, p: &PreparedRecording| score_recording(t, p).unwrap().reps[0].mirrored;
+    let demo: Vec<_> = (1..8).map(|s| demo_squat([25.0, 0.0], 25.0, s)).collect();
+    let t = build_template(
+        "one-sided squat",
+        &demonstration(&demo),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    let sides = t
+        .reference
+        .sides
+        .expect("a one-sided demonstration's asymmetry");
+    assert!(sides.one_sided(), "{sides:?}");
+    let other_side = unlike_squat([0.0, 25.0], -25.0);
+    assert!(mirrored(&t, &other_side));
+    assert!(!mirrored(&t, &unlike_squat([25.0, 0.0], 25.0)));
+    // By the ratio alone (a template written before `sides` existed), the side is missed.
+    let mut ratio_only = t.clone();
+    ratio_only.reference.sides = None;
+    assert!(!mirrored(&ratio_only, &other_side));
+    // A symmetric demonstration is not one-sided: a squat with one knee in is compared as
+    // performed, whichever knee.
+    let symmetric: Vec<_> = (1..8).map(|s| demo_squat([0.0, 0.0], 0.0, s)).collect();
+    let ts = build_template(
+        "squat",
+        &demonstration(&symmetric),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    let s = ts
+        .reference
+        .sides
+        .expect("the symmetric demonstration's asymmetry");
+    assert!(!s.one_sided(), "{s:?}");
+    for valgus in [[20.0, 0.0], [0.0, 20.0]] {
+        assert!(!mirrored(&ts, &unlike_squat(valgus, 0.0)));
+    }
 }

@@ -652,6 +652,7 @@ mod tests {
             excursion_sd: Vec::new(),
             mirror_index: index,
             mirror_sign: sign,
+            sides: None,
         }
     }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Which repetitions are compared with the mirror image of the demonstration, leave one
+subject out on UI-PRMD (VALIDATION.md §4, "The other side").
+
+    python3 validation/mirrors.py [--movements 1,2,5] [--relearn BIN]
+
+In UI-PRMD, subjects s07 and s10 perform the one-sided movements with the other side from
+the other eight (`../shared/data/README.md` does not say so; the recordings show it). Each
+subject's 20 files are scored (`relearn score --json`) with the template of the other nine
+subjects (`relearn template build`, as `relearn eval uiprmd` does), and the repetitions
+compared mirrored (`"mirrored": true`) are counted per subject, correct and incorrect
+apart. Printed: one row per movement, ``correct/incorrect`` mirrored of 10 for each subject.
+Standard library only; about 15 s.
+"""
+import argparse
+import tempfile
+
+from uiprmd_split import add_common_arguments, build_template, files, score
+
+SUBJECTS = [f"s{k:02d}" for k in range(1, 11)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(ap)
+    ap.add_argument("--movements", default="1,2,3,4,5,6,7,8,9,10")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="relearn-mirrors-")
+    print("| movement | " + " | ".join(SUBJECTS) + " |")
+    print("| --- |" + " --- |" * len(SUBJECTS))
+    for m in (int(x) for x in args.movements.split(",")):
+        cells = []
+        for s in SUBJECTS:
+            others = files(args.data, m, [o for o in SUBJECTS if o != s])
+            template = build_template(args.relearn, work, f"m{m:02d}_no_{s}", others)
+            theirs = files(args.data, m, [s])
+            counts = {"correct": 0, "incorrect": 0}
+            for line, (_, label) in zip(score(args.relearn, template, [p for p, _ in theirs]), theirs):
+                counts[label] += sum(1 for r in line["reps"] if r.get("mirrored"))
+            cells.append(f"{counts['correct']}/{counts['incorrect']}")
+        print(f"| m{m:02d} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
