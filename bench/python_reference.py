@@ -969,7 +969,11 @@ def tempo_phases(sig):
         ps, pe, frames = a, b + 1, b - a + 1
     else:
         ps, pe, frames = pk, pk, 0
-    return (ps / RATE_HZ, frames / RATE_HZ, (n - pe) / RATE_HZ)
+    # tempo.rs: the movement runs from the first to the last frame faster than a pause.
+    moving = np.nonzero(speed > 0.05 * peak_speed)[0]
+    onset = min(int(moving[0]) if moving.size else 0, ps)
+    end = max(int(moving[-1]) + 1 if moving.size else n, pe)
+    return ((ps - onset) / RATE_HZ, frames / RATE_HZ, (end - pe) / RATE_HZ)
 
 
 # ---------------------------------------------------------------- 8. curves

@@ -519,7 +519,7 @@ pub fn repetition_spans(
         return whole_recording(p, cut);
     }
     let (reps, _) = segment_either_side(p, axis, mirrored, &settings.segment);
-    spans_of(p, &reps)
+    spans_of(p, &reps, LoneRepetition::AsFound)
 }
 
 /// The whole recording as one repetition, cut off by the recording's edges or not.
@@ -532,12 +532,32 @@ fn whole_recording(p: &PreparedRecording, cut_off: Option<CutOff>) -> Vec<RepSpa
     }]
 }
 
+/// What a recording in which the segmentation found one repetition stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoneRepetition {
+    /// The whole recording is the repetition: how a template's first pass learns the typical
+    /// repetition duration from recordings of one repetition each (data sets distributed
+    /// already segmented, such as UI-PRMD), whose segmentation boundaries would trim them.
+    WholeRecording,
+    /// The repetition found, from rest to rest: a recording long enough to be segmented (more
+    /// than `single_rep_ratio` × the typical duration, [`repetition_spans`]) that holds one
+    /// repetition also holds seconds of standing before or after it, which are not the
+    /// movement (UI-PRMD's s06 stood 3 s before an incorrect shoulder abduction, which read as
+    /// "right arm stays 143 degrees lower at the top" and "the lowering phase takes 4.2 s").
+    /// VALIDATION.md §4, "A lone repetition in a long recording".
+    AsFound,
+}
+
 /// The spans of the repetitions the segmentation found, or the whole recording when it found
-/// at most one ([`repetition_spans`]). The whole recording keeps the mark of the one
-/// repetition found when the recording cuts it off: the rest of the recording is stillness
-/// around a movement it does not hold whole.
-fn spans_of(p: &PreparedRecording, reps: &[crate::segment::Repetition]) -> Vec<RepSpan> {
-    if reps.len() <= 1 {
+/// none, or one and `lone` says so ([`LoneRepetition`]). The whole recording keeps the mark
+/// of the one repetition found when the recording cuts it off: the rest of the recording is
+/// stillness around a movement it does not hold whole.
+fn spans_of(
+    p: &PreparedRecording,
+    reps: &[crate::segment::Repetition],
+    lone: LoneRepetition,
+) -> Vec<RepSpan> {
+    if reps.is_empty() || (reps.len() == 1 && lone == LoneRepetition::WholeRecording) {
         return whole_recording(p, reps.first().and_then(|r| r.cut_off));
     }
     reps.iter()
@@ -895,7 +915,9 @@ pub fn build_template_unidentified(
     let axis = turned_away_from_rest(axis, votes);
     let mirrored_axis = axis.mirrored();
     let turn = if votes < 0.0 { -1.0 } else { 1.0 };
-    let first_pass: Vec<Option<Vec<RepSpan>>> = examples
+    // First pass, per correct example: its repetitions as found, and as the typical
+    // duration counts them (a lone repetition as its whole recording, `LoneRepetition`).
+    let first_pass: Vec<Option<(Vec<RepSpan>, Vec<RepSpan>)>> = examples
         .par_iter()
         .zip(projections)
         .map(|(e, raw)| {
@@ -906,13 +928,16 @@ pub fn build_template_unidentified(
             let (own, theirs) = (turned(own), theirs.map(turned));
             let (reps, _) =
                 segment_sides(e.prepared, &own, theirs.as_deref(), true, &settings.segment);
-            Some(spans_of(e.prepared, &reps))
+            Some((
+                spans_of(e.prepared, &reps, LoneRepetition::AsFound),
+                spans_of(e.prepared, &reps, LoneRepetition::WholeRecording),
+            ))
         })
         .collect();
     let durations: Vec<f64> = examples
         .iter()
         .zip(&first_pass)
-        .filter_map(|(e, spans)| Some((e, spans.as_ref()?)))
+        .filter_map(|(e, spans)| Some((e, &spans.as_ref()?.1)))
         .flat_map(|(e, spans)| {
             spans
                 .iter()
@@ -928,7 +953,7 @@ pub fn build_template_unidentified(
         .par_iter()
         .zip(first_pass)
         .map(|(e, first)| match first {
-            Some(first) if !taken_whole(e.prepared, typical, settings) => first,
+            Some((first, _)) if !taken_whole(e.prepared, typical, settings) => first,
             _ => repetition_spans(e.prepared, &axis, mirrored_axis.as_ref(), typical, settings),
         })
         .collect();

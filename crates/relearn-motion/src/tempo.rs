@@ -20,7 +20,9 @@ pub struct TempoPhases {
     pub return_s: f64,
 }
 
-/// Phase durations from a repetition's normalised excursion signal (0 = rest, 1 = peak).
+/// Phase durations from a repetition's normalised excursion signal (0 = rest, 1 = peak): the
+/// movement away from rest from its first frame faster than [`PAUSE_SPEED_FRACTION`] of the
+/// peak speed, the pause around the peak, the return to the last such frame.
 pub fn tempo_phases(signal: &[f64], rate_hz: f64) -> Option<TempoPhases> {
     let n = signal.len();
     if n < 3 || rate_hz <= 0.0 {
@@ -55,10 +57,23 @@ pub fn tempo_phases(signal: &[f64], rate_hz: f64) -> Option<TempoPhases> {
     } else {
         (peak_i, peak_i)
     };
+    // The movement runs from the first to the last frame faster than a pause (§6: phase
+    // boundaries where the speed is under 5 % of its peak): standing still before or after
+    // it, in a recording of one repetition, is neither phase.
+    let onset = speed
+        .iter()
+        .position(|v| *v > still)
+        .unwrap_or(0)
+        .min(pause_start);
+    let end = speed
+        .iter()
+        .rposition(|v| *v > still)
+        .map_or(n, |i| i + 1)
+        .max(pause_end);
     Some(TempoPhases {
-        outward_s: pause_start as f64 / rate_hz,
+        outward_s: (pause_start - onset) as f64 / rate_hz,
         pause_s: pause_frames as f64 / rate_hz,
-        return_s: (n - pause_end) as f64 / rate_hz,
+        return_s: (end - pause_end) as f64 / rate_hz,
     })
 }
 
@@ -78,6 +93,31 @@ mod tests {
         assert!((t.pause_s - 1.0).abs() < 0.2, "{t:?}");
         assert!((t.outward_s - 1.0).abs() < 0.2, "{t:?}");
         assert!((t.return_s - 2.0).abs() < 0.2, "{t:?}");
+    }
+
+    #[test]
+    fn standing_still_before_and_after_the_movement_is_neither_phase() {
+        // 1 s down, 2 s up at 30 Hz, alone and with 1 s and 2 s of standing around it.
+        let mut movement: Vec<f64> = (0..30)
+            .map(|i| 0.5 * (1.0 - (std::f64::consts::PI * i as f64 / 30.0).cos()))
+            .collect();
+        movement
+            .extend((0..60).map(|i| 0.5 * (1.0 + (std::f64::consts::PI * i as f64 / 60.0).cos())));
+        let alone = tempo_phases(&movement, 30.0).unwrap();
+        let mut standing = vec![0.0; 30];
+        standing.extend(&movement);
+        standing.extend(vec![0.0; 60]);
+        let around = tempo_phases(&standing, 30.0).unwrap();
+        assert!((alone.outward_s - 1.0).abs() < 0.1, "{alone:?}");
+        assert!((alone.return_s - 2.0).abs() < 0.15, "{alone:?}");
+        assert!(
+            (around.outward_s - alone.outward_s).abs() < 0.05,
+            "{around:?} {alone:?}"
+        );
+        assert!(
+            (around.return_s - alone.return_s).abs() < 0.05,
+            "{around:?} {alone:?}"
+        );
     }
 
     #[test]

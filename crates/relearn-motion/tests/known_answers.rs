@@ -1206,3 +1206,72 @@ fn an_unlike_repetition_on_the_other_side_is_still_compared_with_the_mirrored_de
         assert!(!mirrored(&ts, &unlike_squat(valgus, 0.0)));
     }
 }
+
+/// Recordings of one squat each, demonstrated with a second of standing at each end, and a
+/// X: long enough to be
+/// segmented (more than `single_rep_ratio` × the demonstration's duration), it is judged on
+/// the squat found in it, from rest to rest, and not on the whole recording, whose seconds
+/// of standing would read as a squat that starts late and a slow phase (VALIDATION.md §4,
+/// "A lone repetition in a long recording").
+#[test]
+fn a_lone_squat_after_seconds_of_standing_is_judged_on_the_squat() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let one_squat = |edge_before_s: f64, seed: u64| {
+        let sim = SquatSimulation {
+            reps: 1,
+            edge_rest_s: 1.0,
+            variability: 0.03,
+            seed,
+            ..SquatSimulation::default()
+        };
+        let (mut rec, truth) = simulate_squat(&sim).unwrap();
+        // Standing longer before the squat: the first frame repeated.
+        let extra = ((edge_before_s - 1.0) * sim.rate_hz).round() as usize;
+        let joints = rec.skeleton.len();
+        let first: Vec<_> = (0..joints).map(|j| rec.positions.get(0, j)).collect();
+        let frames = rec.frame_count();
+        let mut longer = relearn_core::PositionTable::missing(frames + extra, joints);
+        for f in 0..frames + extra {
+            for (j, p0) in first.iter().enumerate() {
+                let p = if f < extra {
+                    *p0
+                } else {
+                    rec.positions.get(f - extra, j)
+                };
+                if let Some(p) = p {
+                    longer.set(f, j, p);
+                }
+            }
+        }
+        rec.positions = longer;
+        let squat = truth.reps[0];
+        let prepared = prepare(rec, &PrepareSettings::default()).unwrap();
+        (prepared, (squat.0 + extra, squat.1 + extra))
+    };
+    let demo: Vec<_> = (1..7).map(|s| one_squat(1.0, s).0).collect();
+    let t = build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+    let (patient, (start, end)) = one_squat(6.0, 9);
+    let rate = patient.recording.rate_hz;
+    assert!(patient.recording.duration_s() > t.settings.single_rep_ratio * t.reference.duration_s);
+    let scored = score_recording(&t, &patient).unwrap();
+    assert_eq!(scored.reps.len(), 1);
+    let rep = &scored.reps[0];
+    eprintln!(
+        "squat {:.2}-{:.2} s; judged {:.2}-{:.2} s; demonstration {:.2} s",
+        start as f64 / rate,
+        end as f64 / rate,
+        rep.start_s,
+        rep.end_s,
+        t.reference.duration_s
+    );
+    assert!((rep.start_s - start as f64 / rate).abs() < 0.5, "{rep:?}");
+    assert!((rep.end_s - end as f64 / rate).abs() < 0.5, "{rep:?}");
+    assert!(
+        !rep.deviations
+            .iter()
+            .any(|d| d.rule.as_deref() == Some("tempo")),
+        "{:?}",
+        rep.deviations
+    );
+}
