@@ -933,10 +933,12 @@ def cut_off(s, a, b, enter):
     return "both" if at_start and at_end else "start" if at_start else "end" if at_end else None
 
 
-def repetition_spans(p, axis, typical_s):
+def repetition_spans(p, axis, typical_s, lone_whole=False):
     """template.rs repetition_spans: a short recording taken whole (and checked for being cut
-    off, whole_recording_cut_off), else the segmentation; one repetition found is the whole
-    recording, with that repetition's mark."""
+    off, whole_recording_cut_off), else the segmentation; one repetition found is that
+    repetition (LoneRepetition::AsFound), or, with ``lone_whole`` (the template's first
+    pass, which learns the typical duration), the whole recording with that repetition's
+    mark."""
     n = p["n"]
     if typical_s and typical_s > 0 and n / RATE_HZ <= SINGLE_REP_RATIO * typical_s:
         cut = None
@@ -945,7 +947,9 @@ def repetition_spans(p, axis, typical_s):
             cut = cut_off(s, 0, len(s), 0.5)
         return [(0, n, 1.0, cut)]
     reps = find_repetitions(normalised_sides(p, axis))
-    return reps if len(reps) > 1 else [(0, n, 1.0, reps[0][3] if reps else None)]
+    if len(reps) > 1 or (len(reps) == 1 and not lone_whole):
+        return reps
+    return [(0, n, 1.0, reps[0][3] if reps else None)]
 
 
 def tempo_phases(sig):
@@ -1330,7 +1334,7 @@ def cmd_template(args):
     if not correct:
         sys.exit(f"{args.manifest}: no example labelled `correct`")
     axis = orient_away_from_rest(learn_primary_axis(correct), correct)
-    first = [repetition_spans(p, axis, None) for p in preps]
+    first = [repetition_spans(p, axis, None, lone_whole=True) for p in preps]
     durations = [(b - a) / RATE_HZ for p, sp, lab in zip(preps, first, labels) if lab == "correct"
                  for a, b, _, cut in sp if cut is None]
     typical = float(np.median(durations))
