@@ -685,7 +685,7 @@ impl Aligner<'_> {
         }
         let c = r.channels.len();
         let distances: Vec<f64> = correct
-            .iter()
+            .par_iter()
             .filter(|rep| rep.values.len() == r.mean.len())
             .map(|rep| {
                 let mut values = rep.values.clone();
