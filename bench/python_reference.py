@@ -1053,8 +1053,8 @@ def compare(ref, curves, duration_s):
     # compare.rs Aligner::is_other_side: the ratio, or, in a one-sided demonstration, more
     # than half of its own left-right difference (SideAsymmetry).
     sides = ref.get("sides")
-    mirrored = ref.get("mirror_ok", True) and (other * MIRROR_CLOSER < plain or (
-        sides is not None and sides[0] > sides[1] and plain - other > MIRROR_SHARE * sides[0]))
+    mirrored = other * MIRROR_CLOSER < plain or (
+        sides is not None and sides[0] > sides[1] and plain - other > MIRROR_SHARE * sides[0])
     if mirrored:
         rep = image
     warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
@@ -1119,11 +1119,8 @@ def side_asymmetry(ref, correct):
     return own, float(np.median(nearer))
 
 
-def build_reference(curves, durations, mirror_ok=True):
-    # compare.rs: no mirror map (channels.rs mirror_map) when a channel's mirror image is not
-    # among the template's channels, so no example is brought to one side.
-    if mirror_ok:
-        curves = orient_to_one_side(curves)
+def build_reference(curves, durations):
+    curves = orient_to_one_side(curves)
     shifted = np.stack([shift_start(c) for c in curves])  # reps x points x channels
     start_posture = np.stack([c[:START_POSTURE_POINTS] for c in curves]).reshape(-1, curves[0].shape[1]).mean(axis=0)
     scale = np.nanstd(shifted.reshape(-1, shifted.shape[2]), axis=0, ddof=1)
@@ -1348,13 +1345,8 @@ def cmd_template(args):
     rep_labels = np.array([labels[i] for i, _ in reps])
     durs = np.array([(sp[1] - sp[0]) / RATE_HZ for _, sp in reps])
     is_c = rep_labels == "correct"
-    # template.rs shared_channels: a measure empty in one correct example is not a channel of
-    # the template, and then (channels.rs mirror_map) nothing is mirrored. The reference keeps
-    # its fixed channels and only follows the mirroring.
-    mirror_ok = all(bool(np.isfinite(p["measures"]).any(axis=0).all()) for p in correct)
-    ref = build_reference([c for c, ok in zip(curves, is_c) if ok], durs[is_c], mirror_ok)
-    ref["mirror_ok"] = mirror_ok
-    ref["sides"] = side_asymmetry(ref, [c for c, ok in zip(curves, is_c) if ok]) if mirror_ok else None
+    ref = build_reference([c for c, ok in zip(curves, is_c) if ok], durs[is_c])
+    ref["sides"] = side_asymmetry(ref, [c for c, ok in zip(curves, is_c) if ok])
     inc = [c for c, lab in zip(curves, rep_labels) if lab == "incorrect"]
     if inc:
         zs = np.stack([compare(ref, c, d)["z"] for c, d in zip(inc, durs[rep_labels == "incorrect"])])
@@ -1433,7 +1425,7 @@ def cmd_template(args):
             "duration": ref["duration"], "start_posture": ref["start_posture"].tolist(),
             "fault": None if ref["fault"] is None else ref["fault"].tolist(),
             "exc_mean": ref["exc_mean"].tolist(), "exc_sd": ref["exc_sd"].tolist(),
-            "sides": None if ref["sides"] is None else list(ref["sides"]), "mirror_ok": ref["mirror_ok"],
+            "sides": list(ref["sides"]),
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
@@ -1455,7 +1447,6 @@ def load_template(path):
            "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     ref["sides"] = t.get("sides")
-    ref["mirror_ok"] = t.get("mirror_ok", True)
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
     return t, ref, model
 

@@ -770,7 +770,7 @@ fn normalised_signal(
 }
 
 /// Channels shared by every example (a channel missing or empty in one correct example is
-/// dropped so that all examples compare on the same signals).
+/// dropped so that all examples compare on the same signals), with the mirror image of each.
 fn shared_channels(examples: &[Example<'_>]) -> Vec<Channel> {
     let Some(first) = examples.first() else {
         return Vec::new();
@@ -780,6 +780,14 @@ fn shared_channels(examples: &[Example<'_>]) -> Vec<Channel> {
         let theirs = available_channels(ex.prepared);
         channels.retain(|c| theirs.contains(c));
     }
+    // Both sides or neither: a sided channel whose mirror image is not shared goes too, so
+    // that every channel's mirror image is among them and a repetition done on the other side
+    // can be compared mirrored (`channels::mirror_map`). Otherwise one example without a left
+    // knee projection angle (a recording where it is never defined) switched mirroring off
+    // for the whole template: UI-PRMD's shoulder extension, whose s07 and s10 use the other
+    // arm (VALIDATION.md §4, "Both sides or neither").
+    let shared = channels.clone();
+    channels.retain(|c| shared.contains(&c.mirrored().0));
     channels
 }
 

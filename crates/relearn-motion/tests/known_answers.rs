@@ -1275,3 +1275,57 @@ fn a_lone_squat_after_seconds_of_standing_is_judged_on_the_squat() {
         rep.deviations
     );
 }
+
+/// A one-sided demonstration in which one recording lost the left ankle throughout (so it
+/// has no left knee measures): the template keeps neither side of what it lacks, keeps its
+/// mirror map, and a patient on the other side is still compared with the mirrored
+/// demonstration. Before, that one recording switched mirroring off for the whole template
+/// (VALIDATION.md §4, "Both sides or neither").
+#[test]
+fn a_demonstration_missing_one_sides_measure_in_one_recording_still_mirrors() {
+    use relearn_motion::channels::Channel;
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let squat = |valgus: [f64; 2], lean: f64, seed: u64, lose_left_ankle: bool| {
+        let (mut rec, _) = simulate_squat(&SquatSimulation {
+            reps: 1,
+            valgus_deg: valgus,
+            lateral_lean_deg: lean,
+            seed,
+            ..SquatSimulation::default()
+        })
+        .unwrap();
+        if lose_left_ankle {
+            let ankle = rec.skeleton.joint_index("AnkleLeft").unwrap();
+            for f in 0..rec.frame_count() {
+                rec.positions.set(
+                    f,
+                    ankle,
+                    relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN),
+                );
+            }
+        }
+        prepare(rec, &PrepareSettings::default()).unwrap()
+    };
+    let demo: Vec<_> = (1..8)
+        .map(|s| squat([25.0, 0.0], 25.0, s, s == 3))
+        .collect();
+    let t = build_template(
+        "one-sided squat",
+        &demonstration(&demo),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    let ids: Vec<String> = t.reference.channels.iter().map(Channel::id).collect();
+    assert!(
+        !ids.iter()
+            .any(|c| c == "left_knee_flexion" || c == "right_knee_flexion"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter().any(|c| c == "left_hip_flexion") && ids.iter().any(|c| c == "right_hip_flexion")
+    );
+    assert!(!t.reference.mirror_index.is_empty());
+    let patient = squat([0.0, 25.0], -25.0, 99, false);
+    assert!(score_recording(&t, &patient).unwrap().reps[0].mirrored);
+}
