@@ -1169,17 +1169,15 @@ fn an_unlike_repetition_on_the_other_side_is_still_compared_with_the_mirrored_de
     };
     let mirrored =
         |t: &Template, p: &PreparedRecording| score_recording(t, p).unwrap().reps[0].mirrored;
-    let demo: Vec<_> = (1..8).map(|s| demo_squat([25.0, 0.0], 25.0, s)).collect();
-    let t = build_template(
-        "one-sided squat",
-        &demonstration(&demo),
-        &TemplateSettings::default(),
-    )
-    .unwrap();
-    let sides = t
-        .reference
-        .sides
-        .expect("a one-sided demonstration's asymmetry");
+    // A template of seven demonstrations, and its side asymmetry.
+    let template_of = |valgus: [f64; 2], lean: f64| {
+        let demo: Vec<_> = (1..8).map(|s| demo_squat(valgus, lean, s)).collect();
+        let t =
+            build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+        let sides = t.reference.sides.expect("the demonstration's asymmetry");
+        (t, sides)
+    };
+    let (t, sides) = template_of([25.0, 0.0], 25.0);
     assert!(sides.one_sided(), "{sides:?}");
     let other_side = unlike_squat([0.0, 25.0], -25.0);
     assert!(mirrored(&t, &other_side));
@@ -1190,17 +1188,7 @@ fn an_unlike_repetition_on_the_other_side_is_still_compared_with_the_mirrored_de
     assert!(!mirrored(&ratio_only, &other_side));
     // A symmetric demonstration is not one-sided: a squat with one knee in is compared as
     // performed, whichever knee.
-    let symmetric: Vec<_> = (1..8).map(|s| demo_squat([0.0, 0.0], 0.0, s)).collect();
-    let ts = build_template(
-        "squat",
-        &demonstration(&symmetric),
-        &TemplateSettings::default(),
-    )
-    .unwrap();
-    let s = ts
-        .reference
-        .sides
-        .expect("the symmetric demonstration's asymmetry");
+    let (ts, s) = template_of([0.0, 0.0], 0.0);
     assert!(!s.one_sided(), "{s:?}");
     for valgus in [[20.0, 0.0], [0.0, 20.0]] {
         assert!(!mirrored(&ts, &unlike_squat(valgus, 0.0)));
