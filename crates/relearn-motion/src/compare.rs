@@ -163,7 +163,8 @@ pub struct Reference {
 /// `x'` is closer to the demonstration as performed than mirrored by `d(x) − d(x') =
 /// −⟨a, x − x'⟩`: the projection of its own left-right difference on the demonstration's,
 /// which is `−|a|²` for a repetition just like the demonstration and `+|a|²` for its mirror
-/// image, whatever else differs. So the side of a repetition that moves unlike the
+/// image, whatever else differs (exactly so when a channel and its mirror image are scaled
+/// alike, and missing values aside; the two sides' scales differ little). So the side of a repetition that moves unlike the
 /// demonstration (an incorrect one, often far from it) still shows, where a ratio of the
 /// two distances ([`MIRROR_CLOSER`]) drowns it in what both share. A repetition is taken
 /// as mirrored when it is closer mirrored by more than half of `|a|²`
