@@ -20,7 +20,7 @@ import argparse
 import statistics
 import tempfile
 
-from uiprmd_split import add_common_arguments, build_template, files, score
+from uiprmd_split import add_common_arguments, leave_one_subject_out
 
 SUBJECTS = [f"s{k:02d}" for k in range(1, 11)]
 
@@ -49,11 +49,7 @@ def main():
         # Per measure kind (the side dropped when --by-measure): sizes, correct files told one.
         sizes, told_correct, told_incorrect, units = {}, {}, {}, {}
         n_correct = n_incorrect = 0
-        for s in SUBJECTS:
-            others = files(args.data, m, [o for o in SUBJECTS if o != s])
-            template = build_template(args.relearn, work, f"m{m:02d}_no_{s}", others)
-            theirs = files(args.data, m, [s])
-            for line, (_, label) in zip(score(args.relearn, template, [p for p, _ in theirs]), theirs):
+        for _, _, label, line in leave_one_subject_out(args.relearn, args.data, m, work, SUBJECTS):
                 told = set()
                 for rep in line["reps"]:
                     for d in rep["deviations"]:

@@ -15,7 +15,7 @@ Standard library only; about 15 s.
 import argparse
 import tempfile
 
-from uiprmd_split import add_common_arguments, build_template, files, score
+from uiprmd_split import add_common_arguments, leave_one_subject_out
 
 SUBJECTS = [f"s{k:02d}" for k in range(1, 11)]
 
@@ -29,15 +29,10 @@ def main():
     print("| movement | " + " | ".join(SUBJECTS) + " |")
     print("| --- |" + " --- |" * len(SUBJECTS))
     for m in (int(x) for x in args.movements.split(",")):
-        cells = []
-        for s in SUBJECTS:
-            others = files(args.data, m, [o for o in SUBJECTS if o != s])
-            template = build_template(args.relearn, work, f"m{m:02d}_no_{s}", others)
-            theirs = files(args.data, m, [s])
-            counts = {"correct": 0, "incorrect": 0}
-            for line, (_, label) in zip(score(args.relearn, template, [p for p, _ in theirs]), theirs):
-                counts[label] += sum(1 for r in line["reps"] if r.get("mirrored"))
-            cells.append(f"{counts['correct']}/{counts['incorrect']}")
+        counts = {s: {"correct": 0, "incorrect": 0} for s in SUBJECTS}
+        for s, _, label, line in leave_one_subject_out(args.relearn, args.data, m, work, SUBJECTS):
+            counts[s][label] += sum(1 for r in line["reps"] if r.get("mirrored"))
+        cells = [f"{counts[s]['correct']}/{counts[s]['incorrect']}" for s in SUBJECTS]
         print(f"| m{m:02d} | " + " | ".join(cells) + " |", flush=True)
 
 

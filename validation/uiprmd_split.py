@@ -53,6 +53,18 @@ def score(relearn, template, paths, extra=()):
     return [json.loads(l) for l in r.stdout.splitlines()]
 
 
+def leave_one_subject_out(relearn, data, m, work, subjects):
+    """For movement ``m``, each subject in turn scored with the template of the others (as
+    `relearn eval uiprmd` does): yields (subject, path, label, JSON line of `relearn score`)
+    for each of the subject's files."""
+    for s in subjects:
+        others = files(data, m, [o for o in subjects if o != s])
+        template = build_template(relearn, work, f"m{m:02d}_no_{s}", others)
+        theirs = files(data, m, [s])
+        for line, (path, label) in zip(score(relearn, template, [p for p, _ in theirs]), theirs):
+            yield s, path, label, line
+
+
 def altered_copy(relearn, work, path, tag, seed, alter):
     """``work/NAME.TAG.csv``: the UI-PRMD file at ``path`` as a generic skeleton CSV in cm
     (`relearn convert`, done once per file) changed by ``alter(text, rng)``, with ``rng`` a
