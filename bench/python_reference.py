@@ -1177,11 +1177,29 @@ def probability(model, f):
 
 # ---------------------------------------------------------------- 11. rules and scoring
 
+def lifted_leg(p, span):
+    """posture.rs lifted_leg: the side whose ankle is ONE_LEG_FOOT_HEIGHT_M above the other in
+    at least ONE_LEG_SHARE of the span's measurable frames, and more often than the other."""
+    lz = p["pos"][span[0]:span[1], ANKLE["left"], 2]
+    rz = p["pos"][span[0]:span[1], ANKLE["right"], 2]
+    both = np.isfinite(lz) & np.isfinite(rz)
+    measured = int(both.sum())
+    left = int(((lz - rz)[both] >= ONE_LEG_FOOT_HEIGHT_M).sum())
+    right = int(((rz - lz)[both] >= ONE_LEG_FOOT_HEIGHT_M).sum())
+    side, up, other = ("left", left, right) if left >= right else ("right", right, left)
+    return side if measured and up > other and up >= ONE_LEG_SHARE * measured else None
+
+
 def rep_measures(p, span):
+    """The span's measures for the rules; the projection angle of a lifted leg is blanked
+    (faults.rs: knee valgus is judged on the leg that bears weight)."""
     m = p["measures"][span[0]:span[1]].copy()
     for i, (_, _, _, rel) in enumerate(MEASURES):
         if rel:
             m[:, i] = subtract_start(m[:, i])
+    lifted = lifted_leg(p, span)
+    if lifted:
+        m[:, MEASURE_INDEX[f"{lifted}_knee_valgus_fppa"]] = np.nan
     return m
 
 

@@ -163,6 +163,7 @@ pub fn analyze(
         let rm = RepMeasures {
             series: &series,
             tempo: tempo.as_ref(),
+            lifted: crate::posture::lifted_leg(&p.recording, r.start_frame, r.end_frame),
         };
         // A repetition the recording cuts off breaks limits with the part it misses (a
         // "lowering phase of 0.0 s"): no rule is judged on it, as no difference is told.

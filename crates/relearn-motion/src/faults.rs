@@ -430,6 +430,10 @@ pub struct RepMeasures<'a> {
     pub series: &'a [(Measure, Vec<f64>)],
     /// The repetition's tempo phases.
     pub tempo: Option<&'a TempoPhases>,
+    /// The leg the repetition lifts off the floor ([`crate::posture::lifted_leg`]): rules on
+    /// measures defined on a weight-bearing leg ([`crate::posture::needs_weight_bearing`]:
+    /// knee valgus) are not checked on it.
+    pub lifted: Option<Side>,
 }
 
 impl RepMeasures<'_> {
@@ -492,15 +496,18 @@ fn window(values: &[f64], w: [f64; 2]) -> (&[f64], usize) {
     (values.get(a.min(n)..b).unwrap_or(&[]), a)
 }
 
-/// The sides a measure kind is evaluated on.
+/// The sides a measure kind is evaluated on: not a lifted leg for a measure defined on a
+/// weight-bearing one.
 fn sides_of(kind: MeasureKind, rep: &RepMeasures<'_>) -> Vec<Option<Side>> {
     if rep.get(kind, None).is_some() {
         vec![None]
     } else {
+        let weight_bearing = crate::posture::needs_weight_bearing(kind);
         Side::BOTH
             .iter()
             .map(|s| Some(*s))
             .filter(|s| rep.get(kind, *s).is_some())
+            .filter(|s| !(weight_bearing && *s == rep.lifted))
             .collect()
     }
 }
@@ -694,6 +701,7 @@ mod tests {
             &RepMeasures {
                 series,
                 tempo: None,
+                lifted: None,
             },
             &[],
             None,
@@ -731,6 +739,49 @@ mod tests {
     }
 
     #[test]
+    fn valgus_is_judged_on_the_leg_that_bears_weight_not_on_the_one_lifted() {
+        // Both knees flex 60° with 20° of projection angle. Lifted, a leg bears no weight and
+        // its projection angle is not dynamic valgus (a raised leg's ankle folded back onto
+        // the knee by the tracking); the other leg is still judged.
+        let flex: Vec<f64> = (0..50)
+            .map(|i| 60.0 * (i as f64 / 49.0 * std::f64::consts::PI).sin())
+            .collect();
+        let mut series = Vec::new();
+        for side in Side::BOTH {
+            series.push((Measure::sided(MeasureKind::KneeFlexion, side), flex.clone()));
+            series.push((
+                Measure::sided(MeasureKind::KneeFrontalPlaneProjection, side),
+                vec![20.0; 50],
+            ));
+        }
+        let s = rep(series);
+        let judged = |lifted| {
+            let mut found: Vec<String> = evaluate(
+                &default_rules(),
+                &RepMeasures {
+                    series: &s,
+                    tempo: None,
+                    lifted,
+                },
+                &[],
+                None,
+            )
+            .into_iter()
+            .filter(|f| f.rule == "knee_valgus")
+            .map(|f| f.measure)
+            .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(
+            judged(None),
+            ["left_knee_valgus_fppa", "right_knee_valgus_fppa"]
+        );
+        assert_eq!(judged(Some(Side::Left)), ["right_knee_valgus_fppa"]);
+        assert_eq!(judged(Some(Side::Right)), ["left_knee_valgus_fppa"]);
+    }
+
+    #[test]
     fn valgus_is_not_judged_on_a_knee_that_stays_nearly_straight() {
         // Knee flexion peaking at 25° (a standing exercise) with a 20° projection angle: the
         // angle at "peak flexion" is static alignment, not dynamic valgus. At 35° it counts.
@@ -763,6 +814,7 @@ mod tests {
             &RepMeasures {
                 series: &s,
                 tempo: None,
+                lifted: None,
             },
             &[],
             None,
@@ -773,7 +825,8 @@ mod tests {
             &rules,
             &RepMeasures {
                 series: &s,
-                tempo: None
+                tempo: None,
+                lifted: None,
             },
             &[],
             None
@@ -818,6 +871,7 @@ mod tests {
             &RepMeasures {
                 series: &s,
                 tempo: None,
+                lifted: None,
             },
             &tv,
             None,
@@ -835,6 +889,7 @@ mod tests {
             &RepMeasures {
                 series: &s,
                 tempo: None,
+                lifted: None,
             },
             &tv_ok,
             None,

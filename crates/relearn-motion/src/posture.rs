@@ -262,6 +262,46 @@ pub fn stance_of_recordings(estimates: &[StanceEstimate]) -> Option<StanceEstima
     (frames > 0).then(|| StanceEstimate::of(one_leg / frames as f64, frames))
 }
 
+/// The leg a repetition lifts off the floor, if any: the side whose ankle is at least
+/// [`ONE_LEG_FOOT_HEIGHT_M`] above the other in at least [`ONE_LEG_SHARE`] of the measurable
+/// frames `start..end` (the stance test of [`detect_stance`], for one leg and one
+/// repetition), and more often than the other ankle is above it. `None` when both feet stay
+/// down, when the ankles are not both tracked, or when the legs take turns equally.
+///
+/// A lifted leg does not bear weight, and the measures defined on a weight-bearing leg
+/// ([`needs_weight_bearing`]) are not judged on it: the knee frontal-plane projection angle
+/// of a raised straight leg, whose ankle Kinect folds back onto the knee for a few frames,
+/// read 27° of "valgus" on a correct straight-leg raise of UI-PRMD (VALIDATION.md §4, "Knee
+/// valgus on the leg that bears weight").
+pub fn lifted_leg(rec: &Recording, start: usize, end: usize) -> Option<Side> {
+    let (left, right) = (
+        rec.skeleton.landmark(Landmark::LeftAnkle)?,
+        rec.skeleton.landmark(Landmark::RightAnkle)?,
+    );
+    let (mut measured, mut left_up, mut right_up) = (0usize, 0usize, 0usize);
+    for f in start..end.min(rec.frame_count()) {
+        if let (Some(l), Some(r)) = (rec.positions.get(f, left), rec.positions.get(f, right)) {
+            measured += 1;
+            left_up += usize::from(l.z - r.z >= ONE_LEG_FOOT_HEIGHT_M);
+            right_up += usize::from(r.z - l.z >= ONE_LEG_FOOT_HEIGHT_M);
+        }
+    }
+    let (side, up, other) = if left_up >= right_up {
+        (Side::Left, left_up, right_up)
+    } else {
+        (Side::Right, right_up, left_up)
+    };
+    (measured > 0 && up > other && up as f64 >= ONE_LEG_SHARE * measured as f64).then_some(side)
+}
+
+/// Whether a measure is defined on a weight-bearing leg (the knee frontal-plane projection
+/// angle: single-leg squat, landing; `clinical-spec.md` §6, Willson & Davis 2008 [132],
+/// Munro 2012 [133]): rules on it are not checked on a leg the repetition lifts
+/// ([`lifted_leg`]).
+pub fn needs_weight_bearing(kind: MeasureKind) -> bool {
+    kind == MeasureKind::KneeFrontalPlaneProjection
+}
+
 /// Whether a measure only means something when standing on one leg (contralateral pelvic
 /// drop): rules on it are switched off for a recording on both feet
 /// ([`crate::faults::switch_off_for_stance`]).
@@ -410,5 +450,27 @@ pub(crate) mod tests {
         assert!((pooled.one_leg_share - (0.0 + 0.4 + 0.4) / 3.0).abs() < 0.02);
         assert_eq!(pooled.stance, Stance::OneLeg);
         assert!(stance_of_recordings(&[]).is_none());
+    }
+
+    #[test]
+    fn the_leg_a_repetition_lifts_is_the_one_whose_ankle_is_up_and_neither_when_both_stay_down() {
+        let n = |r: &Recording| r.frame_count();
+        let down = squat_with_left_foot_lifted(0.0, 0.0, 0.0);
+        assert_eq!(lifted_leg(&down, 0, n(&down)), None);
+        let step = squat_with_left_foot_lifted(0.3, 0.3, 0.7);
+        assert_eq!(lifted_leg(&step, 0, n(&step)), Some(Side::Left));
+        // Only the frames of the repetition count: before the foot goes up, nothing is lifted.
+        assert_eq!(lifted_leg(&step, 0, n(&step) / 4), None);
+        // A jittering ankle and a foot up for a tenth of the time are not lifted legs.
+        let jitter = squat_with_left_foot_lifted(0.1, 0.0, 1.0);
+        assert_eq!(lifted_leg(&jitter, 0, n(&jitter)), None);
+        let brief = squat_with_left_foot_lifted(0.3, 0.5, 0.6);
+        assert_eq!(lifted_leg(&brief, 0, n(&brief)), None);
+        // The other leg: the left ankle 30 cm *below* the right is the right foot up.
+        let right = squat_with_left_foot_lifted(-0.3, 0.2, 0.8);
+        assert_eq!(lifted_leg(&right, 0, n(&right)), Some(Side::Right));
+        // A span past the recording's end is cut to it, and an empty span lifts nothing.
+        assert_eq!(lifted_leg(&step, 0, 10 * n(&step)), Some(Side::Left));
+        assert_eq!(lifted_leg(&step, 5, 5), None);
     }
 }

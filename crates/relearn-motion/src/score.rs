@@ -630,6 +630,7 @@ fn score_with_basis(
         let rm = RepMeasures {
             series: &series,
             tempo: tempo.as_ref(),
+            lifted: crate::posture::lifted_leg(&p.recording, span.start, span.end),
         };
         // A repetition the recording cuts off breaks limits and differs from the
         // demonstration by the part it misses ("the hips flex 96 degrees further at the

@@ -1172,6 +1172,7 @@ pub fn build_template_unidentified(
         series: Vec<(crate::measures::Measure, Vec<f64>)>,
         signal: Vec<f64>,
         tempo: Option<TempoPhases>,
+        lifted: Option<relearn_core::Side>,
     }
     // The verdict and rating models are fitted (one thread) while the correct repetitions'
     // measures and tempo are computed (the other threads): neither needs the other.
@@ -1224,6 +1225,7 @@ pub fn build_template_unidentified(
                 CorrectRep {
                     series: rep_measures(&p.measures, *s, p.recording.rate_hz),
                     tempo: tempo_phases(&signal, p.recording.rate_hz),
+                    lifted: crate::posture::lifted_leg(&p.recording, s.start, s.end),
                     signal,
                 }
             })
@@ -1268,6 +1270,7 @@ pub fn build_template_unidentified(
                         let rm = RepMeasures {
                             series: &r.series,
                             tempo: None,
+                            lifted: r.lifted,
                         };
                         faults::rule_statistic(rule, measure, statistic, m.side, &rm).map(|x| x.0)
                     })
@@ -1284,6 +1287,7 @@ pub fn build_template_unidentified(
         let rm = RepMeasures {
             series: &r.series,
             tempo: r.tempo.as_ref(),
+            lifted: r.lifted,
         };
         for (k, rule) in rules.iter().enumerate() {
             if rule_measurable(rule, &r.series) {
