@@ -1289,7 +1289,7 @@ def evaluate_rules(m, tempo, rules_on, depth_ref, tempo_ref, margins=None):
     return found
 
 
-def deviations(ref, cmp, findings, peak_pct):
+def deviations(ref, cmp, findings, peak_pct, lifted=None):
     out = []
     flagged = {f[1] for f in findings}
     if cmp["mirrored"]:
@@ -1306,6 +1306,9 @@ def deviations(ref, cmp, findings, peak_pct):
         k = MEASURE_INDEX[f"{s}_knee_valgus_fppa"]
         demonstrated = ref["mean"][:, k] + ref["start_posture"][k]
         absz[~(np.abs(demonstrated) <= FPPA_DESCRIBES_THE_KNEE_DEG), k] = -1.0
+        # score.rs: nor on the leg the repetition lifts (posture.rs needs_weight_bearing).
+        if s == lifted:
+            absz[:, k] = -1.0
     idx = absz.argmax(axis=0)
     for k in range(NM):
         i = idx[k]
@@ -1489,6 +1492,7 @@ def cmd_score(args):
                 unlike = is_unlike(t, cmp["distance"], off)
                 prob = probability(model, cmp["features"]) if model else 1.0
                 tempo = tempo_phases(primary_signal(p, axis, sp))
+                lifted = lifted_leg(p, sp)
                 # score.rs: no rule is judged on a repetition the recording cuts off.
                 findings = [] if sp[3] else evaluate_rules(rep_measures(p, sp), tempo, t["rules_on"],
                                                            t["depth_reference"], t["tempo"], margins)
@@ -1499,7 +1503,7 @@ def cmd_score(args):
                              "score": round(100.0 * prob, 1), "verdict": "correct" if prob >= 0.5 else "incorrect",
                              "confidence": round(conf, 3), "rating": None, "duration_s": d,
                              # score.rs: a repetition the recording cuts off tells no deviation.
-                             "deviations": [] if sp[3] else deviations(ref_p, cmp, findings, t["peak_pct"]),
+                             "deviations": [] if sp[3] else deviations(ref_p, cmp, findings, t["peak_pct"], lifted),
                              "mirrored": bool(cmp["mirrored"]), "unlike_exercise": bool(unlike),
                              "cut_off": sp[3]})
             other = [r["number"] for r in reps if r["mirrored"]]

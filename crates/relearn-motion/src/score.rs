@@ -627,10 +627,11 @@ fn score_with_basis(
         let rating = t.rating.as_ref().map(|m| m.predict(&cmp.features));
         let tempo = tempo_phases(&sig, rate);
         let series = rep_measures(&p.measures, *span, rate);
+        let lifted = crate::posture::lifted_leg(&p.recording, span.start, span.end);
         let rm = RepMeasures {
             series: &series,
             tempo: tempo.as_ref(),
-            lifted: crate::posture::lifted_leg(&p.recording, span.start, span.end),
+            lifted,
         };
         // A repetition the recording cuts off breaks limits and differs from the
         // demonstration by the part it misses ("the hips flex 96 degrees further at the
@@ -647,7 +648,7 @@ fn score_with_basis(
                     .iter()
                     .map(|f| rule_deviation(f, t, system))
                     .collect();
-                deviations.extend(template_deviations(t, &cmp, system, &findings));
+                deviations.extend(template_deviations(t, &cmp, system, &findings, lifted));
                 (findings, deviations)
             }
         };
@@ -832,6 +833,7 @@ fn template_deviations(
     cmp: &crate::compare::Comparison,
     system: MeasurementSystem,
     findings: &[FaultFinding],
+    lifted: Option<relearn_core::Side>,
 ) -> Vec<Deviation> {
     let c = t.reference.channel_count();
     let p = t.reference.points;
@@ -855,6 +857,16 @@ fn template_deviations(
         // Joint signals explain only skeletons without clinical measures.
         if !ch.is_measure() && measure_channels >= 3 {
             continue;
+        }
+        // A measure defined on a weight-bearing leg says nothing of the leg the repetition
+        // lifts (knee valgus of a raised leg).
+        if let Channel::Measure { measure } = ch {
+            if crate::posture::needs_weight_bearing(measure.kind)
+                && lifted.is_some()
+                && measure.side == lifted
+            {
+                continue;
+            }
         }
         let col: Vec<f64> = (0..p).map(|i| sign * cmp.z[i * c + k]).collect();
         // The demonstrated value at each point, for measures that describe the joint only in

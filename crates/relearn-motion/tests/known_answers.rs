@@ -1317,3 +1317,72 @@ fn a_demonstration_missing_one_sides_measure_in_one_recording_still_mirrors() {
     let patient = squat([0.0, 25.0], -25.0, 99, false);
     assert!(score_recording(&t, &patient).unwrap().reps[0].mirrored);
 }
+
+/// A leg held off the floor bears no weight, and its knee's frontal-plane projection angle
+/// is no valgus (a single-leg squat's free leg, a hurdle step's swing leg, a raised leg whose
+/// ankle the camera folds back). Squats on the right leg, the left foot 30 cm up through the
+/// middle 60 % of each repetition, demonstrated, then performed with both knees 6 cm further
+/// in while the left foot is still down: the standing (right) knee is told, the lifted (left)
+/// one is not (`posture::lifted_leg`; VALIDATION.md §4, "Knee valgus on the leg that bears
+/// weight").
+#[test]
+fn no_knee_valgus_difference_is_told_on_the_leg_a_repetition_lifts() {
+    use relearn_core::Vec3;
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let single_leg = |seed: u64, knees_in_m: f64| {
+        let sim = SquatSimulation {
+            reps: 3,
+            noise_m: 0.002,
+            frame: SimFrame::Lab,
+            seed,
+            ..SquatSimulation::default()
+        };
+        let (mut rec, truth) = simulate_squat(&sim).unwrap();
+        let joint = |name: &str| rec.skeleton.joint_index(name).unwrap();
+        let (ankle_l, knee_l, knee_r) = (joint("AnkleLeft"), joint("KneeLeft"), joint("KneeRight"));
+        let (hip_l, hip_r) = (joint("HipLeft"), joint("HipRight"));
+        for &(start, end) in &truth.reps {
+            let n = end - start;
+            for f in start..end {
+                let share = (f - start) as f64 / n as f64;
+                if (0.2..0.8).contains(&share) {
+                    let a = rec.positions.get(f, ankle_l).unwrap();
+                    rec.positions.set(f, ankle_l, a + Vec3::UP * 0.3);
+                } else if share >= 0.05 {
+                    // Both knees toward the midline while both feet are down.
+                    let (hl, hr) = (
+                        rec.positions.get(f, hip_l).unwrap(),
+                        rec.positions.get(f, hip_r).unwrap(),
+                    );
+                    let to_right = (hr - hl) * (1.0 / (hr - hl).norm());
+                    let (kl, kr) = (
+                        rec.positions.get(f, knee_l).unwrap(),
+                        rec.positions.get(f, knee_r).unwrap(),
+                    );
+                    rec.positions.set(f, knee_l, kl + to_right * knees_in_m);
+                    rec.positions.set(f, knee_r, kr - to_right * knees_in_m);
+                }
+            }
+        }
+        prepare(rec, &PrepareSettings::default()).unwrap()
+    };
+    let demo: Vec<_> = (1..7).map(|s| single_leg(s, 0.0)).collect();
+    let template =
+        build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+    let scored = score_recording(&template, &single_leg(21, 0.06)).unwrap();
+    assert_eq!(scored.reps.len(), 3);
+    for r in &scored.reps {
+        let told: Vec<&str> = r
+            .deviations
+            .iter()
+            .filter(|d| {
+                d.source == relearn_motion::score::DeviationSource::Template
+                    && d.measure.ends_with("knee_valgus_fppa")
+            })
+            .map(|d| d.measure.as_str())
+            .collect();
+        eprintln!("projection-angle differences told: {told:?}");
+        assert_eq!(told, ["right_knee_valgus_fppa"], "{:?}", r.deviations);
+    }
+}
