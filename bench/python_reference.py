@@ -1055,6 +1055,11 @@ def compare(ref, curves, duration_s):
     sides = ref.get("sides")
     mirrored = other * MIRROR_CLOSER < plain or (
         sides is not None and sides[0] > sides[1] and plain - other > MIRROR_SHARE * sides[0])
+    # compare.rs Aligner::starts_on_other_side: the same test on the starting posture.
+    start_sides = ref.get("start_sides")
+    if not mirrored and start_sides is not None and start_sides[0] > start_sides[1]:
+        sp, si = start_distances(ref, start_of(curves))
+        mirrored = sp - si > MIRROR_SHARE * start_sides[0]
     if mirrored:
         rep = image
     warped, dist = align(ref["mean_scaled"], rep / ref["scale"], rep)
@@ -1119,8 +1124,33 @@ def side_asymmetry(ref, correct):
     return own, float(np.median(nearer))
 
 
+def start_of(curves):
+    """compare.rs start_of: each channel's mean over the first START_POSTURE_POINTS points."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(curves[:START_POSTURE_POINTS], axis=0)
+
+
+def start_distances(ref, start):
+    """compare.rs StartSides::distances: squared distances of a starting posture from the
+    demonstration's, as it is and mirrored, each channel over its spread (missing skipped)."""
+    d = lambda x: float(np.nansum(((x - ref["start_posture"]) / ref["start_spread"]) ** 2))  # noqa: E731
+    return d(start), d(mirror(start))
+
+
+def start_sides(ref, correct):
+    """compare.rs start_sides: (the demonstration's starting posture's squared distance from
+    its mirror image, the correct examples' median distance from it on their nearer side)."""
+    own = start_distances(ref, ref["start_posture"])[1]
+    return own, float(np.median([min(start_distances(ref, start_of(c))) for c in correct]))
+
+
 def build_reference(curves, durations):
     curves = orient_to_one_side(curves)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanstd(np.stack([start_of(c) for c in curves]), axis=0, ddof=1)
+    start_spread = np.maximum(np.nan_to_num(spread), [UNIT_FLOOR[u] for u in CHANNEL_UNITS])
     shifted = np.stack([shift_start(c) for c in curves])  # reps x points x channels
     start_posture = np.stack([c[:START_POSTURE_POINTS] for c in curves]).reshape(-1, curves[0].shape[1]).mean(axis=0)
     scale = np.nanstd(shifted.reshape(-1, shifted.shape[2]), axis=0, ddof=1)
@@ -1141,6 +1171,7 @@ def build_reference(curves, durations):
     exc = excursions(aligned)  # reps x channels
     return {"mean": mean, "sd_eff": sd_eff, "scale": scale, "mean_scaled": mean / scale,
             "duration": float(np.median(durations)), "start_posture": start_posture, "fault": None,
+            "start_spread": start_spread,
             "exc_mean": np.nanmean(exc, axis=0), "exc_sd": np.nan_to_num(np.nanstd(exc, axis=0, ddof=1))}
 
 
@@ -1368,6 +1399,7 @@ def cmd_template(args):
     is_c = rep_labels == "correct"
     ref = build_reference([c for c, ok in zip(curves, is_c) if ok], durs[is_c])
     ref["sides"] = side_asymmetry(ref, [c for c, ok in zip(curves, is_c) if ok])
+    ref["start_sides"] = start_sides(ref, [c for c, ok in zip(curves, is_c) if ok])
     inc = [c for c, lab in zip(curves, rep_labels) if lab == "incorrect"]
     if inc:
         zs = np.stack([compare(ref, c, d)["z"] for c, d in zip(inc, durs[rep_labels == "incorrect"])])
@@ -1447,6 +1479,7 @@ def cmd_template(args):
             "fault": None if ref["fault"] is None else ref["fault"].tolist(),
             "exc_mean": ref["exc_mean"].tolist(), "exc_sd": ref["exc_sd"].tolist(),
             "sides": list(ref["sides"]),
+            "start_sides": list(ref["start_sides"]), "start_spread": ref["start_spread"].tolist(),
             "model": None if model is None else {k: np.asarray(v).tolist() for k, v in model.items()},
             "primary_curve": prim.tolist(), "peak_pct": float(np.argmax(prim)) / (POINTS - 1) * 100.0,
             "tempo": tempo_ref, "depth_reference": depth_ref, "rules_on": rules_on,
@@ -1468,6 +1501,8 @@ def load_template(path):
            "exc_mean": np.array(t["exc_mean"]), "exc_sd": np.array(t["exc_sd"])}
     ref["mean_scaled"] = ref["mean"] / ref["scale"]
     ref["sides"] = t.get("sides")
+    ref["start_sides"] = t.get("start_sides")
+    ref["start_spread"] = np.array(t["start_spread"]) if t.get("start_spread") else None
     model = None if t["model"] is None else {k: np.array(v) for k, v in t["model"].items()}
     return t, ref, model
 

@@ -154,6 +154,64 @@ pub struct Reference {
     /// [`MIRROR_CLOSER`] alone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sides: Option<SideAsymmetry>,
+    /// The same test on the starting posture ([`StartSides`]): absent when repetitions are
+    /// not mirrored or not compared relative to their start, with fewer than two correct
+    /// examples, and in templates written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_sides: Option<StartSides>,
+}
+
+/// The side test of [`SideAsymmetry`] on the starting posture, which comparing changes from
+/// the start leaves out: an internal-external rotation with the arm held out to the side,
+/// or a lunge's split stance, shows its side in the posture it starts from far more than in
+/// the movement that follows (UI-PRMD: two people rotating the left shoulder were compared as
+/// performed in 9 of 20 repetitions; VALIDATION.md §4, "The side from the starting
+/// posture"). Distances are squared, on each channel's starting value divided by its spread
+/// across the correct examples (brought to one side), so that a channel counts by how much
+/// people differ in it, not by how much it moves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartSides {
+    /// Per channel, the SD of the correct examples' starting postures (brought to one side),
+    /// at least the channel's smallest credited variability (1°, 0.5 cm, 0.5 %).
+    pub spread: Vec<f64>,
+    /// The demonstration's starting posture against its own mirror image, and its correct
+    /// examples' (as performed, each on its nearer side) against it.
+    pub sides: SideAsymmetry,
+}
+
+impl StartSides {
+    /// Squared distances of a starting posture `start` from the demonstration's `reference`
+    /// as it is and as its mirror image (`index`, `sign`: [`mirror_curve`]); missing values
+    /// add nothing.
+    fn distances(
+        &self,
+        reference: &[f64],
+        start: &[f64],
+        index: &[usize],
+        sign: &[f64],
+    ) -> (f64, f64) {
+        let image = mirror_curve(start, index, sign);
+        let d = |x: &[f64]| {
+            reference
+                .iter()
+                .zip(x)
+                .zip(&self.spread)
+                .map(|((r, v), s)| ((v - r) / s).powi(2))
+                .filter(|t| t.is_finite())
+                .sum::<f64>()
+        };
+        (d(start), d(&image))
+    }
+}
+
+/// A repetition's starting posture: each channel's mean over its first [`START_POSTURE_PCT`]
+/// % of points (what [`subtract_start_posture`] subtracts).
+fn start_of(values: &[f64], points: usize, channels: usize) -> Vec<f64> {
+    let k = ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+    let head: Vec<&[f64]> = values.chunks(channels.max(1)).take(k).collect();
+    let mut means = relearn_core::stats::column_means(&head);
+    means.resize(channels, None);
+    means.into_iter().map(|m| m.unwrap_or(f64::NAN)).collect()
 }
 
 /// How one-sided a demonstration is, in squared distances on the scaled curves (the
@@ -581,6 +639,11 @@ impl Aligner<'_> {
         let r = self.reference;
         let c = r.channels.len();
         let p = r.points;
+        // The starting posture as performed, for the side test on it (`StartSides`).
+        let start = r
+            .start_sides
+            .as_ref()
+            .map(|_| start_of(&rep.values, rep.points, c));
         let shifted;
         let rep = if r.features.relative_to_start {
             let mut values = rep.values.clone();
@@ -604,7 +667,8 @@ impl Aligner<'_> {
             if self.is_other_side(
                 squared_distance_skipping_missing(&a, &b),
                 self.mirror_distance(&rep.values),
-            ) {
+            ) || self.starts_on_other_side(start.as_deref())
+            {
                 let image = mirror_curve(&rep.values, &r.mirror_index, &r.mirror_sign);
                 mirrored = true;
                 b = scaled(&image, &self.inverse_scale);
@@ -674,6 +738,24 @@ impl Aligner<'_> {
                 .reference
                 .sides
                 .is_some_and(|s| s.one_sided() && plain - image > MIRROR_SHARE * s.mirror)
+    }
+
+    /// Whether a repetition starting from the posture `start` (as performed) starts on the
+    /// other side: in a demonstration whose starting posture is one-sided, closer to the
+    /// mirror image of that posture by more than [`MIRROR_SHARE`] of its own left-right
+    /// difference ([`StartSides`]). False without a start or the test.
+    fn starts_on_other_side(&self, start: Option<&[f64]>) -> bool {
+        let r = self.reference;
+        let (Some(start), Some(t), Some(reference)) =
+            (start, r.start_sides.as_ref(), r.start_posture.as_deref())
+        else {
+            return false;
+        };
+        if !t.sides.one_sided() {
+            return false;
+        }
+        let (plain, image) = t.distances(reference, start, &r.mirror_index, &r.mirror_sign);
+        plain - image > MIRROR_SHARE * t.sides.mirror
     }
 
     /// The [`SideAsymmetry`] of the reference, its examples' distances measured on
@@ -809,6 +891,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         }
         None => (Vec::new(), None),
     };
+    let as_performed = curves.clone();
     let curves: Vec<&RepCurves> = curves
         .iter()
         .enumerate()
@@ -887,8 +970,19 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         mirror_index: Vec::new(),
         mirror_sign: Vec::new(),
         sides: None,
+        start_sides: None,
     };
     if let Some((index, sign)) = mirror {
+        reference.start_sides = reference.start_posture.as_deref().and_then(|s| {
+            start_sides(
+                s,
+                &as_performed,
+                &curves,
+                &reference.channels,
+                &index,
+                &sign,
+            )
+        });
         reference.mirror_index = index;
         reference.mirror_sign = sign;
     }
@@ -1185,6 +1279,50 @@ impl Reference {
 /// How many incorrect examples' z-score curves [`Reference::learn_fault_direction`] holds at
 /// once (a few hundred kilobytes).
 const Z_CURVES_AT_A_TIME: usize = 16;
+
+/// The [`StartSides`] of a demonstration whose starting posture is `start`: the spread from
+/// the examples brought to one side (`oriented`), the examples' distances as performed
+/// (`as_performed`, the same examples in the same order); `None` with fewer than two.
+fn start_sides(
+    start: &[f64],
+    as_performed: &[&RepCurves],
+    oriented: &[&RepCurves],
+    channels: &[Channel],
+    index: &[usize],
+    sign: &[f64],
+) -> Option<StartSides> {
+    if oriented.len() < 2 {
+        return None;
+    }
+    let c = channels.len();
+    let starts: Vec<Vec<f64>> = oriented
+        .iter()
+        .map(|r| start_of(&r.values, r.points, c))
+        .collect();
+    let rows: Vec<&[f64]> = starts.iter().map(Vec::as_slice).collect();
+    let spread: Vec<f64> = relearn_core::stats::column_moments(&rows)
+        .iter()
+        .zip(channels)
+        .map(|(m, ch)| m.std_dev().unwrap_or(0.0).max(unit_floor(ch)))
+        .collect();
+    let mut t = StartSides {
+        spread,
+        sides: SideAsymmetry {
+            mirror: 0.0,
+            examples: 0.0,
+        },
+    };
+    t.sides.mirror = t.distances(start, start, index, sign).1;
+    let nearer: Vec<f64> = as_performed
+        .iter()
+        .map(|r| {
+            let (plain, image) = t.distances(start, &start_of(&r.values, r.points, c), index, sign);
+            plain.min(image)
+        })
+        .collect();
+    t.sides.examples = relearn_core::stats::median(&nearer)?;
+    Some(t)
+}
 
 /// Smallest variability credited to a channel whatever the examples show, in its unit: 1° for
 /// angles, 0.5 cm, 0.5 % of leg or body size. Below these, differences are within what any

@@ -1386,3 +1386,73 @@ fn no_knee_valgus_difference_is_told_on_the_leg_a_repetition_lifts() {
         assert_eq!(told, ["right_knee_valgus_fppa"], "{:?}", r.deviations);
     }
 }
+
+/// A movement whose side shows in the posture it starts from and not in the movement itself:
+/// squats with the left foot turned out (its toes 10 cm further out, planted throughout),
+/// demonstrated by six people; the patient squats with the right foot turned out. Compared as
+/// changes from the start, a planted foot does not move, so the two squats are alike either
+/// way and the ratio of the two distances cannot tell the side; the starting posture does
+/// (`compare::StartSides`), and the repetitions are compared with the mirrored
+/// demonstration. Squats with both feet straight are compared as performed (VALIDATION.md
+/// §4, "The side from the starting posture").
+#[test]
+fn a_repetition_that_starts_from_the_mirrored_stance_is_compared_mirrored() {
+    use relearn_motion::score::score_recording;
+    use relearn_motion::template::{build_template, TemplateSettings};
+    let turned_out = |side: Option<Side>, seed: u64| {
+        let sim = SquatSimulation {
+            reps: 3,
+            noise_m: 0.003,
+            variability: 0.08,
+            frame: SimFrame::Lab,
+            seed,
+            ..SquatSimulation::default()
+        };
+        let (mut rec, _) = simulate_squat(&sim).unwrap();
+        if let Some(side) = side {
+            let joint = |name: &str| rec.skeleton.joint_index(name).unwrap();
+            let (hip_l, hip_r) = (joint("HipLeft"), joint("HipRight"));
+            let (foot, outward) = match side {
+                Side::Left => (joint("FootLeft"), -1.0),
+                Side::Right => (joint("FootRight"), 1.0),
+            };
+            for f in 0..rec.frame_count() {
+                let right = (rec.positions.get(f, hip_r).unwrap()
+                    - rec.positions.get(f, hip_l).unwrap())
+                .normalized()
+                .unwrap();
+                let p = rec.positions.get(f, foot).unwrap();
+                rec.positions.set(f, foot, p + right * (0.1 * outward));
+            }
+        }
+        prepare(rec, &PrepareSettings::default()).unwrap()
+    };
+    let demo: Vec<_> = (1..7).map(|s| turned_out(Some(Side::Left), s)).collect();
+    let template =
+        build_template("squat", &demonstration(&demo), &TemplateSettings::default()).unwrap();
+    let mirrored = |t: &relearn_motion::template::Template,
+                    p: &relearn_motion::prepare::PreparedRecording| {
+        score_recording(t, p)
+            .unwrap()
+            .reps
+            .iter()
+            .map(|r| r.mirrored)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        mirrored(&template, &turned_out(Some(Side::Left), 21)),
+        [false; 3]
+    );
+    assert_eq!(
+        mirrored(&template, &turned_out(Some(Side::Right), 22)),
+        [true; 3]
+    );
+    let straight: Vec<_> = (1..7).map(|s| turned_out(None, s)).collect();
+    let straight = build_template(
+        "squat",
+        &demonstration(&straight),
+        &TemplateSettings::default(),
+    )
+    .unwrap();
+    assert_eq!(mirrored(&straight, &turned_out(None, 23)), [false; 3]);
+}

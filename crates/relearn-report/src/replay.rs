@@ -653,6 +653,7 @@ mod tests {
             mirror_index: index,
             mirror_sign: sign,
             sides: None,
+            start_sides: None,
         }
     }
 
