@@ -170,6 +170,7 @@ fn print_summary(t: &relearn_motion::template::Template) {
         t.skeleton,
         t.view.describe()
     );
+    outln!("  {}", t.reference.describe_sides());
     match &t.verdict {
         relearn_motion::template::VerdictModel::Classifier { .. } => {
             outln!("  verdict: correct/incorrect model learnt from the examples")

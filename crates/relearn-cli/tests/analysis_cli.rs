@@ -1050,9 +1050,11 @@ fn a_template_from_one_persons_few_repetitions_does_not_call_other_people_anothe
         .arg(&template)
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "distance to the demonstration not checked",
-        ));
+        .stdout(
+            predicate::str::contains("distance to the demonstration not checked").and(
+                predicate::str::contains("the other side: a repetition done with the other arm"),
+            ),
+        );
     let score = |files: Vec<PathBuf>| -> Vec<bool> {
         let run = relearn()
             .arg("score")

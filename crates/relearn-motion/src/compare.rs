@@ -1231,6 +1231,64 @@ fn orient_to_one_side(
 }
 
 impl Reference {
+    /// How this reference tells a repetition done on the other side, in words for the
+    /// clinician (`template show`): which of the tests of [`Aligner::align`] apply
+    /// ([`MIRROR_CLOSER`], [`SideAsymmetry`], [`StartSides`]) and how one-sided the
+    /// demonstration is (its distance from its mirror image over its examples' median
+    /// distance from it, in movement and in starting posture).
+    pub fn describe_sides(&self) -> String {
+        if self.mirror_index.is_empty() {
+            return "the other side: repetitions are compared as performed (no left and right \
+                    signals to swap, or mirroring switched off)"
+                .into();
+        }
+        // "the movement lies 6.5 times as far from its mirror image as its examples lie
+        // from it"
+        let lies = |what: &str, s: &SideAsymmetry| {
+            let times = if s.examples > 0.0 {
+                format!("{:.1} times", s.mirror / s.examples)
+            } else {
+                "infinitely".into()
+            };
+            format!("{what} lies {times} as far from its mirror image as its examples lie from it")
+        };
+        let mut tests = vec![format!(
+            "when its mirror image is {MIRROR_CLOSER} times closer to it"
+        )];
+        let mut symmetric = Vec::new();
+        let parts = [
+            (
+                self.sides.as_ref(),
+                "the demonstrated movement",
+                "when it shows the demonstration's left-right difference the other way round",
+            ),
+            (
+                self.start_sides.as_ref().map(|t| &t.sides),
+                "the demonstration's starting posture",
+                "when it starts from the mirror image of the demonstration's starting posture",
+            ),
+        ];
+        for (sides, what, test) in parts {
+            match sides {
+                Some(s) if s.one_sided() => tests.push(format!("{test} ({})", lies(what, s))),
+                Some(s) => symmetric.push(lies(what, s)),
+                None => {}
+            }
+        }
+        let mut line = format!(
+            "the other side: a repetition done with the other arm or leg is compared with the \
+             mirrored demonstration {}",
+            tests.join(", or ")
+        );
+        if !symmetric.is_empty() {
+            line.push_str(&format!(
+                "; {}: too close to symmetric to tell a side",
+                symmetric.join(", and ")
+            ));
+        }
+        line
+    }
+
     /// The mean curves in absolute values (`mean` plus the starting posture when curves are
     /// compared relative to the start), `points × channels`.
     pub fn absolute_mean(&self) -> Vec<f64> {
@@ -1435,6 +1493,58 @@ mod tests {
             .position(|n| n.contains("left_knee_flexion") && n.ends_with(":excursion_z"))
             .expect("a knee flexion excursion feature");
         assert!(shallow.features[k] < -2.0, "{}", shallow.features[k]);
+    }
+
+    /// `template show` says which side tests a reference uses: a squat whose left knee caves
+    /// in and whose trunk leans to one side is one-sided in its movement, not in its
+    /// standing start; a symmetric squat is neither; without mirroring, none.
+    #[test]
+    fn the_side_tests_a_reference_uses_are_told_in_words() {
+        let reference = |valgus: f64, lean: f64, features: FeatureSettings| {
+            let (first, channels) = simulated_rep(SquatSimulation {
+                valgus_deg: [valgus, 0.0],
+                lateral_lean_deg: lean,
+                seed: 1,
+                ..SquatSimulation::default()
+            });
+            let mut correct = vec![first];
+            correct.extend((2..8).map(|seed| {
+                simulated_rep(SquatSimulation {
+                    valgus_deg: [valgus, 0.0],
+                    lateral_lean_deg: lean,
+                    seed,
+                    ..SquatSimulation::default()
+                })
+                .0
+            }));
+            let mut r = build_reference(channels, &correct, 101, 10, 0.25, features, 1).unwrap();
+            let refs: Vec<&RepCurves> = correct.iter().collect();
+            r.sides = r.aligner().side_asymmetry(&refs);
+            r.describe_sides()
+        };
+        let one_sided = reference(25.0, 25.0, FeatureSettings::default());
+        assert!(
+            one_sided.contains("left-right difference the other way round"),
+            "{one_sided}"
+        );
+        assert!(one_sided.contains("starting posture lies"), "{one_sided}");
+        assert!(
+            !one_sided.contains("starts from the mirror image"),
+            "{one_sided}"
+        );
+        let symmetric = reference(0.0, 0.0, FeatureSettings::default());
+        assert!(symmetric.contains("1.5 times closer"), "{symmetric}");
+        assert!(!symmetric.contains(", or when"), "{symmetric}");
+        assert!(symmetric.contains("too close to symmetric"), "{symmetric}");
+        let unmirrored = reference(
+            25.0,
+            25.0,
+            FeatureSettings {
+                mirror: false,
+                ..FeatureSettings::default()
+            },
+        );
+        assert!(unmirrored.contains("compared as performed"), "{unmirrored}");
     }
 
     /// A repetition performed on the other side is compared as its mirror image: same
