@@ -1495,6 +1495,91 @@ mod tests {
         assert!(shallow.features[k] < -2.0, "{}", shallow.features[k]);
     }
 
+    /// A demonstration whose starting posture is one-sided (a left joint held 15 % of body
+    /// size further along its first axis throughout, in every example), built once.
+    fn one_sided_start_reference() -> &'static Reference {
+        static REFERENCE: std::sync::OnceLock<Reference> = std::sync::OnceLock::new();
+        REFERENCE.get_or_init(|| {
+            let (_, channels) = simulated_rep(SquatSimulation::default());
+            let k = channels
+                .iter()
+                .position(
+                    |c| matches!(c, Channel::Joint { joint, .. } if joint.starts_with("left")),
+                )
+                .expect("a left joint");
+            let correct: Vec<RepCurves> = (1..8)
+                .map(|seed| {
+                    let (mut r, _) = simulated_rep(SquatSimulation {
+                        seed,
+                        ..SquatSimulation::default()
+                    });
+                    let c = channels.len();
+                    r.values
+                        .iter_mut()
+                        .skip(k)
+                        .step_by(c)
+                        .for_each(|v| *v += 15.0);
+                    r
+                })
+                .collect();
+            build_reference(
+                channels,
+                &correct,
+                101,
+                10,
+                0.25,
+                FeatureSettings::default(),
+                1,
+            )
+            .unwrap()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Whatever the starting posture (missing values included), it and its mirror image
+        /// are never both taken as starting on the other side: their two distances are each
+        /// other's, exchanged (`StartSides`).
+        #[test]
+        fn a_start_and_its_mirror_image_are_never_both_on_the_other_side(
+            seed in proptest::num::u64::ANY,
+            size in 0.0f64..4.0,
+            missing in 0.0f64..0.3,
+        ) {
+            let r = one_sided_start_reference();
+            let t = r.start_sides.as_ref().expect("the starting-posture test");
+            proptest::prop_assert!(t.sides.one_sided());
+            let mut rng = relearn_core::rng::SplitMix64::new(seed);
+            let start: Vec<f64> = r
+                .start_posture
+                .as_ref()
+                .unwrap()
+                .iter()
+                .zip(&t.spread)
+                .map(|(m, s)| {
+                    if rng.next_f64() < missing {
+                        f64::NAN
+                    } else {
+                        m + rng.normal() * s * size
+                    }
+                })
+                .collect();
+            let image = mirror_curve(&start, &r.mirror_index, &r.mirror_sign);
+            let a = r.aligner();
+            proptest::prop_assert!(
+                !(a.starts_on_other_side(Some(&start)) && a.starts_on_other_side(Some(&image)))
+            );
+            // The demonstration's own starting posture is on its side, its image on the other.
+            let own = r.start_posture.as_deref().unwrap();
+            proptest::prop_assert!(!a.starts_on_other_side(Some(own)));
+            proptest::prop_assert!(a.starts_on_other_side(Some(&mirror_curve(
+                own,
+                &r.mirror_index,
+                &r.mirror_sign
+            ))));
+        }
+    }
+
     /// `template show` says which side tests a reference uses: a squat whose left knee caves
     /// in and whose trunk leans to one side is one-sided in its movement, not in its
     /// standing start; a symmetric squat is neither; without mirroring, none.

@@ -473,4 +473,47 @@ pub(crate) mod tests {
         assert_eq!(lifted_leg(&step, 0, 10 * n(&step)), Some(Side::Left));
         assert_eq!(lifted_leg(&step, 5, 5), None);
     }
+
+    proptest::proptest! {
+        /// Whatever the ankles do (missing frames included), swapping the left and right
+        /// ankles swaps the leg found lifted, and never finds both.
+        #[test]
+        fn swapping_the_ankles_swaps_the_lifted_leg(
+            seed in proptest::num::u64::ANY,
+            lift in 0.0f64..0.6,
+            missing in 0.0f64..0.3,
+        ) {
+            let mut rec = squat_with_left_foot_lifted(0.0, 0.0, 0.0);
+            let (l, r) = (
+                rec.skeleton.landmark(Landmark::LeftAnkle).unwrap(),
+                rec.skeleton.landmark(Landmark::RightAnkle).unwrap(),
+            );
+            let mut rng = relearn_core::rng::SplitMix64::new(seed);
+            for f in 0..rec.frame_count() {
+                for j in [l, r] {
+                    let p = rec.positions.get(f, j).unwrap();
+                    let p = if rng.next_f64() < missing {
+                        relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN)
+                    } else {
+                        p + relearn_core::Vec3::UP * (lift * rng.next_f64())
+                    };
+                    rec.positions.set(f, j, p);
+                }
+            }
+            let n = rec.frame_count();
+            let found = lifted_leg(&rec, 0, n);
+            let mut swapped = rec.clone();
+            for f in 0..n {
+                let (a, b) = (rec.positions.get(f, l), rec.positions.get(f, r));
+                let nan = relearn_core::Vec3::new(f64::NAN, f64::NAN, f64::NAN);
+                swapped.positions.set(f, l, b.unwrap_or(nan));
+                swapped.positions.set(f, r, a.unwrap_or(nan));
+            }
+            let other = found.map(|s| match s {
+                Side::Left => Side::Right,
+                Side::Right => Side::Left,
+            });
+            proptest::prop_assert_eq!(lifted_leg(&swapped, 0, n), other);
+        }
+    }
 }
