@@ -236,6 +236,7 @@ def _mirror_map():
 MIRROR_INDEX, MIRROR_SIGN = _mirror_map()
 MIRROR_CLOSER = 1.5  # compare.rs MIRROR_CLOSER
 MIRROR_SHARE = 0.5  # compare.rs MIRROR_SHARE
+START_ONE_SIDED = 2.0  # compare.rs START_ONE_SIDED
 
 
 def mirror(curves):
@@ -1057,7 +1058,7 @@ def compare(ref, curves, duration_s):
         sides is not None and sides[0] > sides[1] and plain - other > MIRROR_SHARE * sides[0])
     # compare.rs Aligner::starts_on_other_side: the same test on the starting posture.
     start_sides = ref.get("start_sides")
-    if not mirrored and start_sides is not None and start_sides[0] > start_sides[1]:
+    if not mirrored and start_sides is not None and start_sides[0] > START_ONE_SIDED * start_sides[1]:
         sp, si = start_distances(ref, start_of(curves))
         mirrored = sp - si > MIRROR_SHARE * start_sides[0]
     if mirrored:
