@@ -283,7 +283,8 @@ pub fn default_rules() -> Vec<FaultRule> {
             },
             "clinical-spec.md §6: > 10° (Relearn default between the control and \
              patellofemoral-pain means of Herrington 2014 [162]; FPPA of Willson & Davis 2008 \
-             [132]); checked when the knee flexes at least 30° (Relearn default)",
+             [132]); checked when the knee flexes at least 30° (Relearn default), on the leg that bears \
+             weight",
         ),
         rule(
             "trunk_lateral_lean",

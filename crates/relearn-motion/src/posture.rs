@@ -264,7 +264,8 @@ pub fn stance_of_recordings(estimates: &[StanceEstimate]) -> Option<StanceEstima
 
 /// The leg a repetition lifts off the floor, if any: the side whose ankle is at least
 /// [`ONE_LEG_FOOT_HEIGHT_M`] above the other in at least [`ONE_LEG_SHARE`] of the measurable
-/// frames `start..end` (the stance test of [`detect_stance`], for one leg and one
+/// frames `start..end` of `rec` (in the lab frame, z up: [`relearn_core::lab`]; the stance
+/// test of [`detect_stance`], for one leg and one
 /// repetition), and more often than the other ankle is above it. `None` when both feet stay
 /// down, when the ankles are not both tracked, or when the legs take turns equally.
 ///
@@ -296,8 +297,8 @@ pub fn lifted_leg(rec: &Recording, start: usize, end: usize) -> Option<Side> {
 
 /// Whether a measure is defined on a weight-bearing leg (the knee frontal-plane projection
 /// angle: single-leg squat, landing; `clinical-spec.md` §6, Willson & Davis 2008 [132],
-/// Munro 2012 [133]): rules on it are not checked on a leg the repetition lifts
-/// ([`lifted_leg`]).
+/// Munro 2012 [133]): rules on it are not checked, and no difference from the demonstration
+/// in it is told, on a leg the repetition lifts ([`lifted_leg`]).
 pub fn needs_weight_bearing(kind: MeasureKind) -> bool {
     kind == MeasureKind::KneeFrontalPlaneProjection
 }
