@@ -18,7 +18,8 @@ pub enum TemplateCommand {
     /// labelled correct or incorrect: the verdict shifts to how this person's repetitions
     /// score, and rules their correct repetitions break stop deciding (docs/scoring.md).
     Personalise(PersonaliseArgs),
-    /// Show what a template holds (exercise, examples, models, rules).
+    /// Show what a template holds (exercise, examples, models, how a repetition on the other
+    /// side is told, rules).
     Show {
         /// The template file.
         template: PathBuf,
