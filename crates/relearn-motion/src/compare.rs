@@ -1513,6 +1513,16 @@ mod tests {
         assert!(shallow.features[k] < -2.0, "{}", shallow.features[k]);
     }
 
+    /// The reference of `correct` as a template builds it by default (101 points, a band of
+    /// 10, the band floored at a quarter of the median SD, one round).
+    fn test_reference(
+        channels: Vec<Channel>,
+        correct: &[RepCurves],
+        features: FeatureSettings,
+    ) -> Reference {
+        build_reference(channels, correct, 101, 10, 0.25, features, 1).unwrap()
+    }
+
     /// A demonstration whose starting posture is one-sided (a left joint held 15 % of body
     /// size further along its first axis throughout, in every example), built once.
     fn one_sided_start_reference() -> &'static Reference {
@@ -1540,16 +1550,7 @@ mod tests {
                     r
                 })
                 .collect();
-            build_reference(
-                channels,
-                &correct,
-                101,
-                10,
-                0.25,
-                FeatureSettings::default(),
-                1,
-            )
-            .unwrap()
+            test_reference(channels, &correct, FeatureSettings::default())
         })
     }
 
@@ -1620,7 +1621,7 @@ mod tests {
                 })
                 .0
             }));
-            let mut r = build_reference(channels, &correct, 101, 10, 0.25, features, 1).unwrap();
+            let mut r = test_reference(channels, &correct, features);
             let refs: Vec<&RepCurves> = correct.iter().collect();
             r.sides = r.aligner().side_asymmetry(&refs);
             r.describe_sides()
@@ -1671,16 +1672,7 @@ mod tests {
         for r in correct.iter_mut().take(2) {
             r.values = mirror_curve(&r.values, &index, &sign);
         }
-        let reference = build_reference(
-            channels,
-            &correct,
-            101,
-            10,
-            0.25,
-            FeatureSettings::default(),
-            1,
-        )
-        .unwrap();
+        let reference = test_reference(channels, &correct, FeatureSettings::default());
         assert!(!reference.mirror_index.is_empty());
         let rep = curves(42).0;
         let mut other_side = rep.clone();

@@ -296,8 +296,8 @@ pub fn lifted_leg(rec: &Recording, start: usize, end: usize) -> Option<Side> {
 }
 
 /// Whether a measure is defined on a weight-bearing leg (the knee frontal-plane projection
-/// angle: single-leg squat, landing; `clinical-spec.md` §6, Willson & Davis 2008 [132],
-/// Munro 2012 [133]): rules on it are not checked, and no difference from the demonstration
+/// angle: single-leg squat, landing; `clinical-spec.md` §6, Willson & Davis 2008 \[132\],
+/// Munro 2012 \[133\]): rules on it are not checked, and no difference from the demonstration
 /// in it is told, on a leg the repetition lifts ([`lifted_leg`]).
 pub fn needs_weight_bearing(kind: MeasureKind) -> bool {
     kind == MeasureKind::KneeFrontalPlaneProjection
