@@ -1134,7 +1134,7 @@ def start_of(curves):
 
 def start_distances(ref, start):
     """compare.rs StartSides::distances: squared distances of a starting posture from the
-    demonstration's, as it is and mirrored, each channel over its spread (missing skipped)."""
+    demonstration's, as it is and mirrored, each channel in its unit (missing skipped)."""
     d = lambda x: float(np.nansum(((x - ref["start_posture"]) / ref["start_spread"]) ** 2))  # noqa: E731
     return d(start), d(mirror(start))
 
@@ -1148,10 +1148,9 @@ def start_sides(ref, correct):
 
 def build_reference(curves, durations):
     curves = orient_to_one_side(curves)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        spread = np.nanstd(np.stack([start_of(c) for c in curves]), axis=0, ddof=1)
-    start_spread = np.maximum(np.nan_to_num(spread), [UNIT_FLOOR[u] for u in CHANNEL_UNITS])
+    # compare.rs StartSides: starting values in units of each channel's smallest credited
+    # variability (unit_floor).
+    start_spread = np.array([UNIT_FLOOR[u] for u in CHANNEL_UNITS], dtype=float)
     shifted = np.stack([shift_start(c) for c in curves])  # reps x points x channels
     start_posture = np.stack([c[:START_POSTURE_POINTS] for c in curves]).reshape(-1, curves[0].shape[1]).mean(axis=0)
     scale = np.nanstd(shifted.reshape(-1, shifted.shape[2]), axis=0, ddof=1)
