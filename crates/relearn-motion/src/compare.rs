@@ -226,10 +226,16 @@ impl StartSides {
     }
 }
 
+/// How many of a time-normalised repetition's `points` make its starting posture: the first
+/// [`START_POSTURE_PCT`] %, at least one.
+fn start_posture_points(points: usize) -> usize {
+    ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1))
+}
+
 /// A repetition's starting posture: each channel's mean over its first [`START_POSTURE_PCT`]
 /// % of points (what [`subtract_start_posture`] subtracts).
 fn start_of(values: &[f64], points: usize, channels: usize) -> Vec<f64> {
-    let k = ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+    let k = start_posture_points(points);
     let head: Vec<&[f64]> = values.chunks(channels.max(1)).take(k).collect();
     let mut means = relearn_core::stats::column_means(&head);
     means.resize(channels, None);
@@ -373,7 +379,7 @@ pub fn subtract_start_posture(values: &mut [f64], points: usize, channels: usize
     if channels == 0 {
         return;
     }
-    let k = ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+    let k = start_posture_points(points);
     let rows = values.len().min(points * channels) / channels;
     let head: Vec<&[f64]> = values.chunks(channels).take(k.min(rows)).collect();
     let base = relearn_core::stats::column_means(&head);
@@ -921,8 +927,7 @@ pub fn build_reference<R: std::borrow::Borrow<RepCurves> + Sync>(
         .map(|(i, r)| mirrored.get(i).and_then(Option::as_ref).unwrap_or(r))
         .collect();
     let start_posture = features.relative_to_start.then(|| {
-        let k =
-            ((START_POSTURE_PCT / 100.0 * points as f64).round() as usize).clamp(1, points.max(1));
+        let k = start_posture_points(points);
         let heads: Vec<&[f64]> = curves
             .iter()
             .flat_map(|r| r.values.chunks(c).take(k))
